@@ -1,0 +1,224 @@
+/**
+ * Test harness shared by `deno test` and `bun test`.
+ *
+ * Registers a case with `Deno.test` or `bun:test` (picked once at load), bounds every
+ * case in time, and re-exports the assertions of `node:assert/strict`, which both
+ * runtimes ship. This file and `lib/runtime/` are the only places that touch `Deno.`
+ * or `Bun.` directly.
+ *
+ * Runs on: the test runner's main thread.
+ */
+// deno-lint-ignore-file no-explicit-any
+import assert from "node:assert/strict";
+export { assert };
+export const {
+  equal: assertEquals,
+  deepEqual: assertDeepEquals,
+  ok: assertOk,
+  rejects: assertRejects,
+  throws: assertThrows,
+} = assert;
+
+/** Which runtime runs the suite. */
+export const runtime: "deno" | "bun" | "node" = typeof (globalThis as any).Deno !== "undefined"
+  ? "deno"
+  : typeof (globalThis as any).Bun !== "undefined"
+  ? "bun"
+  : "node";
+
+const bunTest: any = runtime === "bun" ? await import("bun:test" as string) : null;
+
+/** Options of one test case. */
+export interface TestOptions {
+  /** Fail the case if it runs longer than this many ms (default 30 000). */
+  timeout?: number;
+  /** Skip the case; the value is the written reason. */
+  skip?: string | false;
+  /** Deno's sanitizers; off only with a reason in the caller. */
+  sanitizeOps?: boolean;
+  sanitizeResources?: boolean;
+}
+
+/** Registers one test case on the current runtime, bounded by `opts.timeout`. */
+export function test(name: string, fn: () => unknown | Promise<unknown>, opts: TestOptions = {}) {
+  const limit = opts.timeout ?? 30_000;
+  const bounded = async () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const watchdog = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`test timed out after ${limit} ms: ${name}`)), limit);
+    });
+    try {
+      await Promise.race([Promise.resolve().then(fn), watchdog]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  if (runtime === "deno") {
+    (globalThis as any).Deno.test({
+      name,
+      fn: bounded,
+      ignore: !!opts.skip,
+      sanitizeOps: opts.sanitizeOps ?? true,
+      sanitizeResources: opts.sanitizeResources ?? true,
+    });
+  } else if (runtime === "bun") {
+    if (opts.skip) bunTest.test.skip(name, bounded);
+    else bunTest.test(name, bounded, limit + 5_000);
+  } else {
+    throw new Error("tests run on Deno or Bun");
+  }
+}
+
+/** Resolves after `ms` milliseconds (for scenario delays only; never as a settle wait). */
+export function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `cond` every few ms until it is true; rejects after `ms`. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5_000, what = "condition") {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await delay(2);
+  }
+}
+
+/** A fresh temporary directory (removed by the caller with `removeDir`). */
+export function tempDir(): string {
+  if (runtime === "deno") return (globalThis as any).Deno.makeTempDirSync({ prefix: "xs-test-" });
+  // deno-lint-ignore no-process-globals
+  const fs = require("node:fs"), os = require("node:os"), path = require("node:path");
+  return fs.mkdtempSync(path.join(os.tmpdir(), "xs-test-"));
+}
+
+/** Removes a directory made by `tempDir`. */
+export function removeDir(dir: string) {
+  try {
+    if (runtime === "deno") (globalThis as any).Deno.removeSync(dir, { recursive: true });
+    // deno-lint-ignore no-process-globals
+    else require("node:fs").rmSync(dir, { recursive: true, force: true });
+  } catch { /* already gone */ }
+}
+
+let seq = 0;
+/** A scratch endpoint for `scheme`: tcp on a free port, ipc in a temp dir, a unique inproc name. */
+export function scratchEndpoint(scheme: "inproc" | "ipc" | "tcp"): string {
+  seq++;
+  if (scheme === "tcp") return "tcp://127.0.0.1:*";
+  if (scheme === "inproc") return `inproc://scratch-${seq}-${Math.random().toString(36).slice(2)}`;
+  const dir = tempDir();
+  return `ipc://${dir}/s${seq}.sock`;
+}
+
+/** Every transport a pattern is checked over. */
+export const TRANSPORTS = ["inproc", "ipc", "tcp"] as const;
+
+/** Result of a child process run. */
+export interface ChildResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion with a time bound; used for Node peers and exit checks. */
+export async function runCommand(cmd: string, args: string[], opts: { timeout?: number; cwd?: string } = {}): Promise<ChildResult> {
+  const limit = opts.timeout ?? 30_000;
+  if (runtime === "deno") {
+    const D = (globalThis as any).Deno;
+    const ac = new AbortController();
+    const t = setTimeout(() => ac.abort(), limit);
+    try {
+      const out = await new D.Command(cmd, { args, cwd: opts.cwd, stdout: "piped", stderr: "piped", signal: ac.signal }).output();
+      return { code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
+    } finally {
+      clearTimeout(t);
+    }
+  }
+  const B = (globalThis as any).Bun;
+  const p = B.spawn([cmd, ...args], { cwd: opts.cwd, stdout: "pipe", stderr: "pipe" });
+  const t = setTimeout(() => p.kill(), limit);
+  try {
+    const [stdout, stderr] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
+    const code = await p.exited;
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+/** A running child process that speaks line-delimited JSON over stdin/stdout. */
+export interface LineChild {
+  send(obj: unknown): void;
+  next(ms?: number): Promise<any>;
+  close(): Promise<number>;
+}
+
+/** Spawns `cmd args` and exchanges one JSON object per line with it. */
+export function spawnLines(cmd: string, args: string[], opts: { cwd?: string } = {}): LineChild {
+  const enc = new TextEncoder(), dec = new TextDecoder();
+  const lines: string[] = [];
+  const waiters: ((l: string | null) => void)[] = [];
+  let ended = false;
+  let buf = "";
+  const push = (l: string | null) => {
+    const w = waiters.shift();
+    if (w) w(l);
+    else if (l !== null) lines.push(l);
+  };
+  let write: (s: string) => void;
+  let closeIn: () => void;
+  let exited: Promise<number>;
+  let kill: () => void;
+  let stdout: ReadableStream<Uint8Array>;
+  if (runtime === "deno") {
+    const D = (globalThis as any).Deno;
+    const p = new D.Command(cmd, { args, cwd: opts.cwd, stdin: "piped", stdout: "piped", stderr: "inherit" }).spawn();
+    const w = p.stdin.getWriter();
+    write = (s) => void w.write(enc.encode(s));
+    closeIn = () => void w.close().catch(() => {});
+    exited = p.status.then((s: any) => s.code);
+    kill = () => { try { p.kill(); } catch { /* gone */ } };
+    stdout = p.stdout;
+  } else {
+    const B = (globalThis as any).Bun;
+    const p = B.spawn([cmd, ...args], { cwd: opts.cwd, stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+    write = (s) => { p.stdin.write(s); p.stdin.flush(); };
+    closeIn = () => p.stdin.end();
+    exited = p.exited;
+    kill = () => p.kill();
+    stdout = p.stdout;
+  }
+  (async () => {
+    for await (const chunk of stdout) {
+      buf += dec.decode(chunk, { stream: true });
+      let i;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        push(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+      }
+    }
+    ended = true;
+    while (waiters.length) push(null);
+  })();
+  return {
+    send: (obj) => write(JSON.stringify(obj) + "\n"),
+    next: (ms = 10_000) => {
+      if (lines.length) return Promise.resolve(JSON.parse(lines.shift()!));
+      if (ended) return Promise.reject(new Error("child ended"));
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no line from child within ${ms} ms`)), ms);
+        waiters.push((l) => {
+          clearTimeout(t);
+          l === null ? reject(new Error("child ended")) : resolve(JSON.parse(l));
+        });
+      });
+    },
+    close: async () => {
+      closeIn();
+      const t = setTimeout(kill, 5_000);
+      const code = await exited;
+      clearTimeout(t);
+      return code;
+    },
+  };
+}
