@@ -1,0 +1,208 @@
+/**
+ * Every constant of Crossroads I/O 1.2.0 `xs/xs.h`, with the same names and values,
+ * plus the POSIX errno values (Linux numbering) the library reports.
+ *
+ * Runs on: both threads (pure data).
+ */
+
+/** Version of the Crossroads API this package implements. */
+export const XS_VERSION_MAJOR = 1;
+/** Minor version of the Crossroads API this package implements. */
+export const XS_VERSION_MINOR = 2;
+/** Patch version of the Crossroads API this package implements. */
+export const XS_VERSION_PATCH = 0;
+/** `XS_MAKE_VERSION(a, b, c)` = a*10000 + b*100 + c. */
+export function XS_MAKE_VERSION(major: number, minor: number, patch: number): number {
+  return major * 10000 + minor * 100 + patch;
+}
+/** 10200. */
+export const XS_VERSION = XS_MAKE_VERSION(XS_VERSION_MAJOR, XS_VERSION_MINOR, XS_VERSION_PATCH);
+
+/** Base of the library's own error numbers. */
+export const XS_HAUSNUMERO = 156384712;
+
+// POSIX errors, Linux values.
+/** Interrupted call. */
+export const EINTR = 4;
+/** No such file or directory. */
+export const ENOENT = 2;
+/** Resource temporarily unavailable (would block, or timeout). */
+export const EAGAIN = 11;
+/** Out of memory. */
+export const ENOMEM = 12;
+/** Permission denied. */
+export const EACCES = 13;
+/** Bad address (invalid message or context). */
+export const EFAULT = 14;
+/** No such device (unknown interface). */
+export const ENODEV = 19;
+/** Invalid argument. */
+export const EINVAL = 22;
+/** Too many open sockets. */
+export const EMFILE = 24;
+/** File name too long (ipc path). */
+export const ENAMETOOLONG = 36;
+/** Socket operation on non-socket. */
+export const ENOTSOCK = 88;
+/** Protocol not supported. */
+export const EPROTONOSUPPORT = 93;
+/** Operation not supported. */
+export const ENOTSUP = 95;
+/** Address family not supported by protocol. */
+export const EAFNOSUPPORT = 97;
+/** Address already in use. */
+export const EADDRINUSE = 98;
+/** Cannot assign requested address. */
+export const EADDRNOTAVAIL = 99;
+/** Network is down. */
+export const ENETDOWN = 100;
+/** No buffer space available. */
+export const ENOBUFS = 105;
+/** Connection timed out (survey deadline). */
+export const ETIMEDOUT = 110;
+/** Connection refused. */
+export const ECONNREFUSED = 111;
+/** Operation now in progress. */
+export const EINPROGRESS = 115;
+/** No route to host (reserved for routing sockets). */
+export const EHOSTUNREACH = 113;
+
+// Native Crossroads errors.
+/** Operation cannot be accomplished in current state. */
+export const EFSM = XS_HAUSNUMERO + 51;
+/** The protocol is not compatible with the socket type. */
+export const ENOCOMPATPROTO = XS_HAUSNUMERO + 52;
+/** Context was terminated. */
+export const ETERM = XS_HAUSNUMERO + 53;
+/** No thread available (never set). */
+export const EMTHREAD = XS_HAUSNUMERO + 54;
+
+// Context options.
+/** Context option: maximum number of live sockets (default 512). */
+export const XS_MAX_SOCKETS = 1;
+/** Context option: number of I/O threads (default 1). */
+export const XS_IO_THREADS = 2;
+/** Context option: register a filter plug-in. */
+export const XS_PLUGIN = 3;
+
+// Socket types.
+/** Exclusive pair. */
+export const XS_PAIR = 0;
+/** Publisher. */
+export const XS_PUB = 1;
+/** Subscriber. */
+export const XS_SUB = 2;
+/** Requester. */
+export const XS_REQ = 3;
+/** Replier. */
+export const XS_REP = 4;
+/** Raw requester. */
+export const XS_XREQ = 5;
+/** Raw replier. */
+export const XS_XREP = 6;
+/** Pipeline receiver. */
+export const XS_PULL = 7;
+/** Pipeline sender. */
+export const XS_PUSH = 8;
+/** Raw publisher. */
+export const XS_XPUB = 9;
+/** Raw subscriber. */
+export const XS_XSUB = 10;
+/** Surveyor. */
+export const XS_SURVEYOR = 11;
+/** Respondent. */
+export const XS_RESPONDENT = 12;
+/** Raw surveyor. */
+export const XS_XSURVEYOR = 13;
+/** Raw respondent. */
+export const XS_XRESPONDENT = 14;
+/** Alias of XS_XREP. */
+export const XS_ROUTER = XS_XREP;
+/** Alias of XS_XREQ. */
+export const XS_DEALER = XS_XREQ;
+
+// Socket options.
+/** I/O thread affinity bitmask (u64). */
+export const XS_AFFINITY = 4;
+/** Socket identity (1-255 bytes). */
+export const XS_IDENTITY = 5;
+/** SUB: add a subscription. */
+export const XS_SUBSCRIBE = 6;
+/** SUB: remove a subscription. */
+export const XS_UNSUBSCRIBE = 7;
+/** Multicast rate (kbit/s). */
+export const XS_RATE = 8;
+/** Multicast recovery interval (ms). */
+export const XS_RECOVERY_IVL = 9;
+/** OS send buffer size. */
+export const XS_SNDBUF = 11;
+/** OS receive buffer size. */
+export const XS_RCVBUF = 12;
+/** Get: last received part had MORE. */
+export const XS_RCVMORE = 13;
+/** Get: notification file descriptor. */
+export const XS_FD = 14;
+/** Get: readiness bitmask. */
+export const XS_EVENTS = 15;
+/** Get: socket type. */
+export const XS_TYPE = 16;
+/** Linger period on close (ms). */
+export const XS_LINGER = 17;
+/** Reconnect interval (ms). */
+export const XS_RECONNECT_IVL = 18;
+/** Listen backlog. */
+export const XS_BACKLOG = 19;
+/** Reconnect back-off cap (ms). */
+export const XS_RECONNECT_IVL_MAX = 21;
+/** Maximum inbound part size (i64). */
+export const XS_MAXMSGSIZE = 22;
+/** Send high-water mark (messages). */
+export const XS_SNDHWM = 23;
+/** Receive high-water mark (messages). */
+export const XS_RCVHWM = 24;
+/** Multicast hops. */
+export const XS_MULTICAST_HOPS = 25;
+/** Receive timeout (ms). */
+export const XS_RCVTIMEO = 27;
+/** Send timeout (ms). */
+export const XS_SNDTIMEO = 28;
+/** IPv4 only (1) or dual stack (0). */
+export const XS_IPV4ONLY = 31;
+/** TCP keepalive. */
+export const XS_KEEPALIVE = 32;
+/** 1 = 0MQ/2.1-compatible PUB/SUB. */
+export const XS_PROTOCOL = 33;
+/** Filter id for SUB subscriptions. */
+export const XS_FILTER = 34;
+/** Surveyor deadline (ms). */
+export const XS_SURVEY_TIMEOUT = 35;
+
+// Message options, flags, events.
+/** `xs_getmsgopt`: the part has MORE. */
+export const XS_MORE = 1;
+/** send/recv: never block. */
+export const XS_DONTWAIT = 1;
+/** send: more parts follow. */
+export const XS_SNDMORE = 2;
+/** Poll: readable. */
+export const XS_POLLIN = 1;
+/** Poll: writable. */
+export const XS_POLLOUT = 2;
+/** Poll: error (raw descriptors only). */
+export const XS_POLLERR = 4;
+
+// Filters.
+/** `xs_filter_t.type` of a filter plug-in. */
+export const XS_PLUGIN_FILTER = 1;
+/** Declared, not implemented upstream. */
+export const XS_FILTER_ALL = 0;
+/** Prefix filter (default). */
+export const XS_FILTER_PREFIX = 1;
+/** Topic (wildcard) filter. */
+export const XS_FILTER_TOPIC = 2;
+
+/** Socket type names, indexed by their XS_* number. */
+export const SOCKET_TYPE_NAMES = [
+  "PAIR", "PUB", "SUB", "REQ", "REP", "XREQ", "XREP", "PULL", "PUSH", "XPUB", "XSUB",
+  "SURVEYOR", "RESPONDENT", "XSURVEYOR", "XRESPONDENT",
+] as const;

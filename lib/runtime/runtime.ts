@@ -1,0 +1,99 @@
+/**
+ * The runtime contract: everything the engine needs from Deno, Bun or Node, and nothing
+ * more. One adapter per runtime implements it (`deno.ts`, `bun.ts`, `node.ts`); `mod.ts`
+ * picks one once at start-up. No other file in `lib/` may touch `Deno.`, `Bun.` or
+ * `node:`.
+ *
+ * Runs on: the I/O worker (streams, listeners, timers) and the API thread (`spawnWorker`,
+ * `hostname`-free helpers). Every method may be called from either unless noted.
+ *
+ * ## Stream model
+ *
+ * A {@linkcode StreamConn} is a connected byte stream (tcp or unix). The engine drives it
+ * with exactly one write in flight and a push-style read side:
+ *
+ * - Reads: the adapter calls `handlers.data(chunk)` for each chunk that arrives. The chunk
+ *   is only valid during the call (Deno reuses one read buffer per connection); a caller
+ *   that needs the bytes later must copy them. While paused (`pause()`), no `data` calls
+ *   are made; `resume()` restarts them. Pausing is how backpressure reaches TCP.
+ * - Writes: `write(bytes)` hands `bytes` to the OS. The adapter keeps a reference to
+ *   `bytes` (they may live in a SharedArrayBuffer ring) and writes all of them, possibly in
+ *   several system calls, then calls `handlers.written()`. Until then the caller must not
+ *   reuse those bytes and must not call `write` again. `write` never throws; a failure
+ *   shows up as `handlers.closed(err)`.
+ * - `handlers.closed(err?)` is called exactly once, when the stream ends for any reason
+ *   (peer FIN, RST, local `close()`, error). No other handler runs after it.
+ */
+
+/** Callbacks the engine registers on a stream. Called on the thread that owns the stream. */
+export interface StreamHandlers {
+  /** Bytes arrived. `chunk` is valid only during the call. */
+  data(chunk: Uint8Array): void;
+  /** The write started by the last `write()` has been handed to the OS in full. */
+  written(): void;
+  /** The stream is gone; `err` is set for errors other than an orderly close. */
+  closed(err?: Error): void;
+}
+
+/** A connected byte stream. Owned by the I/O worker. */
+export interface StreamConn {
+  /** Writes all of `bytes`; see the module doc for the one-write-in-flight rule. */
+  write(bytes: Uint8Array): void;
+  /** Stops `data` callbacks (backpressure). Idempotent. */
+  pause(): void;
+  /** Restarts `data` callbacks. Idempotent. */
+  resume(): void;
+  /** Closes the stream; `handlers.closed` follows (asynchronously). Idempotent. */
+  close(): void;
+  /** The peer's address as text, e.g. "127.0.0.1:40123" or the unix path. */
+  readonly remote: string;
+}
+
+/** A listening socket. */
+export interface Listener {
+  /** The bound TCP port (0 for unix listeners). */
+  readonly port: number;
+  /** Stops accepting; existing connections are unaffected. Removes a unix socket file. */
+  close(): void;
+}
+
+/** What `listen*` calls for every accepted connection: return the handlers to attach. */
+export type AcceptFn = (conn: StreamConn) => StreamHandlers;
+
+/** Options for TCP endpoints. */
+export interface TcpOptions {
+  /** Enables SO_KEEPALIVE where the runtime allows it. */
+  keepalive?: boolean;
+  /** Listen backlog (ignored where the runtime does not expose it). */
+  backlog?: number;
+}
+
+/** A failure of a listen/connect call, carrying the POSIX errno name. */
+export interface NetError extends Error {
+  /** "EADDRINUSE", "ECONNREFUSED", "EADDRNOTAVAIL", "EACCES", "ENOENT", ... */
+  code: string;
+}
+
+/** The per-runtime adapter. */
+export interface Runtime {
+  /** "deno" | "bun" | "node". */
+  readonly name: string;
+  /**
+   * Listens on `host:port` (port 0 = any free port). `host` is a numeric address
+   * ("0.0.0.0", "::", "127.0.0.1", "::1"). Rejects with a {@linkcode NetError}.
+   */
+  listenTcp(host: string, port: number, accept: AcceptFn, opts?: TcpOptions): Promise<Listener>;
+  /**
+   * Connects to `host:port`. The returned function attaches handlers; data arriving before
+   * that is held. Rejects with a {@linkcode NetError} (e.g. ECONNREFUSED).
+   */
+  connectTcp(host: string, port: number, opts?: TcpOptions): Promise<(h: StreamHandlers) => StreamConn>;
+  /** Listens on a unix stream socket at `path` (an existing file is removed first). */
+  listenUnix(path: string, accept: AcceptFn, opts?: TcpOptions): Promise<Listener>;
+  /** Connects to a unix stream socket at `path`. */
+  connectUnix(path: string): Promise<(h: StreamHandlers) => StreamConn>;
+  /** Resolves a host name to numeric addresses (IPv4 first). Rejects if none. */
+  resolve(host: string): Promise<string[]>;
+  /** Removes a file if it exists (ipc socket files); never throws. */
+  removeFile(path: string): void;
+}
