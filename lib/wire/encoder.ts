@@ -1,0 +1,139 @@
+/**
+ * Whole-frame encoders for ZMTP/3.x and ZMTP/1.0, writing into a caller-provided buffer
+ * (the caller sizes it with `encodedSize3` / `encodedSize1`; nothing is allocated here
+ * except by `encodeMessage3` / `encodeMessage1`, which are conveniences for tests and
+ * handshakes, not for hot paths).
+ *
+ * Runs on: I/O worker
+ */
+import { FLAG_MORE, header1Size, header3Size, writeHeader1, writeHeader3 } from "./frame.ts";
+
+/**
+ * Bytes a ZMTP/3.x frame with a `size`-byte body occupies on the wire.
+ *
+ * @param size Body length.
+ * @returns Header plus body length.
+ * @example
+ * ```ts
+ * import { encodedSize3 } from "./encoder.ts";
+ * encodedSize3(5); // 7
+ * ```
+ */
+export function encodedSize3(size: number): number {
+  return header3Size(size) + size;
+}
+
+/**
+ * Bytes a ZMTP/1.0 frame with a `size`-byte body occupies on the wire.
+ *
+ * @param size Body length.
+ * @returns Header plus body length.
+ * @example
+ * ```ts
+ * import { encodedSize1 } from "./encoder.ts";
+ * encodedSize1(300); // 310
+ * ```
+ */
+export function encodedSize1(size: number): number {
+  return header1Size(size) + size;
+}
+
+/**
+ * Encodes one ZMTP/3.x frame (header, then body) at `dst[off]`.
+ *
+ * @param dst Buffer with room for `encodedSize3(body.length)` bytes at `off`.
+ * @param off Where the frame starts.
+ * @param flags `FLAG_MORE` and/or `FLAG_COMMAND`; LONG is computed.
+ * @param body Frame body.
+ * @returns Bytes written.
+ * @throws {RangeError} If `dst` is too small (from `Uint8Array.set`).
+ * @example
+ * ```ts
+ * import { encodeFrame3 } from "./encoder.ts";
+ * const b = new Uint8Array(7);
+ * encodeFrame3(b, 0, 0, new TextEncoder().encode("hello")); // 00 05 68 65 6C 6C 6F
+ * ```
+ */
+export function encodeFrame3(
+  dst: Uint8Array,
+  off: number,
+  flags: number,
+  body: Uint8Array,
+): number {
+  const h = writeHeader3(dst, off, flags, body.length);
+  dst.set(body, off + h);
+  return h + body.length;
+}
+
+/**
+ * Encodes one ZMTP/1.0 frame (length, flags, body) at `dst[off]`.
+ *
+ * @param dst Buffer with room for `encodedSize1(body.length)` bytes at `off`.
+ * @param off Where the frame starts.
+ * @param more Whether more frames of this message follow.
+ * @param body Frame body.
+ * @returns Bytes written.
+ * @throws {RangeError} If `dst` is too small (from `Uint8Array.set`).
+ * @example
+ * ```ts
+ * import { encodeFrame1 } from "./encoder.ts";
+ * const b = new Uint8Array(7);
+ * encodeFrame1(b, 0, false, new TextEncoder().encode("hello")); // 06 00 68 65 6C 6C 6F
+ * ```
+ */
+export function encodeFrame1(
+  dst: Uint8Array,
+  off: number,
+  more: boolean,
+  body: Uint8Array,
+): number {
+  const h = writeHeader1(dst, off, more, body.length);
+  dst.set(body, off + h);
+  return h + body.length;
+}
+
+/**
+ * Encodes a whole message (MORE on every frame but the last) in ZMTP/3.x framing into a
+ * new buffer.
+ *
+ * @param parts The frames of the message.
+ * @returns The encoded bytes.
+ * @example
+ * ```ts
+ * import { encodeMessage3 } from "./encoder.ts";
+ * encodeMessage3([new Uint8Array(0), new Uint8Array([0x68, 0x69])]); // 01 00 00 02 68 69
+ * ```
+ */
+export function encodeMessage3(parts: Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += encodedSize3(p.length);
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (let i = 0; i < parts.length; i++) {
+    off += encodeFrame3(out, off, i < parts.length - 1 ? FLAG_MORE : 0, parts[i]);
+  }
+  return out;
+}
+
+/**
+ * Encodes a whole message (MORE on every frame but the last) in ZMTP/1.0 framing into a
+ * new buffer.
+ *
+ * @param parts The frames of the message.
+ * @returns The encoded bytes.
+ * @example
+ * ```ts
+ * import { encodeMessage1 } from "./encoder.ts";
+ * encodeMessage1([new Uint8Array(0), new Uint8Array([0x68, 0x69])]); // 01 01 03 00 68 69
+ * ```
+ */
+export function encodeMessage1(parts: Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += encodedSize1(p.length);
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (let i = 0; i < parts.length; i++) {
+    off += encodeFrame1(out, off, i < parts.length - 1, parts[i]);
+  }
+  return out;
+}
