@@ -1,0 +1,54 @@
+/**
+ * Picks the runtime adapter once: Deno's or Bun's native sockets when running there,
+ * `node:net` otherwise. The adapter is imported lazily so a runtime never loads another
+ * runtime's module (Bun's adapter names `Bun.` globals, Deno's names `Deno.`).
+ *
+ * Runs on: both (each thread loads and caches its own adapter).
+ *
+ * @example Listen and connect through whichever runtime runs this code
+ * ```ts
+ * import { loadRuntime } from "./mod.ts";
+ * const rt = await loadRuntime();
+ * const l = await rt.listenTcp("127.0.0.1", 0, () => ({
+ *   data() {},
+ *   written() {},
+ *   closed() {},
+ * }));
+ * l.close();
+ * ```
+ */
+import type { Runtime } from "./runtime.ts";
+
+export type * from "./runtime.ts";
+
+// deno-lint-ignore no-explicit-any
+const g = globalThis as any;
+
+/** The runtime this code runs on, decided from its globals. */
+export function currentRuntimeName(): "deno" | "bun" | "node" {
+  // Bun defines no `Deno`, and Deno defines no `Bun`; a polyfill of either is not supported.
+  if (typeof g.Deno?.listen === "function") return "deno";
+  if (typeof g.Bun?.listen === "function") return "bun";
+  return "node";
+}
+
+let loading: Promise<Runtime> | null = null;
+
+/**
+ * The adapter of the current runtime, imported on first call and cached after.
+ *
+ * @returns The {@linkcode Runtime} for Deno, Bun or Node.
+ */
+export function loadRuntime(): Promise<Runtime> {
+  loading ??= (async () => {
+    switch (currentRuntimeName()) {
+      case "deno":
+        return (await import("./deno.ts")).denoRuntime;
+      case "bun":
+        return (await import("./bun.ts")).bunRuntime;
+      default:
+        return (await import("./node.ts")).nodeRuntime;
+    }
+  })();
+  return loading;
+}

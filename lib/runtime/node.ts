@@ -1,0 +1,213 @@
+/**
+ * The Node adapter of the runtime contract: tcp and unix streams on `node:net`. Used on
+ * Node, and as the reference the native adapters are checked against (`node:net` also runs
+ * on Deno and Bun, more slowly).
+ *
+ * - Reads: a `data` listener; `socket.pause()` / `resume()` stop and restart reading the
+ *   fd, so backpressure reaches TCP. A socket emits nothing before a listener is added,
+ *   which is how bytes that arrive before the engine attaches are held.
+ * - Writes: `socket.write(bytes, cb)` keeps a reference to the bytes (zero-copy) and calls
+ *   `cb` once they are handed to the kernel, always asynchronously: `written()` from there
+ *   is never re-entrant.
+ *
+ * Runs on: I/O worker.
+ */
+import * as net from "node:net";
+import { unlinkSync } from "node:fs";
+import { promises as dns } from "node:dns";
+import type {
+  AcceptFn,
+  Listener,
+  NetError,
+  Runtime,
+  StreamConn,
+  StreamHandlers,
+  TcpOptions,
+} from "./runtime.ts";
+
+/** Wraps a Node error (which carries its errno name as `code`) as a {@linkcode NetError}. */
+function netError(e: unknown, what: string): NetError {
+  const src = e instanceof Error ? e : new Error(String(e));
+  const code = (src as Partial<NetError>).code;
+  const err = new Error(`${what}: ${src.message}`, { cause: src }) as NetError;
+  err.name = "NetError";
+  err.code = typeof code === "string" && code ? code : "EIO";
+  return err;
+}
+
+/** One connected stream over a `net.Socket`. */
+class NodeStream implements StreamConn {
+  readonly remote: string;
+  #s: net.Socket;
+  #h: StreamHandlers | null = null;
+  #closing = false;
+  #done = false;
+  #err: Error | undefined;
+  // Bound once per connection: a write allocates nothing of ours.
+  #onWritten = (err?: Error | null) => {
+    // On error, `close` follows and reports it.
+    if (!err && !this.#closing) this.#h!.written();
+  };
+
+  constructor(s: net.Socket, remote: string) {
+    this.#s = s;
+    this.remote = remote;
+    // Registered now so an error before attach is not thrown as an uncaught 'error' event.
+    s.on("error", (e) => {
+      if (!this.#closing) this.#err ??= netError(e, "connection lost");
+    });
+    s.on("close", () => this.#finish());
+  }
+
+  attach(h: StreamHandlers): this {
+    this.#h = h;
+    this.#s.on("data", (chunk: Uint8Array) => {
+      if (!this.#closing) h.data(chunk);
+    });
+    if (this.#s.destroyed && this.#done) queueMicrotask(() => h.closed(this.#err));
+    return this;
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.#closing) return; // closed() is on its way; the contract says write never throws
+    this.#s.write(bytes, this.#onWritten);
+  }
+
+  pause(): void {
+    this.#s.pause();
+  }
+
+  resume(): void {
+    this.#s.resume();
+  }
+
+  close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#s.destroy(); // `close` follows on a later tick
+  }
+
+  #finish() {
+    if (this.#done) return;
+    this.#done = true;
+    this.#closing = true;
+    // Closed before attach: attach() reports it.
+    this.#h?.closed(this.#err);
+  }
+}
+
+function tune(s: net.Socket, opts: TcpOptions | undefined) {
+  // Small ZMTP frames must not wait for Nagle; the engine batches writes itself.
+  s.setNoDelay(true);
+  if (opts?.keepalive) s.setKeepAlive(true);
+}
+
+function fmtHost(h: string | undefined): string {
+  return h?.includes(":") ? `[${h}]` : h ?? "";
+}
+
+/** Starts a server and resolves once it is bound, or rejects with the bind error. */
+function serve(
+  accept: AcceptFn,
+  opts: TcpOptions | undefined,
+  bind: net.ListenOptions,
+  path: string | null,
+): Promise<Listener> {
+  const srv = net.createServer({ pauseOnConnect: false }, (sock) => {
+    if (path === null) tune(sock, opts);
+    const st = new NodeStream(sock, path ?? `${fmtHost(sock.remoteAddress)}:${sock.remotePort}`);
+    let h: StreamHandlers;
+    try {
+      h = accept(st);
+    } catch {
+      sock.destroy(); // the engine refused it; nothing was attached, so nothing to report
+      return;
+    }
+    st.attach(h);
+  });
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(netError(e, `cannot listen on ${path ?? `${bind.host}:${bind.port}`}`));
+    srv.once("error", onError);
+    srv.listen(bind, () => {
+      srv.off("error", onError);
+      // Later server errors (EMFILE on accept) are not fatal; Node keeps accepting.
+      srv.on("error", () => {});
+      const a = srv.address();
+      const port = typeof a === "object" && a ? a.port : 0;
+      let closed = false;
+      resolve({
+        port,
+        close() {
+          if (closed) return;
+          closed = true;
+          // Node unlinks a unix socket file itself when the server closes.
+          srv.close();
+        },
+      });
+    });
+  });
+}
+
+function connect(o: net.NetConnectOpts, what: string, opts: TcpOptions | undefined, remote: string) {
+  return new Promise<(h: StreamHandlers) => StreamConn>((resolve, reject) => {
+    const s = net.connect(o);
+    const onError = (e: Error) => {
+      s.destroy();
+      reject(netError(e, `cannot connect to ${what}`));
+    };
+    s.once("error", onError);
+    s.once("connect", () => {
+      s.off("error", onError);
+      if ("port" in o) tune(s, opts);
+      const st = new NodeStream(s, remote);
+      resolve((h) => st.attach(h));
+    });
+  });
+}
+
+function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch { /* absent or not ours: nothing to do */ }
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** The Node adapter. */
+export const nodeRuntime: Runtime = {
+  name: "node",
+
+  listenTcp(host, port, accept, opts) {
+    // exclusive: with cluster, Node would otherwise share the handle instead of failing.
+    return serve(accept, opts, { host, port, backlog: opts?.backlog, exclusive: true }, null);
+  },
+
+  connectTcp(host, port, opts) {
+    return connect({ host, port }, `${host}:${port}`, opts, `${fmtHost(host)}:${port}`);
+  },
+
+  listenUnix(path, accept, opts) {
+    // A stale file from a dead process would make bind fail with EADDRINUSE (libzmq unlinks too).
+    removeFile(path);
+    return serve(accept, opts, { path, backlog: opts?.backlog }, path);
+  },
+
+  connectUnix(path) {
+    return connect({ path }, path, undefined, path);
+  },
+
+  async resolve(host) {
+    if (IPV4.test(host) || host.includes(":")) return [host];
+    if (host === "localhost") return ["127.0.0.1"];
+    let all: { address: string; family: number }[];
+    try {
+      all = await dns.lookup(host, { all: true });
+    } catch (e) {
+      throw netError(e, `cannot resolve ${host}`);
+    }
+    if (all.length === 0) throw netError(new Error("no address"), `cannot resolve ${host}`);
+    return all.sort((a, b) => a.family - b.family).map((a) => a.address);
+  },
+
+  removeFile,
+};
