@@ -1,0 +1,53 @@
+/**
+ * Tests of lib/wire/encoder.ts: whole frames and messages against the examples of
+ * wire.md 2.1 and 3.2.
+ *
+ * Runs on: the test runner's main thread.
+ */
+import { assert, test } from "../_harness.ts";
+import {
+  encodedSize1,
+  encodedSize3,
+  encodeFrame1,
+  encodeFrame3,
+  encodeMessage1,
+  encodeMessage3,
+  FLAG_MORE,
+} from "../../lib/wire/mod.ts";
+import { ascii, cat, fill, hex } from "./_hex.ts";
+
+test("encodeMessage1 matches the ZMTP/1.0 examples of wire.md 2.1", () => {
+  assert.deepEqual(encodeMessage1([ascii("hello")]), hex("06 00 68 65 6C 6C 6F"));
+  assert.deepEqual(encodeMessage1([ascii("a"), ascii("bc")]), hex("02 01 61 03 00 62 63"));
+  assert.deepEqual(encodeMessage1([ascii(""), ascii("hi")]), hex("01 01 03 00 68 69"));
+  assert.deepEqual(
+    encodeMessage1([fill(300, 0x78)]),
+    cat(hex("FF 00 00 00 00 00 00 01 2D 00"), fill(300, 0x78)),
+  );
+  assert.deepEqual(encodeMessage1([ascii("")]), hex("01 00"));
+  assert.deepEqual(encodeMessage1([ascii("XID")]), hex("04 00 58 49 44"));
+});
+
+test("encodeMessage3 matches the ZMTP/3.x examples of wire.md 3.2", () => {
+  assert.deepEqual(encodeMessage3([ascii("hello")]), hex("00 05 68 65 6C 6C 6F"));
+  assert.deepEqual(
+    encodeMessage3([ascii("hi"), fill(300, 0x78)]),
+    cat(hex("01 02 68 69 02 00 00 00 00 00 00 01 2C"), fill(300, 0x78)),
+  );
+  assert.deepEqual(encodeMessage3([ascii(""), ascii("hi")]), hex("01 00 00 02 68 69"));
+  assert.deepEqual(encodeMessage3([ascii("")]), hex("00 00"));
+});
+
+test("encodeFrame3 writes at an offset and returns the bytes written", () => {
+  const b = new Uint8Array(3 + encodedSize3(2));
+  assert.equal(encodeFrame3(b, 3, FLAG_MORE, ascii("hi")), 4);
+  assert.deepEqual(b, hex("00 00 00 01 02 68 69"));
+  assert.equal(encodedSize3(300), 309);
+});
+
+test("encodeFrame1 writes at an offset and returns the bytes written", () => {
+  const b = new Uint8Array(1 + encodedSize1(254));
+  assert.equal(encodeFrame1(b, 1, true, fill(254, 1)), 264);
+  assert.deepEqual(b.subarray(0, 12), hex("00 FF 00 00 00 00 00 00 00 FF 01 01"));
+  assert.equal(encodedSize1(253), 255);
+});
