@@ -114,9 +114,8 @@ class BunStream implements StreamConn {
   onDrain() {
     const rest = this.#rest;
     if (rest === null || this.#closing) return;
-    this.#push(rest);
     // Called from Bun's event loop, not from inside write(): a direct call is not re-entrant.
-    if (this.#rest === null) this.#h!.written();
+    if (this.#push(rest)) this.#h!.written();
   }
 
   onClose(err?: Error) {
@@ -139,18 +138,22 @@ class BunStream implements StreamConn {
 
   write(bytes: Uint8Array): void {
     if (this.#closing) return; // closed() is on its way; the contract says write never throws
-    this.#push(bytes);
-    if (this.#rest === null) queueMicrotask(this.#onWritten);
+    if (this.#push(bytes)) queueMicrotask(this.#onWritten);
   }
 
-  /** Writes as much of `bytes` as the kernel takes; keeps the rest for `drain`. */
-  #push(bytes: Uint8Array) {
+  /**
+   * Writes as much of `bytes` as the kernel takes and keeps the rest for `drain`. True when
+   * all of it was taken; false when some is left, or when the socket is already closing
+   * (Bun returns -1; its `close` handler reports that, so `written()` must not).
+   */
+  #push(bytes: Uint8Array): boolean {
     const n = this.#s.write(bytes);
-    if (n === bytes.length) this.#rest = null;
-    else if (n < 0) {
-      // The socket is closing or closed: Bun's `close` handler reports it.
+    if (n === bytes.length) {
       this.#rest = null;
-    } else this.#rest = bytes.subarray(n);
+      return true;
+    }
+    this.#rest = n < 0 ? null : bytes.subarray(n);
+    return false;
   }
 
   pause(): void {

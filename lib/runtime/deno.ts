@@ -190,14 +190,15 @@ class DenoStream implements StreamConn {
     const buf = new Uint8Array(READ_BUFFER);
     try {
       for (;;) {
-        if (this.#paused && !this.#closing) {
-          // Not reading is what makes the kernel window fill: this is how backpressure
-          // reaches TCP. One promise per pause, not per chunk.
-          await new Promise<void>((r) => (this.#wake = r));
-        }
+        // Not reading is what makes the kernel window fill: this is how backpressure
+        // reaches TCP. One promise per pause, not per chunk.
+        while (this.#paused && !this.#closing) await this.#whileResumed();
         if (this.#closing) break;
         const n = await conn.read(buf);
         if (n === null || this.#closing) break;
+        // pause() may have come while the read was pending: the chunk waits in `buf`.
+        while (this.#paused && !this.#closing) await this.#whileResumed();
+        if (this.#closing) break;
         // A full read hands out the buffer itself: no view object on the bulk path.
         this.#h!.data(n === READ_BUFFER ? buf : buf.subarray(0, n));
       }
@@ -208,6 +209,12 @@ class DenoStream implements StreamConn {
     this.#closing = true;
     this.#closeConn();
     this.#settle();
+  }
+
+  /** Resolves on resume() or teardown. */
+  #whileResumed(): Promise<void> {
+    if (this.#closing) return Promise.resolve();
+    return new Promise<void>((r) => (this.#wake = r));
   }
 
   /** Emits `closed` once the read loop has ended and no write op is pending. */
