@@ -294,6 +294,64 @@ export function runtimeSuite(label: string, load: () => Promise<Runtime>) {
     }
   });
 
+  test(`${label} runtime close with a write in flight still gives closed() once and no written()`, async () => {
+    const rt = await load();
+    const p = await tcpPair(rt);
+    try {
+      p.server.pause();
+      p.client.write(pattern(16 * 1024 * 1024, 17)); // cannot complete against a paused reader
+      p.client.conn!.close();
+      await waitFor(() => p.client.closedCount > 0, 5_000, "client closed");
+      // A paused reader does not read, so it sees the peer's FIN only after resume().
+      p.server.resume();
+      await waitFor(() => p.server.closedCount > 0, 10_000, "server closed");
+      await delay(SETTLE_MS);
+      assert.equal(p.client.closedCount, 1);
+      assert.equal(p.client.writtenCount, 0);
+      assert.equal(p.client.err, undefined, "a local close is not an error");
+      assert.deepEqual(p.client.violations, []);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test(`${label} runtime listener port can be bound again after close`, async () => {
+    const rt = await load();
+    const l = await rt.listenTcp("127.0.0.1", 0, () => new Recorder());
+    const port = l.port;
+    await closeListener(l);
+    const again = await rt.listenTcp("127.0.0.1", port, () => new Recorder());
+    assert.equal(again.port, port);
+    await closeListener(again);
+  });
+
+  test(`${label} runtime listens and connects over IPv6 loopback`, async () => {
+    const rt = await load();
+    const server = new Recorder();
+    let listener: Listener;
+    try {
+      listener = await rt.listenTcp("::1", 0, (conn) => {
+        server.conn = conn;
+        return server;
+      });
+    } catch (e) {
+      // A host without IPv6 loopback cannot run this case; that is not an adapter fault.
+      if ((e as NetError).code === "EADDRNOTAVAIL" || (e as NetError).code === "EAFNOSUPPORT") return;
+      throw e;
+    }
+    const client = new Recorder();
+    try {
+      client.conn = (await rt.connectTcp("::1", listener.port))(client);
+      assert.equal(client.conn.remote, `[::1]:${listener.port}`);
+      client.write(bytes("v6"));
+      await waitFor(() => server.bytes === 2, 5_000, "v6 data");
+      assert.match(server.conn!.remote, /^\[::1\]:\d+$/);
+    } finally {
+      await closeListener(listener);
+      await closeBoth(client, server);
+    }
+  });
+
   test(`${label} runtime holds bytes that arrive before handlers are attached`, async () => {
     const rt = await load();
     const server = new Recorder();
