@@ -11,7 +11,7 @@ export function hex(s: string): Uint8Array {
   const out: number[] = [];
   const re = /"([^"]*)"|([0-9A-Fa-f]{2})|(\S)/g;
   for (const m of s.matchAll(re)) {
-    if (m[1] !== undefined) for (const c of m[1]) out.push(c.charCodeAt(0));
+    if (m[1] !== undefined) { for (const c of m[1]) out.push(c.charCodeAt(0)); }
     else if (m[2] !== undefined) out.push(parseInt(m[2], 16));
     else throw new Error(`bad hex token ${m[3]} in ${s}`);
   }

@@ -35,7 +35,10 @@ test("encodeCommand writes the name constants of wire.md 3.3", () => {
   ];
   for (const [name, bytes] of names) {
     const body = hex(bytes);
-    assert.deepEqual(encodeCommand(name, new Uint8Array(0)), cat(hex("04"), new Uint8Array([body.length]), body));
+    assert.deepEqual(
+      encodeCommand(name, new Uint8Array(0)),
+      cat(hex("04"), new Uint8Array([body.length]), body),
+    );
   }
 });
 
@@ -64,7 +67,7 @@ test("parseCommand returns null for an empty body or a name longer than the body
 });
 
 test("readyFrame matches libzmq's READY for every socket type of wire.md 3.4", () => {
-  const pre = '05 52 45 41 44 59 0B 53 6F 63 6B 65 74 2D 54 79 70 65';
+  const pre = "05 52 45 41 44 59 0B 53 6F 63 6B 65 74 2D 54 79 70 65";
   const id0 = "08 49 64 65 6E 74 69 74 79 00 00 00 00";
   const table: [string, boolean, string][] = [
     ["DEALER", true, `04 29 ${pre} 00 00 00 06 44 45 41 4C 45 52 ${id0}`],
