@@ -63,6 +63,8 @@ export class FrameDecoder {
   #error: string | null = null;
 
   /**
+   * Creates a decoder in the "expecting a header" state.
+   *
    * @param sink Receives frames.
    * @param maxMsgSize Per-frame body limit; negative (or beyond the hard cap) means
    *   "no limit", and `MAX_FRAME_HARD_CAP` applies.
@@ -191,6 +193,8 @@ export class FrameDecoder {
  */
 export class Decoder3 extends FrameDecoder {
   /**
+   * Creates a decoder in the "expecting a header" state.
+   *
    * @param sink Receives frames.
    * @param maxMsgSize Per-frame limit, or -1 for none (the hard cap still applies).
    */
@@ -213,6 +217,8 @@ export class Decoder3 extends FrameDecoder {
  */
 export class Decoder1 extends FrameDecoder {
   /**
+   * Creates a decoder in the "expecting a header" state.
+   *
    * @param sink Receives frames.
    * @param maxMsgSize Per-frame limit, or -1 for none (the hard cap still applies).
    */

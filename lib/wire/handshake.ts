@@ -149,7 +149,11 @@ export class Handshake {
   #done: HandshakeResult | null = null;
   #error: string | null = null;
 
-  /** @param opts What we are and what we accept. */
+  /**
+   * Creates a handshake that has sent nothing yet; call `start()` next.
+   *
+   * @param opts What we are and what we accept.
+   */
   constructor(opts: HandshakeOptions) {
     this.#opts = opts;
     this.#strict = opts.mode === "zmtp3";
