@@ -238,7 +238,12 @@ class DenoListener implements Listener {
    */
   readonly released: Promise<void>;
 
-  constructor(l: Deno.Listener, accept: AcceptFn, opts: TcpOptions | undefined, path: string | null) {
+  constructor(
+    l: Deno.Listener,
+    accept: AcceptFn,
+    opts: TcpOptions | undefined,
+    path: string | null,
+  ) {
     this.#l = l;
     this.#path = path;
     this.port = l.addr.transport === "tcp" ? l.addr.port : 0;

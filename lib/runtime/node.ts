@@ -126,7 +126,8 @@ function serve(
     st.attach(h);
   });
   return new Promise((resolve, reject) => {
-    const onError = (e: Error) => reject(netError(e, `cannot listen on ${path ?? `${bind.host}:${bind.port}`}`));
+    const onError = (e: Error) =>
+      reject(netError(e, `cannot listen on ${path ?? `${bind.host}:${bind.port}`}`));
     srv.once("error", onError);
     srv.listen(bind, () => {
       srv.off("error", onError);
@@ -148,7 +149,12 @@ function serve(
   });
 }
 
-function connect(o: net.NetConnectOpts, what: string, opts: TcpOptions | undefined, remote: string) {
+function connect(
+  o: net.NetConnectOpts,
+  what: string,
+  opts: TcpOptions | undefined,
+  remote: string,
+) {
   return new Promise<(h: StreamHandlers) => StreamConn>((resolve, reject) => {
     const s = net.connect(o);
     const onError = (e: Error) => {

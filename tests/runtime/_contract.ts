@@ -7,7 +7,13 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { assert, delay, removeDir, tempDir, test, waitFor } from "../_harness.ts";
-import type { Listener, NetError, Runtime, StreamConn, StreamHandlers } from "../../lib/runtime/mod.ts";
+import type {
+  Listener,
+  NetError,
+  Runtime,
+  StreamConn,
+  StreamHandlers,
+} from "../../lib/runtime/mod.ts";
 
 /**
  * How long "nothing happens" is watched for (paused stream, no second `closed`). The one
@@ -94,7 +100,11 @@ async function closeListener(l: Listener) {
 
 async function closeBoth(...rs: Recorder[]) {
   for (const r of rs) r.conn?.close();
-  await waitFor(() => rs.every((r) => r.closedCount > 0 || r.conn === null), 5_000, "streams closed");
+  await waitFor(
+    () => rs.every((r) => r.closedCount > 0 || r.conn === null),
+    5_000,
+    "streams closed",
+  );
 }
 
 async function tcpPair(rt: Runtime): Promise<Pair> {
@@ -210,26 +220,30 @@ export function runtimeSuite(label: string, load: () => Promise<Runtime>) {
     }
   }, { timeout: 40_000 });
 
-  test(`${label} runtime finishes a write larger than the socket buffers once the reader resumes`, async () => {
-    const rt = await load();
-    const p = await tcpPair(rt);
-    try {
-      // 16 MiB against a paused reader: the kernel takes ~4 MiB (loopback), so the adapter
-      // must keep the rest and continue (Deno: partial write, Bun: drain, Node: its queue).
-      const big = pattern(16 * 1024 * 1024, 13);
-      p.server.pause();
-      p.client.write(big);
-      await delay(SETTLE_MS);
-      assert.equal(p.client.writtenCount, 0, "written() before the bytes were taken");
-      p.server.resume();
-      await waitFor(() => p.server.bytes === big.length, 30_000, "16 MiB");
-      await waitFor(() => p.client.writtenCount === 1, 5_000, "written");
-      assert.equal(fnv(p.server.received()), fnv(big));
-      assert.deepEqual([...p.client.violations, ...p.server.violations], []);
-    } finally {
-      await p.close();
-    }
-  }, { timeout: 60_000 });
+  test(
+    `${label} runtime finishes a write larger than the socket buffers once the reader resumes`,
+    async () => {
+      const rt = await load();
+      const p = await tcpPair(rt);
+      try {
+        // 16 MiB against a paused reader: the kernel takes ~4 MiB (loopback), so the adapter
+        // must keep the rest and continue (Deno: partial write, Bun: drain, Node: its queue).
+        const big = pattern(16 * 1024 * 1024, 13);
+        p.server.pause();
+        p.client.write(big);
+        await delay(SETTLE_MS);
+        assert.equal(p.client.writtenCount, 0, "written() before the bytes were taken");
+        p.server.resume();
+        await waitFor(() => p.server.bytes === big.length, 30_000, "16 MiB");
+        await waitFor(() => p.client.writtenCount === 1, 5_000, "written");
+        assert.equal(fnv(p.server.received()), fnv(big));
+        assert.deepEqual([...p.client.violations, ...p.server.violations], []);
+      } finally {
+        await p.close();
+      }
+    },
+    { timeout: 60_000 },
+  );
 
   test(`${label} runtime writes a view of a SharedArrayBuffer`, async () => {
     const rt = await load();
@@ -336,7 +350,9 @@ export function runtimeSuite(label: string, load: () => Promise<Runtime>) {
       });
     } catch (e) {
       // A host without IPv6 loopback cannot run this case; that is not an adapter fault.
-      if ((e as NetError).code === "EADDRNOTAVAIL" || (e as NetError).code === "EAFNOSUPPORT") return;
+      if ((e as NetError).code === "EADDRNOTAVAIL" || (e as NetError).code === "EAFNOSUPPORT") {
+        return;
+      }
       throw e;
     }
     const client = new Recorder();
@@ -388,10 +404,13 @@ export function runtimeSuite(label: string, load: () => Promise<Runtime>) {
     const rt = await load();
     const l = await rt.listenTcp("127.0.0.1", 0, () => new Recorder());
     try {
-      await assert.rejects(rt.listenTcp("127.0.0.1", l.port, () => new Recorder()), (e: NetError) => {
-        assert.equal(e.code, "EADDRINUSE");
-        return true;
-      });
+      await assert.rejects(
+        rt.listenTcp("127.0.0.1", l.port, () => new Recorder()),
+        (e: NetError) => {
+          assert.equal(e.code, "EADDRINUSE");
+          return true;
+        },
+      );
     } finally {
       await closeListener(l);
     }

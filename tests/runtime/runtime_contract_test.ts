@@ -10,7 +10,9 @@ import { runtime } from "../_harness.ts";
 import { currentRuntimeName, loadRuntime } from "../../lib/runtime/mod.ts";
 import { runtimeSuite } from "./_contract.ts";
 
-if (currentRuntimeName() !== runtime) throw new Error(`mod.ts picked ${currentRuntimeName()} on ${runtime}`);
+if (currentRuntimeName() !== runtime) {
+  throw new Error(`mod.ts picked ${currentRuntimeName()} on ${runtime}`);
+}
 
 runtimeSuite(runtime, loadRuntime);
 runtimeSuite("node:net", async () => (await import("../../lib/runtime/node.ts")).nodeRuntime);
