@@ -1,0 +1,183 @@
+/**
+ * A libzmq peer (zeromq.js 6.x on Node) driven over stdin/stdout, one JSON object per line.
+ * Interop tests and the demo spawn it with `node tests/interop/_zmq_peer.mjs` and talk to
+ * it through `spawnLines` (tests/_harness.ts). Commands run one at a time, in order; every
+ * command gets exactly one reply line: `{"ok":true,...}` or `{"ok":false,"error":"..."}`.
+ *
+ *   {op:"socket", id, type:"PUSH"|"PULL"|"PAIR"|"REQ"|"REP"|"DEALER"|"ROUTER"|"PUB"|"SUB"|
+ *                          "XPUB"|"XSUB", options?:{linger, sendHighWaterMark, ...}}
+ *   {op:"bind", id, endpoint}            -> {ok, endpoint}  (the actual endpoint, port resolved)
+ *   {op:"connect", id, endpoint}
+ *   {op:"subscribe", id, prefix?}        (SUB; prefix base64, default everything)
+ *   {op:"send", id, parts:[base64...], timeout?}
+ *   {op:"sendMany", id, messages:[[base64...]...], timeout?}   -> {ok, sent}
+ *   {op:"sendSeq", id, count, size?, timeout?}  count messages; message i is a 4-byte big-endian
+ *                                        i followed by size-4 bytes of (i & 255)  -> {ok, sent}
+ *   {op:"recv", id, timeout?}            -> {ok, parts:[base64...]} | {ok:false, error:"EAGAIN"}
+ *   {op:"recvMany", id, count, timeout?} -> {ok, messages:[[base64...]...]} (timeout is for all)
+ *   {op:"close", id, linger?}
+ *   {op:"exit"}                          -> {ok} then the process exits (also on stdin end)
+ *
+ * Timeouts are milliseconds (default 5000); no receive or send waits longer.
+ *
+ * Runs on: Node (never import zeromq from Deno or Bun: it panics on Bun and hangs on Deno).
+ */
+import * as zmq from "zeromq";
+import { createInterface } from "node:readline";
+
+const CLASSES = {
+  PAIR: zmq.Pair, PUB: zmq.Publisher, SUB: zmq.Subscriber, REQ: zmq.Request, REP: zmq.Reply,
+  DEALER: zmq.Dealer, ROUTER: zmq.Router, PULL: zmq.Pull, PUSH: zmq.Push,
+  XPUB: zmq.XPublisher, XSUB: zmq.XSubscriber, XREQ: zmq.Dealer, XREP: zmq.Router,
+};
+const DEFAULT_TIMEOUT = 5000;
+const sockets = new Map();
+
+const b64 = (buf) => Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("base64");
+const unb64 = (s) => Buffer.from(s, "base64");
+
+function sock(id) {
+  const s = sockets.get(id);
+  if (!s) throw new Error(`no socket ${id}`);
+  return s;
+}
+
+function errText(e) {
+  return e?.code ?? e?.message ?? String(e);
+}
+
+async function recvOne(s, timeout) {
+  s.receiveTimeout = timeout;
+  const parts = await s.receive();
+  return parts.map(b64);
+}
+
+async function sendOne(s, parts, timeout) {
+  s.sendTimeout = timeout;
+  await s.send(parts.length === 1 ? parts[0] : parts);
+}
+
+const handlers = {
+  socket(c) {
+    const Cls = CLASSES[c.type];
+    if (!Cls) throw new Error(`unknown socket type ${c.type}`);
+    if (sockets.has(c.id)) throw new Error(`socket ${c.id} exists`);
+    const s = new Cls({ linger: 1000, ...(c.options ?? {}) });
+    sockets.set(c.id, s);
+    return {};
+  },
+  async bind(c) {
+    const s = sock(c.id);
+    await s.bind(c.endpoint);
+    return { endpoint: s.lastEndpoint };
+  },
+  connect(c) {
+    sock(c.id).connect(c.endpoint);
+    return {};
+  },
+  subscribe(c) {
+    const s = sock(c.id);
+    if (c.prefix === undefined) s.subscribe();
+    else s.subscribe(unb64(c.prefix));
+    return {};
+  },
+  async send(c) {
+    await sendOne(sock(c.id), c.parts.map(unb64), c.timeout ?? DEFAULT_TIMEOUT);
+    return {};
+  },
+  async sendMany(c) {
+    const s = sock(c.id);
+    let sent = 0;
+    for (const m of c.messages) {
+      await sendOne(s, m.map(unb64), c.timeout ?? DEFAULT_TIMEOUT);
+      sent++;
+    }
+    return { sent };
+  },
+  async sendSeq(c) {
+    const s = sock(c.id);
+    const size = Math.max(4, c.size ?? 4);
+    s.sendTimeout = c.timeout ?? DEFAULT_TIMEOUT;
+    let sent = 0;
+    for (let i = 0; i < c.count; i++) {
+      const b = Buffer.alloc(size, i & 255);
+      b.writeUInt32BE(i >>> 0, 0);
+      await s.send(b);
+      sent++;
+    }
+    return { sent };
+  },
+  async recv(c) {
+    return { parts: await recvOne(sock(c.id), c.timeout ?? DEFAULT_TIMEOUT) };
+  },
+  async recvMany(c) {
+    const s = sock(c.id);
+    const end = Date.now() + (c.timeout ?? DEFAULT_TIMEOUT);
+    const messages = [];
+    while (messages.length < c.count) {
+      const left = end - Date.now();
+      if (left <= 0) return { ok: false, error: "EAGAIN", messages };
+      try {
+        messages.push(await recvOne(s, left));
+      } catch (e) {
+        return { ok: false, error: errText(e), messages };
+      }
+    }
+    return { messages };
+  },
+  close(c) {
+    const s = sock(c.id);
+    if (c.linger !== undefined) s.linger = c.linger;
+    s.close();
+    sockets.delete(c.id);
+    return {};
+  },
+  exit() {
+    return {};
+  },
+};
+
+function reply(obj) {
+  process.stdout.write(JSON.stringify(obj) + "\n");
+}
+
+function shutdown(code) {
+  for (const s of sockets.values()) {
+    try {
+      s.linger = 0;
+      s.close();
+    } catch { /* already closed */ }
+  }
+  sockets.clear();
+  // Let stdout drain, then leave even if libzmq still holds something.
+  process.stdout.write("", () => process.exit(code));
+  setTimeout(() => process.exit(code), 500).unref();
+}
+
+// Commands run strictly in arrival order.
+let chain = Promise.resolve();
+const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on("line", (line) => {
+  if (!line.trim()) return;
+  chain = chain.then(async () => {
+    let c;
+    try {
+      c = JSON.parse(line);
+    } catch {
+      reply({ ok: false, error: "bad JSON" });
+      return;
+    }
+    const h = handlers[c.op];
+    if (!h) {
+      reply({ ok: false, error: `unknown op ${c.op}` });
+      return;
+    }
+    try {
+      reply({ ok: true, ...(await h(c)) });
+    } catch (e) {
+      reply({ ok: false, error: errText(e) });
+    }
+    if (c.op === "exit") shutdown(0);
+  });
+});
+rl.on("close", () => chain.then(() => shutdown(0)));
