@@ -1,0 +1,456 @@
+/**
+ * ContextCore: the engine behind a Crossroads context. It owns the I/O worker, the
+ * context block (doorbells and the control ring), the inproc name table and every
+ * socket, and it is where the API thread waits.
+ *
+ * Life cycle (the one place it is written down, together with lib/io/loop.ts):
+ * 1. `new ContextCore()` allocates the context block; no thread yet (xs_init).
+ * 2. The first tcp/ipc bind or connect starts the I/O worker and hands it the block.
+ * 3. Sockets talk to the worker with `postMessage` commands (bind, connect, pipe, close,
+ *    shutdown, term) and hear back through the control ring, which a blocked caller can
+ *    read (`waitSync`). Data never uses either: it flows through each pipe's rings.
+ * 4. `xs_close` hands a socket's connections to the worker to linger; the worker reports
+ *    `closed` when the socket's last queued message went out or its linger expired.
+ * 5. `term` makes every call fail with ETERM, closes what is still open, waits until
+ *    every socket finished lingering, then terminates the worker (a Deno worker would
+ *    otherwise keep the process alive forever).
+ *
+ * Runs on: API thread.
+ */
+import * as C from "./constants.ts";
+import {
+  API_BELL,
+  CONTEXT_BLOCK_BYTES,
+  controlPlace,
+  ControlReader,
+  Doorbell,
+  newPipeBlock,
+  type Pipe,
+  PIPE_RING_BYTES,
+  pipePlaces,
+  RingPipe,
+  WAKE_MESSAGE,
+  WAKE_NOTIFY,
+  WORKER_BELL,
+} from "./pipe/mod.ts";
+import { PROTOCOLS } from "./protocols/mod.ts";
+import { SocketCore } from "./socket.ts";
+import { combinedHwm, InprocPipe } from "./transports/inproc.ts";
+import { startIoWorker, type WorkerHandle } from "./runtime/worker.ts";
+
+interface InprocBinding {
+  socket: SocketCore;
+  sndhwm: number;
+  rcvhwm: number;
+  identity: Uint8Array;
+}
+
+interface PendingConnect {
+  socket: SocketCore;
+  far: InprocPipe;
+  near: InprocPipe;
+  sndhwm: number;
+  rcvhwm: number;
+}
+
+/** Options of a context. */
+export interface ContextOptions {
+  /** XS_IO_THREADS (default 1). One worker serves all connections for now. */
+  ioThreads?: number;
+  /** XS_MAX_SOCKETS (default 512). */
+  maxSockets?: number;
+}
+
+/** The engine-side context. */
+export class ContextCore {
+  maxSockets = 512;
+  ioThreads = 1;
+  /** True once `term` started: every socket call fails with ETERM. */
+  terminating = false;
+  /** True once the context is gone. */
+  terminated = false;
+  readonly #sab = new SharedArrayBuffer(CONTEXT_BLOCK_BYTES);
+  readonly #apiBell = new Doorbell(this.#sab, API_BELL);
+  readonly #workerBell = new Doorbell(this.#sab, WORKER_BELL);
+  readonly #control = new ControlReader(controlPlace(this.#sab));
+  #worker: WorkerHandle | null = null;
+  #nextSocket = 1;
+  #nextPipe = 1;
+  #nextReq = 1;
+  #started = false;
+  readonly #sockets = new Map<number, SocketCore>();
+  readonly #lingering = new Set<number>();
+  readonly #ringPipes = new Map<number, { pipe: RingPipe; sab: SharedArrayBuffer; sock: SocketCore }>();
+  readonly #replies = new Map<number, Record<string, unknown>>();
+  readonly #inproc = new Map<string, InprocBinding>();
+  readonly #inprocPending = new Map<string, PendingConnect[]>();
+  readonly #watched = new Set<SocketCore>();
+  #kickScheduled = false;
+  #asyncWaiters: (() => void)[] = [];
+  readonly #events: Record<string, unknown>[] = [];
+  readonly #wakeWorker = () => {
+    this.#workerBell.ring();
+  };
+
+  constructor(opts: ContextOptions = {}) {
+    if (opts.ioThreads !== undefined) this.ioThreads = opts.ioThreads;
+    if (opts.maxSockets !== undefined) this.maxSockets = opts.maxSockets;
+  }
+
+  /** Number of live sockets (closed ones count until they finished lingering). */
+  get liveSockets(): number {
+    let n = this.#lingering.size;
+    for (const s of this.#sockets.values()) if (!s.closed) n++;
+    return n;
+  }
+
+  /** `xs_socket`: a socket, or an errno. */
+  socket(type: number): SocketCore | number {
+    if (this.terminating) return C.ETERM;
+    this.#started = true;
+    if (this.liveSockets >= this.maxSockets) return C.EMFILE;
+    const info = Number.isInteger(type) ? PROTOCOLS[type] : undefined;
+    if (!info) return C.EINVAL;
+    const s = new SocketCore(this, this.#nextSocket++, info);
+    this.#sockets.set(s.id, s);
+    return s;
+  }
+
+  /** True once the first socket was made (context options are frozen then). */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  // ---------------------------------------------------------------- worker
+
+  #ensureWorker(): WorkerHandle {
+    if (!this.#worker) {
+      this.#worker = startIoWorker((msg) => this.#onWorkerMessage(msg));
+      this.#worker.post({ t: "init", sab: this.#sab });
+    }
+    return this.#worker;
+  }
+
+  #onWorkerMessage(msg: { t: string; error?: string }): void {
+    if (msg.t === "wake") {
+      this.process();
+      this.#serviceAll();
+      const w = this.#asyncWaiters.splice(0);
+      for (const f of w) f();
+    } else if (msg.t === "error") {
+      console.error(`@crossroads/xs I/O worker: ${msg.error}`);
+    }
+  }
+
+  /** Sends a command to the worker (starting it if needed). */
+  post(cmd: Record<string, unknown>): void {
+    this.#ensureWorker().post(cmd);
+  }
+
+  /** Sends a command and blocks until the worker's reply; returns the reply event. */
+  request(cmd: Record<string, unknown>): Record<string, unknown> {
+    const req = this.#nextReq++;
+    this.post({ ...cmd, req });
+    this.waitSync(Infinity, () => this.#replies.has(req));
+    const r = this.#replies.get(req)!;
+    this.#replies.delete(req);
+    return r;
+  }
+
+  /** Makes a pipe block and the API end of a worker-served pipe. */
+  newRingPipe(sndhwm: number, rcvhwm: number, sock?: SocketCore): RingPipe {
+    const id = this.#nextPipe++;
+    const sab = newPipeBlock(PIPE_RING_BYTES, PIPE_RING_BYTES);
+    const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
+    // The IN ring's limit is our receive HWM; the worker enforces it as producer.
+    new Int32Array(sab)[(places.in.header >> 2) + 2] = rcvhwm;
+    const pipe = new RingPipe(id, places.out, places.in, sndhwm, this.#wakeWorker);
+    this.#ringPipes.set(id, { pipe, sab, sock: sock! });
+    return pipe;
+  }
+
+  /** The shared block of a ring pipe (to hand to the worker). */
+  pipeBlock(id: number): SharedArrayBuffer {
+    return this.#ringPipes.get(id)!.sab;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /** Reads the control ring and acts on every event; pumps pipes waiting for room. */
+  process(): void {
+    const ev = this.#events;
+    if (this.#control.pending()) {
+      if (this.#control.drain(ev)) this.#wakeWorker();
+      for (let i = 0; i < ev.length; i++) this.#handle(ev[i]);
+      ev.length = 0;
+    }
+    for (const { pipe } of this.#ringPipes.values()) if (pipe.hasOverflow) pipe.pump();
+  }
+
+  #handle(e: Record<string, unknown>): void {
+    switch (e.t) {
+      case "reply":
+        this.#replies.set(e.req as number, e);
+        break;
+      case "accept": {
+        const sock = this.#sockets.get(e.sock as number);
+        if (!sock || sock.closed || !sock.hasEndpoint(e.ep as number)) {
+          this.post({ t: "refuse", conn: e.conn });
+          break;
+        }
+        const [snd, rcv] = sock.endpointHwms(e.ep as number);
+        const pipe = this.newRingPipe(snd, rcv, sock);
+        pipe.peerIdentity = new Uint8Array(e.peerIdentity as number[]);
+        pipe.peerType = (e.peerType as string) ?? null;
+        if (!sock.attachPipe(pipe)) {
+          this.#ringPipes.delete(pipe.id);
+          this.post({ t: "refuse", conn: e.conn });
+          break;
+        }
+        this.post({ t: "pipe", conn: e.conn, pipe: pipe.id, sab: this.pipeBlock(pipe.id) });
+        break;
+      }
+      case "up": {
+        const rp = this.#ringPipes.get(e.pipe as number);
+        if (rp) {
+          rp.pipe.peerIdentity = new Uint8Array(e.peerIdentity as number[]);
+          rp.pipe.peerType = (e.peerType as string) ?? null;
+        }
+        break;
+      }
+      case "gone": {
+        const rp = this.#ringPipes.get(e.pipe as number);
+        if (rp) {
+          this.#ringPipes.delete(e.pipe as number);
+          rp.pipe.terminate();
+          rp.sock?.pipeGone(rp.pipe);
+        }
+        break;
+      }
+      case "closed":
+        this.#lingering.delete(e.sock as number);
+        this.#sockets.delete(e.sock as number);
+        break;
+    }
+  }
+
+  // ---------------------------------------------------------------- waiting
+
+  /**
+   * Blocks the thread until `cond()` holds or `deadline` (a performance.now() value)
+   * passes; returns whether `cond()` held. Used by every blocking call of the C face.
+   */
+  waitSync(deadline: number, cond: () => boolean): boolean {
+    for (;;) {
+      this.process();
+      if (cond()) return true;
+      for (const { pipe } of this.#ringPipes.values()) pipe.flush();
+      const now = performance.now();
+      if (now >= deadline) return false;
+      const seq = this.#apiBell.prepare(WAKE_NOTIFY);
+      this.process();
+      if (cond()) {
+        this.#apiBell.cancel(WAKE_NOTIFY);
+        return true;
+      }
+      this.#apiBell.wait(seq, deadline === Infinity ? -1 : Math.max(1, Math.ceil(deadline - now)));
+      this.#apiBell.cancel(WAKE_NOTIFY);
+    }
+  }
+
+  /** Registers a socket with pending async operations. */
+  watch(s: SocketCore): void {
+    this.#watched.add(s);
+    this.#arm();
+  }
+
+  /** Something happened locally (inproc): re-try pending operations soon. */
+  kick(): void {
+    if (this.#kickScheduled || this.#watched.size === 0) return;
+    this.#kickScheduled = true;
+    queueMicrotask(() => {
+      this.#kickScheduled = false;
+      this.#serviceAll();
+    });
+  }
+
+  #serviceAll(): void {
+    for (const s of this.#watched) {
+      s.service();
+      if (!s.hasPending) this.#watched.delete(s);
+    }
+    if (this.#watched.size) this.#arm();
+  }
+
+  #arm(): void {
+    if (!this.#worker) return;
+    for (const { pipe } of this.#ringPipes.values()) pipe.flush();
+    if (this.#apiBell.armed(WAKE_MESSAGE)) return;
+    this.#apiBell.prepare(WAKE_MESSAGE);
+    // Re-check after arming: the worker may have published just before the flag was set.
+    if (this.#control.pending()) this.kickSoon();
+    else for (const s of this.#watched) if (s.proto.hasIn() || s.proto.hasOut()) return this.kickSoon();
+  }
+
+  /** Schedules a service round on the next macrotask. */
+  kickSoon(): void {
+    setTimeout(() => {
+      this.process();
+      this.#serviceAll();
+    }, 0);
+  }
+
+  /** Resolves after the next wake message from the worker (or `ms`). */
+  #nextWake(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.#asyncWaiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+      if (this.#worker) this.#apiBell.prepare(WAKE_MESSAGE);
+    });
+  }
+
+  // ---------------------------------------------------------------- inproc
+
+  /** Binds `name` for `s`: 0 or an errno. */
+  inprocBind(s: SocketCore, name: string): number {
+    if (this.#inproc.has(name)) return C.EADDRINUSE;
+    const b: InprocBinding = {
+      socket: s,
+      sndhwm: s.options.sndhwm,
+      rcvhwm: s.options.rcvhwm,
+      identity: new Uint8Array(s.options.identity),
+    };
+    this.#inproc.set(name, b);
+    const pending = this.#inprocPending.get(name);
+    if (pending) {
+      this.#inprocPending.delete(name);
+      for (const p of pending) {
+        if (p.socket.closed) continue;
+        p.near.setCapacity(combinedHwm(p.sndhwm, b.rcvhwm), combinedHwm(p.rcvhwm, b.sndhwm));
+        this.#completeInproc(b, p.socket, p.near, p.far);
+      }
+    }
+    return 0;
+  }
+
+  /** Connects `s` to `name`: 0 or an errno. Before the bind, the pipe waits for it. */
+  inprocConnect(s: SocketCore, name: string): number {
+    const b = this.#inproc.get(name);
+    const o = s.options;
+    const [near, far] = InprocPipe.pair(
+      this.#nextPipe++,
+      this.#nextPipe++,
+      b ? combinedHwm(o.sndhwm, b.rcvhwm) : o.sndhwm,
+      b ? combinedHwm(o.rcvhwm, b.sndhwm) : o.rcvhwm,
+    );
+    near.onActivity = () => this.kick();
+    far.onActivity = () => this.kick();
+    if (!b) {
+      near.peerIdentity = new Uint8Array(0);
+      if (!s.attachPipe(near)) return 0;
+      const list = this.#inprocPending.get(name) ?? [];
+      list.push({ socket: s, near, far, sndhwm: o.sndhwm, rcvhwm: o.rcvhwm });
+      this.#inprocPending.set(name, list);
+      return 0;
+    }
+    near.peerIdentity = new Uint8Array(b.identity);
+    near.peerType = b.socket.info.zmtpName;
+    if (!s.attachPipe(near)) return 0;
+    this.#completeInproc(b, s, near, far);
+    return 0;
+  }
+
+  #completeInproc(b: InprocBinding, connector: SocketCore, near: InprocPipe, far: InprocPipe): void {
+    near.peerIdentity = new Uint8Array(b.identity);
+    near.peerType = b.socket.info.zmtpName;
+    far.peerIdentity = new Uint8Array(connector.options.identity);
+    far.peerType = connector.info.zmtpName;
+    if (b.socket.closed || !b.socket.attachPipe(far)) {
+      // Refused (e.g. a PAIR that already has its peer): the connector's pipe dies.
+      near.terminate();
+      connector.pipeGone(near);
+    }
+  }
+
+  // ---------------------------------------------------------------- close / term
+
+  /** A socket was closed: release its names, hand its connections to the worker. */
+  socketClosed(s: SocketCore, pipes: Set<Pipe>): void {
+    for (const [name, b] of this.#inproc) if (b.socket === s) this.#inproc.delete(name);
+    for (const [name, list] of this.#inprocPending) {
+      const rest = list.filter((p) => p.socket !== s);
+      if (rest.length) this.#inprocPending.set(name, rest);
+      else this.#inprocPending.delete(name);
+    }
+    let usesWorker = false;
+    for (const p of pipes) {
+      if (p instanceof InprocPipe) {
+        const peer = p.peer;
+        if (peer) {
+          peer.terminate();
+          const owner = this.#ownerOf(peer);
+          owner?.pipeGone(peer);
+        }
+      }
+    }
+    for (const [id, rp] of this.#ringPipes) {
+      if (rp.sock === s || pipes.has(rp.pipe)) {
+        this.#ringPipes.delete(id);
+        usesWorker = true;
+      }
+    }
+    if (this.#worker) {
+      this.#lingering.add(s.id);
+      this.post({ t: "close", sock: s.id, linger: s.options.linger });
+    } else {
+      this.#sockets.delete(s.id);
+    }
+    void usesWorker;
+    this.kick();
+  }
+
+  #ownerOf(p: InprocPipe): SocketCore | undefined {
+    for (const s of this.#sockets.values()) if (s.pipes.has(p)) return s;
+    return undefined;
+  }
+
+  #beginTerm(): boolean {
+    if (this.terminated) return false;
+    this.terminating = true;
+    for (const s of this.#sockets.values()) {
+      s.service();
+      if (!s.closed) s.close();
+    }
+    return true;
+  }
+
+  #finishTerm(): void {
+    this.terminated = true;
+    if (this.#worker) {
+      this.#worker.terminate();
+      this.#worker = null;
+    }
+  }
+
+  /** `xs_term`: blocks until every socket finished lingering, then stops the worker. */
+  termSync(): number {
+    if (!this.#beginTerm()) return 0;
+    this.waitSync(Infinity, () => this.#lingering.size === 0);
+    this.#finishTerm();
+    return 0;
+  }
+
+  /** The async form of `termSync`, for the idiomatic face. */
+  async term(): Promise<void> {
+    if (!this.#beginTerm()) return;
+    for (;;) {
+      this.process();
+      if (this.#lingering.size === 0) break;
+      await this.#nextWake(50);
+    }
+    this.#finishTerm();
+  }
+}

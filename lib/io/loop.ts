@@ -1,0 +1,425 @@
+/**
+ * IoLoop: everything the I/O worker does. It executes the API thread's commands (bind,
+ * connect, pipe, refuse, shutdown, close, term), owns every listener, connection and
+ * reconnect timer, moves data between connections and pipe rings, and reports events
+ * through the control ring.
+ *
+ * Scheduling (runtime-facts traps 2 and 3): the worker never blocks. Socket callbacks do
+ * the per-connection work as bytes arrive or writes complete; between them the loop parks
+ * in `Atomics.waitAsync` on the worker doorbell, which the API thread rings (only while
+ * we are parked) when it publishes messages or frees ring room. Each wake runs one
+ * bounded pump over the sessions, so socket events are never starved.
+ *
+ * Shutdown order (with lib/context.ts): `close` of a socket closes its listeners at once;
+ * its connections linger until their outbound rings are empty or XS_LINGER expires, then
+ * close; the loop then reports `closed`. `term` comes last and the context terminates
+ * the worker.
+ *
+ * Runs on: I/O worker.
+ */
+import {
+  API_BELL,
+  controlPlace,
+  ControlWriter,
+  Doorbell,
+  WAKE_MESSAGE,
+  WAKE_NOTIFY,
+  WORKER_BELL,
+  WorkerPipe,
+} from "../pipe/mod.ts";
+import type { Listener, Runtime } from "../runtime/mod.ts";
+import {
+  type Endpoint,
+  type SessionConfig,
+  type SessionOwner,
+  StreamSession,
+  TRANSPORTS,
+} from "../transports/mod.ts";
+import type { HandshakeResult } from "../wire/mod.ts";
+import { Backoff } from "./reconnect.ts";
+
+/** Options sent with bind/connect (lib/socket.ts WireOptions). */
+interface WireOpts {
+  type: string;
+  peers: string[];
+  sendsIdentity: boolean;
+  identity: number[];
+  maxmsgsize: number;
+  reconnectIvl: number;
+  reconnectIvlMax: number;
+  backlog: number;
+  keepalive: boolean;
+}
+
+interface WEndpoint {
+  id: number;
+  endpoint: Endpoint;
+  config: SessionConfig;
+  opts: WireOpts;
+  listener?: Listener;
+  /** Connect side: the pipe, the live session, the reconnect timer. */
+  pipe?: WorkerPipe;
+  session?: StreamSession | null;
+  timer?: ReturnType<typeof setTimeout>;
+  backoff?: Backoff;
+  dead?: boolean;
+}
+
+interface WSocket {
+  id: number;
+  endpoints: Map<number, WEndpoint>;
+  sessions: Set<StreamSession>;
+  closing: boolean;
+  lingerTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** Errno values for runtime error names (the API thread turns them back into codes). */
+const ERRNO: Record<string, number> = {
+  EADDRINUSE: 98,
+  EADDRNOTAVAIL: 99,
+  EACCES: 13,
+  ENOENT: 2,
+  ECONNREFUSED: 111,
+  ENODEV: 19,
+  EINVAL: 22,
+  ENAMETOOLONG: 36,
+};
+
+/** The worker's state and behaviour. */
+export class IoLoop implements SessionOwner {
+  readonly #rt: Runtime;
+  readonly #post: (msg: unknown) => void;
+  #bell!: Doorbell;
+  #apiBell!: Doorbell;
+  #control!: ControlWriter;
+  readonly #sockets = new Map<number, WSocket>();
+  readonly #sessions = new Set<StreamSession>();
+  readonly #awaiting = new Map<number, StreamSession>();
+  #nextConn = 1;
+  #running = false;
+
+  /**
+   * @param rt the runtime adapter
+   * @param post sends a message to the API thread (`{ t: "wake" }`)
+   */
+  constructor(rt: Runtime, post: (msg: unknown) => void) {
+    this.#rt = rt;
+    this.#post = post;
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  /** Executes one command from the API thread. Never throws. */
+  command(m: Record<string, unknown>): void {
+    try {
+      this.#command(m);
+    } catch (e) {
+      this.#post({ t: "error", error: `command ${m.t} failed: ${(e as Error)?.stack ?? e}` });
+    }
+  }
+
+  #command(m: Record<string, unknown>): void {
+    switch (m.t) {
+      case "init": {
+        const sab = m.sab as SharedArrayBuffer;
+        this.#bell = new Doorbell(sab, WORKER_BELL);
+        this.#apiBell = new Doorbell(sab, API_BELL);
+        this.#control = new ControlWriter(controlPlace(sab));
+        this.#run();
+        break;
+      }
+      case "bind":
+        void this.#bind(m);
+        break;
+      case "connect":
+        this.#connect(m);
+        break;
+      case "pipe": {
+        const s = this.#awaiting.get(m.conn as number);
+        if (!s) break;
+        this.#awaiting.delete(m.conn as number);
+        this.#servedPipe.set(s, m.pipe as number);
+        s.attach(new WorkerPipe(m.pipe as number, m.sab as SharedArrayBuffer));
+        break;
+      }
+      case "refuse": {
+        const s = this.#awaiting.get(m.conn as number);
+        this.#awaiting.delete(m.conn as number);
+        s?.close("refused by the socket");
+        break;
+      }
+      case "shutdown":
+        this.#shutdown(m.sock as number, m.ep as number, m.linger as number);
+        break;
+      case "close":
+        this.#closeSocket(m.sock as number, m.linger as number);
+        break;
+    }
+  }
+
+  #sock(id: number): WSocket {
+    let s = this.#sockets.get(id);
+    if (!s) {
+      s = { id, endpoints: new Map(), sessions: new Set(), closing: false };
+      this.#sockets.set(id, s);
+    }
+    return s;
+  }
+
+  #config(o: WireOpts): SessionConfig {
+    return {
+      type: o.type,
+      peers: o.peers,
+      sendsIdentity: o.sendsIdentity,
+      identity: new Uint8Array(o.identity),
+      maxmsgsize: o.maxmsgsize,
+    };
+  }
+
+  async #bind(m: Record<string, unknown>): Promise<void> {
+    const sock = this.#sock(m.sock as number);
+    const ep = m.endpoint as Endpoint;
+    const opts = m.opts as WireOpts;
+    const transport = TRANSPORTS[ep.scheme];
+    const rec: WEndpoint = { id: m.ep as number, endpoint: ep, config: this.#config(opts), opts };
+    try {
+      const { listener, bound } = await transport.listen(this.#rt, ep, (conn) => {
+        const s = this.#newSession(sock, rec, true);
+        queueMicrotask(() => s.begin(conn));
+        return s;
+      }, { backlog: opts.backlog, keepalive: opts.keepalive });
+      rec.listener = listener;
+      if (sock.closing) {
+        listener.close();
+      } else {
+        sock.endpoints.set(rec.id, rec);
+      }
+      this.#event({ t: "reply", req: m.req, errno: 0, endpoint: bound });
+    } catch (e) {
+      const code = (e as { code?: string })?.code ?? "";
+      this.#event({ t: "reply", req: m.req, errno: ERRNO[code] ?? 98, error: String(e) });
+    }
+  }
+
+  #connect(m: Record<string, unknown>): void {
+    const sock = this.#sock(m.sock as number);
+    const opts = m.opts as WireOpts;
+    const rec: WEndpoint = {
+      id: m.ep as number,
+      endpoint: m.endpoint as Endpoint,
+      config: this.#config(opts),
+      opts,
+      pipe: new WorkerPipe(m.pipe as number, m.sab as SharedArrayBuffer),
+      session: null,
+      backoff: new Backoff(opts.reconnectIvl, opts.reconnectIvlMax),
+    };
+    sock.endpoints.set(rec.id, rec);
+    this.#dial(sock, rec);
+  }
+
+  #dial(sock: WSocket, rec: WEndpoint): void {
+    rec.timer = undefined;
+    if (rec.dead) return;
+    const transport = TRANSPORTS[rec.endpoint.scheme];
+    transport.dial(this.#rt, rec.endpoint, { keepalive: rec.opts.keepalive }).then((attach) => {
+      if (rec.dead) {
+        attach({ data() {}, written() {}, closed() {} }).close();
+        return;
+      }
+      const s = this.#newSession(sock, rec, false);
+      const conn = attach(s);
+      rec.session = s;
+      s.begin(conn);
+    }, () => this.#retry(sock, rec));
+  }
+
+  #retry(sock: WSocket, rec: WEndpoint): void {
+    if (rec.dead) return this.#maybeClosed(sock);
+    rec.timer = setTimeout(() => this.#dial(sock, rec), rec.backoff!.next());
+  }
+
+  #newSession(sock: WSocket, rec: WEndpoint, accepted: boolean): StreamSession {
+    const s = new StreamSession(rec.config, this);
+    s.meta = { sock: sock.id, ep: rec.id, conn: this.#nextConn++, accepted };
+    sock.sessions.add(s);
+    this.#sessions.add(s);
+    return s;
+  }
+
+  // ------------------------------------------------------------------ session events
+
+  /** SessionOwner: the handshake finished. */
+  ready(s: StreamSession, r: HandshakeResult): void {
+    const sock = this.#sockets.get(s.meta.sock);
+    const rec = sock?.endpoints.get(s.meta.ep);
+    if (!sock || sock.closing || !rec) {
+      if (!s.meta.accepted && rec?.pipe) s.attach(rec.pipe);
+      else return s.close("socket closing");
+      return;
+    }
+    const identity = Array.from(r.peerIdentity);
+    if (s.meta.accepted) {
+      this.#awaiting.set(s.meta.conn, s);
+      this.#event({
+        t: "accept",
+        sock: sock.id,
+        ep: rec.id,
+        conn: s.meta.conn,
+        peerType: r.peerType,
+        peerIdentity: identity,
+      });
+    } else {
+      rec.backoff!.reset();
+      this.#event({ t: "up", pipe: rec.pipe!.id, peerType: r.peerType, peerIdentity: identity });
+      s.attach(rec.pipe!);
+    }
+  }
+
+  /** SessionOwner: a connection is gone. */
+  closed(s: StreamSession, _why: string): void {
+    this.#sessions.delete(s);
+    this.#awaiting.delete(s.meta.conn);
+    const sock = this.#sockets.get(s.meta.sock);
+    if (!sock) return;
+    sock.sessions.delete(s);
+    const rec = sock.endpoints.get(s.meta.ep);
+    if (s.meta.accepted) {
+      // An accepted connection's pipe dies with it (a returning peer is a new pipe).
+      if (this.#servedPipe.has(s)) {
+        this.#event({ t: "gone", pipe: this.#servedPipe.get(s) });
+        this.#servedPipe.delete(s);
+      }
+    } else if (rec && rec.session === s) {
+      rec.session = null;
+      this.#event({ t: "down", pipe: rec.pipe!.id });
+      if (!rec.dead) this.#retry(sock, rec);
+    }
+    this.#maybeClosed(sock);
+  }
+
+  readonly #servedPipe = new Map<StreamSession, number>();
+
+  /** SessionOwner: ring the API thread. */
+  wakeApi(): void {
+    const old = this.#apiBell.ring();
+    if (old & WAKE_MESSAGE) this.#post({ t: "wake" });
+  }
+
+  #event(e: Record<string, unknown>): void {
+    this.#control.send(e);
+    this.wakeApi();
+  }
+
+  // ------------------------------------------------------------------ close
+
+  #shutdown(sockId: number, epId: number, linger: number): void {
+    const sock = this.#sockets.get(sockId);
+    const rec = sock?.endpoints.get(epId);
+    if (!sock || !rec) return;
+    sock.endpoints.delete(epId);
+    rec.dead = true;
+    rec.listener?.close();
+    clearTimeout(rec.timer);
+    for (const s of [...sock.sessions]) {
+      if (s.meta.ep === epId) s.close("endpoint shut down");
+    }
+    void linger;
+  }
+
+  #closeSocket(sockId: number, linger: number): void {
+    const sock = this.#sock(sockId);
+    sock.closing = true;
+    for (const rec of sock.endpoints.values()) {
+      rec.listener?.close();
+      if (!rec.pipe) rec.dead = true;
+    }
+    for (const s of [...this.#awaiting.values()]) {
+      if (s.meta.sock === sockId) s.close("socket closed");
+    }
+    if (linger === 0) {
+      this.#dropAll(sock);
+    } else if (linger > 0) {
+      sock.lingerTimer = setTimeout(() => this.#dropAll(sock), linger);
+    }
+    this.#maybeClosed(sock);
+  }
+
+  #dropAll(sock: WSocket): void {
+    for (const rec of sock.endpoints.values()) {
+      rec.dead = true;
+      clearTimeout(rec.timer);
+    }
+    for (const s of [...sock.sessions]) s.close("socket closed");
+    this.#maybeClosed(sock);
+  }
+
+  /** A closing socket is done when no connection has anything left to send. */
+  #maybeClosed(sock: WSocket): void {
+    if (!sock.closing) return;
+    let busy = false;
+    for (const rec of sock.endpoints.values()) {
+      if (rec.dead || !rec.pipe) continue;
+      if (rec.pipe.out.available() > 0 || rec.session?.writing) busy = true;
+      else {
+        rec.dead = true;
+        clearTimeout(rec.timer);
+        rec.session?.close("socket closed");
+      }
+    }
+    for (const s of sock.sessions) {
+      if (s.meta.accepted) {
+        const p = s.pipe;
+        if (p && (p.out.available() > 0 || s.writing)) busy = true;
+        else if (!s.isClosed) s.close("socket closed");
+      }
+    }
+    if (busy) return;
+    clearTimeout(sock.lingerTimer);
+    for (const rec of sock.endpoints.values()) {
+      rec.dead = true;
+      clearTimeout(rec.timer);
+      rec.listener?.close();
+    }
+    this.#sockets.delete(sock.id);
+    this.#event({ t: "closed", sock: sock.id });
+  }
+
+  // ------------------------------------------------------------------ pump
+
+  /** One bounded pass over the sessions: start writes, resume paused reads. */
+  #pump(): boolean {
+    let work = false;
+    for (const s of this.#sessions) {
+      if (s.wantsOut) {
+        s.pumpOut();
+        work = true;
+      }
+      if (s.blockedIn) s.resumeIn();
+    }
+    for (const sock of this.#sockets.values()) if (sock.closing) this.#maybeClosed(sock);
+    return work;
+  }
+
+  #hasWork(): boolean {
+    for (const s of this.#sessions) if (s.wantsOut) return true;
+    return false;
+  }
+
+  async #run(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    for (;;) {
+      this.#pump();
+      const seq = this.#bell.prepare(WAKE_NOTIFY);
+      if (this.#hasWork()) {
+        this.#bell.cancel(WAKE_NOTIFY);
+        // Let socket callbacks run between pumps (trap 3): a timer is real idleness.
+        await new Promise((r) => setTimeout(r, 0));
+        continue;
+      }
+      const p = this.#bell.waitAsync(seq, 1000);
+      if (p) await p;
+      this.#bell.cancel(WAKE_NOTIFY);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The thread boundary: shared-memory layout, rings, doorbells, pipes and the control
+ * channel. Everything that crosses between the API thread and the I/O worker goes
+ * through this folder.
+ *
+ * Runs on: both threads.
+ */
+export * from "./layout.ts";
+export { RingReader, RingWriter, type RingPlace } from "./ring.ts";
+export { Doorbell } from "./doorbell.ts";
+export type { Pipe } from "./pipe.ts";
+export { RingPipe } from "./ring_pipe.ts";
+export { ControlReader, ControlWriter } from "./control.ts";
+
+export { controlPlace, newPipeBlock, pipePlaces } from "./blocks.ts";
+export { WorkerPipe } from "./worker_pipe.ts";

@@ -1,0 +1,51 @@
+/**
+ * The pipe contract: what a socket type (lib/protocols/) sees of one peer. A pipe is a
+ * pair of message queues, one each way, bounded in whole messages by the high-water
+ * marks. Two implementations exist: {@linkcode RingPipe} (ring_pipe.ts), whose far end
+ * is a tcp/ipc connection served by the I/O worker through SharedArrayBuffer rings, and
+ * the inproc pipe (lib/transports/inproc.ts), whose far end is another socket on the
+ * same thread.
+ *
+ * Every method runs on the API thread, never blocks and never throws for flow reasons:
+ * "no room" and "nothing to read" are return values. Blocking, timeouts and wake-ups
+ * are the socket's business (lib/socket.ts).
+ *
+ * A message is an array of parts (`Uint8Array[]`, at least one part). Ownership:
+ * - `write(msg)` takes the parts; the pipe may keep references to them until they were
+ *   copied into shared memory or handed to the peer, so the caller must not modify
+ *   them afterwards (the C face's `xs_sendmsg` nullifies its message for that reason).
+ * - `read()` returns parts the caller owns: fresh memory (inproc: the sender's parts,
+ *   which the sender gave up), never a view that the pipe reuses.
+ *
+ * Runs on: API thread.
+ */
+
+/** One peer's message queues, as a socket type sees them. */
+export interface Pipe {
+  /** Unique per context; stable for the pipe's life. */
+  readonly id: number;
+  /**
+   * The identity the peer announced in its handshake (ZMTP/3 READY `Identity`, the
+   * legacy identity frame, or the inproc peer's `XS_IDENTITY`); empty if none.
+   */
+  peerIdentity: Uint8Array;
+  /** The peer's socket type name as announced (ZMTP/3), or null if unknown. */
+  peerType: string | null;
+  /** Per-pipe slot for the socket type's own bookkeeping (routing key, survey id...). */
+  tag: unknown;
+  /** True if one more whole message may be written now (below the send HWM). */
+  checkWrite(): boolean;
+  /**
+   * Queues one whole message. Returns false, writing nothing, if the send HWM is reached
+   * or the pipe is terminated.
+   */
+  write(msg: Uint8Array[]): boolean;
+  /** Makes every written message visible to the far end now. */
+  flush(): void;
+  /** True if a whole message can be read now. */
+  checkRead(): boolean;
+  /** Takes the next whole message, or null if none is complete. */
+  read(): Uint8Array[] | null;
+  /** True once the far end is gone for good (queued inbound messages may remain). */
+  readonly terminated: boolean;
+}

@@ -1,0 +1,272 @@
+/**
+ * A single-producer / single-consumer byte ring in a SharedArrayBuffer.
+ *
+ * One thread owns the {@linkcode RingWriter}, the other the {@linkcode RingReader}. The
+ * writer stages bytes privately and makes them visible with `publish()` (one
+ * `Atomics.store` of the tail for a whole batch); the reader reads published bytes and
+ * frees them with `commit()` (one store of the head). Neither side ever blocks or
+ * allocates: waiting and waking are the owner's business (doorbell.ts), helped by the
+ * `R_WAITING` flag that lets a consumer tell whether the producer needs a wake-up.
+ *
+ * The ring carries bytes only; framing (ZMTP/3.1 frames, see layout.ts) is layered on
+ * top by pipe.ts on the API thread and by the stream session on the I/O worker.
+ *
+ * Runs on: both threads (each object on exactly one).
+ */
+import {
+  R_CONSUMER_DONE,
+  R_HEAD,
+  R_HWM,
+  R_MSGS_READ,
+  R_MSGS_WRITTEN,
+  R_PRODUCER_DONE,
+  R_TAIL,
+  R_WAITING,
+} from "./layout.ts";
+
+/** Where a ring lives inside a SharedArrayBuffer. */
+export interface RingPlace {
+  /** The shared buffer. */
+  sab: SharedArrayBuffer;
+  /** Byte offset of the 128-byte header (multiple of 64). */
+  header: number;
+  /** Byte offset of the data area. */
+  data: number;
+  /** Data size in bytes; a power of two. */
+  capacity: number;
+}
+
+/** Producer side of a ring. Owned by one thread. */
+export class RingWriter {
+  /** Data area; writable by this side between tail and head. */
+  readonly bytes: Uint8Array;
+  /** Capacity in bytes. */
+  readonly capacity: number;
+  readonly #i32: Int32Array;
+  readonly #h: number;
+  readonly #mask: number;
+  #tail = 0;
+  #published = 0;
+  #msgs = 0;
+  #publishedMsgs = 0;
+  #boundary = 0;
+
+  /** Attaches to the ring at `place`, continuing from its published state. */
+  constructor(place: RingPlace) {
+    this.#i32 = new Int32Array(place.sab);
+    this.#h = place.header >> 2;
+    this.bytes = new Uint8Array(place.sab, place.data, place.capacity);
+    this.capacity = place.capacity;
+    this.#mask = place.capacity - 1;
+    // Atomics: the producer owns R_TAIL; reading it back lets a ring change owner.
+    this.#tail = this.#published = Atomics.load(this.#i32, this.#h + R_TAIL);
+    this.#msgs = this.#publishedMsgs = Atomics.load(this.#i32, this.#h + R_MSGS_WRITTEN);
+    this.#boundary = this.#tail;
+  }
+
+  /** Bytes that can be staged now. */
+  free(): number {
+    // Atomics: R_HEAD is stored by the consumer after it finished reading the bytes.
+    return this.capacity - ((this.#tail - Atomics.load(this.#i32, this.#h + R_HEAD)) | 0);
+  }
+
+  /** Messages staged or published but not yet read by the consumer. */
+  queuedMessages(): number {
+    return (this.#msgs - Atomics.load(this.#i32, this.#h + R_MSGS_READ)) | 0;
+  }
+
+  /** The message limit stored in the header (0 = none). */
+  get hwm(): number {
+    return Atomics.load(this.#i32, this.#h + R_HWM);
+  }
+
+  /** Stores the message limit (creator only, before the ring is shared or at option time). */
+  set hwm(v: number) {
+    Atomics.store(this.#i32, this.#h + R_HWM, v);
+  }
+
+  /** Stages one byte. The caller checked `free()`. */
+  putByte(b: number): void {
+    this.bytes[this.#tail & this.#mask] = b;
+    this.#tail = (this.#tail + 1) | 0;
+  }
+
+  /** Stages `src` (any length up to `free()`), wrapping at the end of the data area. */
+  put(src: Uint8Array): void {
+    const n = src.length;
+    const pos = this.#tail & this.#mask;
+    const first = this.capacity - pos;
+    if (n <= first) {
+      if (n <= 16) for (let i = 0; i < n; i++) this.bytes[pos + i] = src[i];
+      else this.bytes.set(src, pos);
+    } else {
+      this.bytes.set(src.subarray(0, first), pos);
+      this.bytes.set(src.subarray(first), 0);
+    }
+    this.#tail = (this.#tail + n) | 0;
+  }
+
+  /** Counts one whole message as staged (published with the next `publish()`). */
+  endMessage(): void {
+    this.#msgs = (this.#msgs + 1) | 0;
+    this.#boundary = this.#tail;
+  }
+
+  /**
+   * Publishes staged bytes up to the end of the last whole message, keeping a message in
+   * progress private (so a connection that dies mid-message can `rewind()` it).
+   */
+  publishMessages(): void {
+    if (this.#boundary === this.#published) return;
+    Atomics.store(this.#i32, this.#h + R_MSGS_WRITTEN, this.#msgs);
+    Atomics.store(this.#i32, this.#h + R_TAIL, this.#boundary);
+    this.#published = this.#boundary;
+    this.#publishedMsgs = this.#msgs;
+  }
+
+  /** True if published bytes end in the middle of a message (a streamed large one). */
+  get publishedMidMessage(): boolean {
+    return this.#publishedPartial;
+  }
+  #publishedPartial = false;
+
+  /** True if staged bytes are waiting for `publish()`. */
+  get dirty(): boolean {
+    return this.#tail !== this.#published;
+  }
+
+  /** Makes staged bytes and messages visible to the consumer. */
+  publish(): void {
+    if (this.#tail === this.#published && this.#msgs === this.#publishedMsgs) return;
+    // Atomics: message count first, then tail; the consumer reads tail, then parses
+    // bytes, so it never sees a message counted before its bytes are there... the count
+    // is advisory (HWM), the bytes are authoritative.
+    Atomics.store(this.#i32, this.#h + R_MSGS_WRITTEN, this.#msgs);
+    Atomics.store(this.#i32, this.#h + R_TAIL, this.#tail);
+    this.#publishedPartial = this.#tail !== this.#boundary;
+    this.#published = this.#tail;
+    this.#publishedMsgs = this.#msgs;
+  }
+
+  /** Drops staged, unpublished bytes (a message abandoned half-way). */
+  rewind(): void {
+    this.#tail = this.#published;
+    this.#msgs = this.#publishedMsgs;
+    if (!this.#publishedPartial) this.#boundary = this.#tail;
+  }
+
+  /** Declares that the producer waits for room; returns true if room appeared meanwhile. */
+  waitForRoom(need: number): boolean {
+    // Atomics: set the flag before re-reading the head, so a consumer that commits after
+    // our re-read sees the flag (Dekker-style; both are sequentially consistent).
+    Atomics.store(this.#i32, this.#h + R_WAITING, 1);
+    return this.free() >= need;
+  }
+
+  /** Marks the producer finished. */
+  close(): void {
+    this.publish();
+    Atomics.store(this.#i32, this.#h + R_PRODUCER_DONE, 1);
+  }
+
+  /** True if the consumer declared itself gone. */
+  get consumerGone(): boolean {
+    return Atomics.load(this.#i32, this.#h + R_CONSUMER_DONE) === 1;
+  }
+}
+
+/** Consumer side of a ring. Owned by one thread. */
+export class RingReader {
+  /** Data area; readable by this side between head and the published tail. */
+  readonly bytes: Uint8Array;
+  /** Capacity in bytes. */
+  readonly capacity: number;
+  readonly #i32: Int32Array;
+  readonly #h: number;
+  readonly #mask: number;
+  #head = 0;
+  #committed = 0;
+  #msgsRead = 0;
+
+  /** Attaches to the ring at `place`, continuing from its consumed state. */
+  constructor(place: RingPlace) {
+    this.#i32 = new Int32Array(place.sab);
+    this.#h = place.header >> 2;
+    this.bytes = new Uint8Array(place.sab, place.data, place.capacity);
+    this.capacity = place.capacity;
+    this.#mask = place.capacity - 1;
+    this.#head = this.#committed = Atomics.load(this.#i32, this.#h + R_HEAD);
+    this.#msgsRead = Atomics.load(this.#i32, this.#h + R_MSGS_READ);
+  }
+
+  /** Published bytes not yet consumed (from the local head). */
+  available(): number {
+    // Atomics: R_TAIL is stored after the bytes it covers were written.
+    return (Atomics.load(this.#i32, this.#h + R_TAIL) - this.#head) | 0;
+  }
+
+  /** The byte `offset` bytes after the local head (the caller checked `available()`). */
+  byteAt(offset: number): number {
+    return this.bytes[(this.#head + offset) & this.#mask];
+  }
+
+  /** Copies `len` bytes starting `offset` after the head into `dst` at `dstOff`. */
+  copyOut(dst: Uint8Array, dstOff: number, offset: number, len: number): void {
+    const pos = (this.#head + offset) & this.#mask;
+    const first = this.capacity - pos;
+    if (len <= first) {
+      dst.set(this.bytes.subarray(pos, pos + len), dstOff);
+    } else {
+      dst.set(this.bytes.subarray(pos, this.capacity), dstOff);
+      dst.set(this.bytes.subarray(0, len - first), dstOff + first);
+    }
+  }
+
+  /** The longest contiguous view of up to `len` bytes starting `offset` after the head. */
+  span(offset: number, len: number): Uint8Array {
+    const pos = (this.#head + offset) & this.#mask;
+    return this.bytes.subarray(pos, pos + Math.min(len, this.capacity - pos));
+  }
+
+  /** Moves the local head by `n` bytes (not yet visible to the producer). */
+  advance(n: number): void {
+    this.#head = (this.#head + n) | 0;
+  }
+
+  /** Counts `n` whole messages as read (published with the next `commit()`). */
+  messagesRead(n: number): void {
+    this.#msgsRead = (this.#msgsRead + n) | 0;
+  }
+
+  /**
+   * Publishes the head and the read count. Returns true if the producer was waiting for
+   * room: the caller then rings the producer's doorbell.
+   */
+  commit(): boolean {
+    // Atomics: head/count first, then test-and-clear the producer's waiting flag; pairs
+    // with RingWriter.waitForRoom (flag store, then head load).
+    Atomics.store(this.#i32, this.#h + R_MSGS_READ, this.#msgsRead);
+    if (this.#head !== this.#committed) {
+      Atomics.store(this.#i32, this.#h + R_HEAD, this.#head);
+      this.#committed = this.#head;
+    }
+    return Atomics.load(this.#i32, this.#h + R_WAITING) === 1 &&
+      Atomics.exchange(this.#i32, this.#h + R_WAITING, 0) === 1;
+  }
+
+  /** The message limit stored in the header. */
+  get hwm(): number {
+    return Atomics.load(this.#i32, this.#h + R_HWM);
+  }
+
+  /** True if the producer declared it will write no more. */
+  get producerDone(): boolean {
+    return Atomics.load(this.#i32, this.#h + R_PRODUCER_DONE) === 1;
+  }
+
+  /** Marks the consumer gone (the producer may stop writing). */
+  close(): void {
+    Atomics.store(this.#i32, this.#h + R_CONSUMER_DONE, 1);
+    this.commit();
+  }
+}

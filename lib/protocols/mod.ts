@@ -1,0 +1,21 @@
+/**
+ * The table of socket types: `XS_*` number or name → the file that implements it.
+ * Compatibility with peers is read from each type's own `info.peers`.
+ *
+ * Runs on: API thread.
+ */
+import type { ProtocolInfo } from "./protocol.ts";
+import { info as pair } from "./pair.ts";
+import { info as push } from "./push.ts";
+import { info as pull } from "./pull.ts";
+
+export type { Protocol, ProtocolHost, ProtocolInfo } from "./protocol.ts";
+
+/** Socket types by number; `undefined` where a type is not implemented yet. */
+export const PROTOCOLS: (ProtocolInfo | undefined)[] = [];
+for (const p of [pair, push, pull]) PROTOCOLS[p.number] = p;
+
+/** Registers a socket type (used by each type file's table entry). */
+export function register(info: ProtocolInfo): void {
+  PROTOCOLS[info.number] = info;
+}

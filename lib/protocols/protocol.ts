@@ -1,0 +1,79 @@
+/**
+ * The contract every socket type implements, in the manner of nng's `protocol.h`.
+ *
+ * A socket type is a small state machine on the API thread. It sees its peers only as
+ * {@linkcode Pipe}s and moves whole messages (arrays of parts) between the application
+ * and those pipes. It never blocks, never sleeps and never touches threads, sockets or
+ * shared memory: "would block" is the return value `EAGAIN`, and lib/socket.ts turns it
+ * into waiting, timeouts or `XS_DONTWAIT` failures as the Crossroads man pages say.
+ *
+ * Call order, all on the API thread, from lib/socket.ts only:
+ * - `attach(pipe)` when a peer appears (inproc connect/bind, a tcp/ipc connection
+ *   accepted, or a connect endpoint created: its pipe exists before any connection);
+ *   `accepts(pipe)`, if present, is asked first and may refuse (PAIR exclusivity).
+ * - `detach(pipe)` when the pipe is gone for good. The socket type forgets it at once;
+ *   messages still queued in it are dropped unless the type says otherwise.
+ * - `send(msg)` / `recv()` for each application call; `hasOut()` / `hasIn()` for
+ *   polling (`XS_EVENTS`) and for deciding whether a blocked call can proceed.
+ * - `setOption` / `getOption` for type-specific options before the generic table.
+ *
+ * Ownership: `send` takes the parts (they may be written to a pipe by reference); `recv`
+ * returns parts the application owns.
+ *
+ * Runs on: API thread.
+ */
+import type { Pipe } from "../pipe/mod.ts";
+
+/** What a socket type can read of its socket. */
+export interface ProtocolHost {
+  /** The socket's current option values (read at call time). */
+  readonly options: {
+    readonly sndhwm: number;
+    readonly rcvhwm: number;
+    readonly identity: Uint8Array;
+    readonly surveyTimeout: number;
+    readonly filter: number;
+    readonly protocol: number;
+  };
+}
+
+/** One socket instance's type-specific behaviour. */
+export interface Protocol {
+  /** May this new pipe join? Absent = always. A refused pipe is closed by the caller. */
+  accepts?(pipe: Pipe): boolean;
+  /** A peer's pipe is ready for use. */
+  attach(pipe: Pipe): void;
+  /** A pipe is gone; forget it. */
+  detach(pipe: Pipe): void;
+  /** Sends one whole message: 0, or an errno (`EAGAIN`, `ENOTSUP`, `EFSM`, `EINVAL`). */
+  send(msg: Uint8Array[]): number;
+  /** Receives one whole message, or returns an errno (`EAGAIN`, `ENOTSUP`, `EFSM`, ...). */
+  recv(): Uint8Array[] | number;
+  /** True if `recv` would return a message now. */
+  hasIn(): boolean;
+  /** True if `send` would succeed now. */
+  hasOut(): boolean;
+  /**
+   * Sets a type-specific option. Returns 0, an errno, or `undefined` when the option is
+   * not one of this type's (the generic table then handles it).
+   */
+  setOption?(option: number, value: number | Uint8Array): number | undefined;
+}
+
+/** The identity of a socket type: one per file in this folder. */
+export interface ProtocolInfo {
+  /** The `XS_*` number. */
+  readonly number: number;
+  /** The Crossroads name ("XREQ"). */
+  readonly name: string;
+  /** The name announced in ZMTP/3 READY ("DEALER" for XREQ). */
+  readonly zmtpName: string;
+  /** ZMTP names of the compatible peer types (wire.md 3.5). */
+  readonly peers: readonly string[];
+  /** True if connections of this type exchange identity frames (REQ/REP/XREQ/XREP). */
+  readonly sendsIdentity: boolean;
+  /** Default option overrides (SUB/XSUB: sndhwm 0, linger 0). */
+  readonly defaults?: { sndhwm?: number; linger?: number };
+  /** Makes the state machine of one socket. */
+  create(host: ProtocolHost): Protocol;
+}

@@ -1,0 +1,16 @@
+/**
+ * The scheme table ("tcp" → tcp.ts, "ipc" → ipc.ts) and what the I/O loop needs of
+ * transports. inproc lives on the API thread and is not listed here.
+ *
+ * Runs on: I/O worker (and API thread for `_endpoint.ts` / `inproc.ts`).
+ */
+import { ipc } from "./ipc.ts";
+import { tcp } from "./tcp.ts";
+import type { Transport } from "./transport.ts";
+
+export type { Transport, TransportOptions } from "./transport.ts";
+export { StreamSession, type SessionConfig, type SessionOwner } from "./_stream_session.ts";
+export { type Endpoint, formatEndpoint, parseEndpoint } from "./_endpoint.ts";
+
+/** Worker-served transports by scheme. */
+export const TRANSPORTS: Readonly<Record<string, Transport>> = { tcp, ipc };

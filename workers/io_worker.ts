@@ -1,0 +1,26 @@
+/**
+ * Entry point of the I/O worker: receives the context block, builds the loop from
+ * lib/io with the runtime adapter of lib/runtime, and feeds it the API thread's
+ * commands. Nothing else lives here.
+ *
+ * Runs on: I/O worker.
+ */
+import { IoLoop } from "../lib/io/mod.ts";
+import { loadRuntime } from "../lib/runtime/mod.ts";
+
+// deno-lint-ignore no-explicit-any
+const scope = globalThis as any;
+const post = (msg: unknown) => scope.postMessage(msg);
+const queued: unknown[] = [];
+let loop: IoLoop | null = null;
+
+// Commands that arrive while the runtime adapter loads are queued, in order.
+scope.onmessage = (e: MessageEvent) => {
+  if (loop) loop.command(e.data);
+  else queued.push(e.data);
+};
+
+loadRuntime().then((rt) => {
+  loop = new IoLoop(rt, post);
+  for (const m of queued.splice(0)) loop.command(m as Record<string, unknown>);
+}, (e) => post({ t: "error", error: `cannot load the runtime adapter: ${e}` }));
