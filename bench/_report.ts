@@ -309,3 +309,76 @@ export function exitWatchdog(ms: number, why: string, code = 3): void {
   if (runtimeName === "deno") g.Deno.unrefTimer(id);
   else (id as any).unref?.();
 }
+
+/** The part of Deno's `BenchContext` the benches use: exclude setup from the timing. */
+export interface BenchTimer {
+  /** Starts the timed section of this iteration. */
+  start(): void;
+  /** Ends the timed section of this iteration. */
+  end(): void;
+}
+
+/** One bench case; the fields mean what they mean for `Deno.bench`. */
+export interface BenchCase {
+  name: string;
+  group?: string;
+  baseline?: boolean;
+  /** Iterations (Deno picks adaptively when absent; the fallback runs ~1 s). */
+  n?: number;
+  warmup?: number;
+  fn: (b: BenchTimer) => void | Promise<void>;
+}
+
+const fallbackCases: BenchCase[] = [];
+
+/**
+ * Registers a bench case: `Deno.bench` under Deno (so `deno bench` runs the file), and a
+ * small sequential runner elsewhere (`bun bench/ring_bench.ts`) that prints one line per
+ * case with the mean time per iteration and a JSON result.
+ */
+export function bench(c: BenchCase): void {
+  if (runtimeName === "deno") {
+    g.Deno.bench({ name: c.name, group: c.group, baseline: c.baseline, n: c.n, warmup: c.warmup, fn: c.fn });
+    return;
+  }
+  if (fallbackCases.push(c) === 1) setTimeout(runFallback, 0);
+}
+
+async function runFallback(): Promise<void> {
+  note(`# ${runtimeVersion} (fallback bench runner; under Deno use \`deno bench\`)`);
+  const baselines = new Map<string, number>();
+  const means: { c: BenchCase; mean: number }[] = [];
+  for (const c of fallbackCases) {
+    let t0 = 0, acc = 0;
+    const timer: BenchTimer = {
+      start: () => void (t0 = now()),
+      end: () => void (acc += now() - t0, t0 = -1),
+    };
+    const once = async () => {
+      t0 = now();
+      await c.fn(timer);
+      if (t0 >= 0) acc += now() - t0;
+    };
+    for (let i = 0; i < (c.warmup ?? 2); i++) await once();
+    acc = 0;
+    let iters = 0;
+    const wall0 = now();
+    while (c.n ? iters < c.n : (now() - wall0 < 1000 || iters < 10)) {
+      await once();
+      iters++;
+    }
+    const mean = acc / iters;
+    means.push({ c, mean });
+    if (c.baseline && c.group) baselines.set(c.group, mean);
+  }
+  for (const { c, mean } of means) {
+    const base = c.group ? baselines.get(c.group) : undefined;
+    const rel = base !== undefined && !c.baseline ? `  ${(mean / base).toFixed(2)}x the baseline's time` : c.baseline ? "  (baseline)" : "";
+    note(`${(c.group ? c.group + " / " : "") + c.name}: ${fmtTime(mean)}/iter${rel}`);
+    report({ bench: c.group ?? c.name, runtime: runtimeName, impl: c.name, transport: "-", size: 0, value: +(mean * 1e6).toFixed(0), unit: "ns/iter" });
+  }
+}
+
+function fmtTime(ms: number): string {
+  return ms >= 1 ? `${ms.toFixed(2)} ms` : ms >= 1e-3 ? `${(ms * 1e3).toFixed(2)} µs` : `${(ms * 1e6).toFixed(0)} ns`;
+}
