@@ -5,6 +5,7 @@
  *     ipc and inproc. The sender uses `trySend` and falls back to an awaited `send` when
  *     the pipe is full; the receiver uses `tryReceive`, falling back to `receive`. Time runs
  *     from the first message received to the last; the first message is not counted.
+ * (a') ours through the Crossroads C face (xs.ts), non-blocking bursts in one thread.
  * (b) zeromq.js (libzmq 4.3.5) in a Node child, both ends in one process, same sizes and
  *     counts (`_zmq_thr.mjs`), over tcp and ipc.
  * (c) raw loopback TCP of this runtime through lib/runtime, 64 KiB writes: the ceiling.
@@ -15,7 +16,7 @@
  *   deno run -A bench/compare/push_pull.ts [options]
  *   bun bench/compare/push_pull.ts [options]
  *
- * Options: --sizes=64,1024,65536 --transports=tcp,ipc,inproc --impl=ours,zeromq.js,raw
+ * Options: --sizes=64,1024,65536 --transports=tcp,ipc,inproc --impl=ours,ours-xs,zeromq.js,raw
  *          --count64=2M --count1k=200k --count64k=20k (counts per size; other sizes use
  *          --count) --budget=10 (seconds per case of ours; a case that runs out stops
  *          sending and reports what it timed, marked "truncated") --raw-bytes=1Gi
@@ -43,7 +44,7 @@ import {
 const opt = cliOptions();
 const sizes = (opt.sizes ?? "64,1024,65536").split(",").map((s) => parseCount(s, 64));
 const transports = (opt.transports ?? "tcp,ipc,inproc").split(",");
-const impls = new Set((opt.impl ?? "ours,zeromq.js,raw").split(","));
+const impls = new Set((opt.impl ?? "ours,ours-xs,zeromq.js,raw").split(","));
 const budgetMs = Number(opt.budget ?? 10) * 1000;
 const BENCH = "push_pull_thr";
 
@@ -108,6 +109,57 @@ async function ours(transport: string, size: number, count: number): Promise<Thr
   }
 }
 
+/**
+ * (a') ours through the Crossroads C face (xs.ts): one thread alternates non-blocking
+ * `xs_send` bursts and non-blocking `xs_recv` drains, and blocks in `xs_recv` (bounded by
+ * XS_RCVTIMEO) only when neither side can make progress.
+ */
+async function oursXs(transport: string, size: number, count: number): Promise<Thr> {
+  const xs = await import("../../xs.ts");
+  const ctx = xs.xs_init();
+  let dir: string | null = null;
+  try {
+    const pull = xs.xs_socket(ctx, xs.XS_PULL)!;
+    const push = xs.xs_socket(ctx, xs.XS_PUSH)!;
+    xs.xs_setsockopt(pull, xs.XS_RCVTIMEO, 10_000);
+    xs.xs_setsockopt(push, xs.XS_LINGER, 0);
+    let ep = `tcp://127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`;
+    if (transport === "ipc") ep = `ipc://${(dir = await makeTempDir())}/thr.sock`;
+    else if (transport === "inproc") ep = `inproc://thr-xs-${++inprocSeq}`;
+    if (xs.xs_bind(pull, ep) < 0) throw new Error(`xs_bind ${ep}: ${xs.xs_strerror(xs.xs_errno())}`);
+    if (xs.xs_connect(push, ep) < 0) throw new Error(`xs_connect ${ep}: ${xs.xs_strerror(xs.xs_errno())}`);
+    const msg = new Uint8Array(size).fill(0x5a), buf = new Uint8Array(size);
+    const deadline = now() + budgetMs;
+    let sent = 0, got = 0, t0 = 0, truncated = false, stop = count;
+    while (got < stop) {
+      let progress = false;
+      while (sent < stop && xs.xs_send(push, msg, size, xs.XS_DONTWAIT) >= 0) {
+        sent++;
+        progress = true;
+      }
+      while (xs.xs_recv(pull, buf, size, xs.XS_DONTWAIT) >= 0) {
+        if (got++ === 0) t0 = now();
+        progress = true;
+      }
+      if (!truncated && now() > deadline) {
+        truncated = true;
+        stop = sent;
+      }
+      if (!progress && got < stop) {
+        if (xs.xs_recv(pull, buf, size, 0) < 0) throw new Error(`xs_recv: ${xs.xs_strerror(xs.xs_errno())} after ${got} messages`);
+        if (got++ === 0) t0 = now();
+      }
+    }
+    const seconds = (now() - t0) / 1000;
+    xs.xs_close(push);
+    xs.xs_close(pull);
+    return { msgs: got - 1, seconds, truncated };
+  } finally {
+    xs.xs_term(ctx);
+    if (dir) await removeTempDir(dir);
+  }
+}
+
 /** (b) zeromq.js PUSH→PULL in a Node child. */
 async function zeromqJs(transport: string, size: number, count: number): Promise<Thr> {
   const script = pathOf("./_zmq_thr.mjs", import.meta.url);
@@ -147,6 +199,16 @@ for (const size of sizes) {
         results.set(key("ours", transport, size), { msgS: NaN, mbS: NaN, note: "failed" });
       }
     }
+    if (impls.has("ours-xs")) {
+      try {
+        const t = await oursXs(transport, size, count);
+        emit("ours-xs", transport, size, t);
+        results.set(key("ours-xs", transport, size), { msgS: t.msgs / t.seconds, mbS: t.msgs * size / 1e6 / t.seconds, note: t.truncated ? "truncated" : undefined });
+      } catch (e) {
+        note(`# ours-xs ${transport} ${size} B failed: ${(e as Error).message}`);
+        report({ bench: BENCH, runtime: runtimeName, impl: "ours-xs", transport, size, value: 0, unit: "msg/s", error: String((e as Error).message) });
+      }
+    }
     if (haveZmq && transport !== "inproc") {
       try {
         const t = await zeromqJs(transport, size, count);
@@ -168,29 +230,43 @@ if (impls.has("raw")) {
 }
 
 // Ratios.
+const OURS = ["ours", "ours-xs"];
 for (const size of sizes) {
   for (const transport of transports) {
-    const o = results.get(key("ours", transport, size)), z = results.get(key("zeromq.js", transport, size));
-    if (o && z && Number.isFinite(o.msgS)) {
-      report({ bench: BENCH, runtime: runtimeName, impl: "ours/zeromq.js", transport, size, value: +(o.msgS / z.msgS).toFixed(3), unit: "x" });
+    for (const impl of OURS) {
+      const o = results.get(key(impl, transport, size)), z = results.get(key("zeromq.js", transport, size));
+      if (o && z && Number.isFinite(o.msgS)) {
+        report({ bench: BENCH, runtime: runtimeName, impl: `${impl}/zeromq.js`, transport, size, value: +(o.msgS / z.msgS).toFixed(3), unit: "x" });
+      }
     }
   }
 }
-const o64k = results.get(key("ours", "tcp", 65536));
-if (raw !== null && o64k && Number.isFinite(o64k.mbS)) {
-  report({ bench: BENCH, runtime: runtimeName, impl: "ours/raw", transport: "tcp", size: 65536, value: +(o64k.mbS / raw).toFixed(3), unit: "x" });
+for (const impl of OURS) {
+  const o = results.get(key(impl, "tcp", 65536));
+  if (raw !== null && o && Number.isFinite(o.mbS)) {
+    report({ bench: BENCH, runtime: runtimeName, impl: `${impl}/raw`, transport: "tcp", size: 65536, value: +(o.mbS / raw).toFixed(3), unit: "x" });
+  }
 }
 
 // A readable table on stderr.
 const fmt = (n: number | undefined, d = 0) => n === undefined || !Number.isFinite(n) ? "-" : n.toLocaleString("en-US", { maximumFractionDigits: d });
-note(`\n${"transport".padEnd(9)} ${"size".padStart(6)}  ${"ours msg/s".padStart(12)} ${"ours MB/s".padStart(10)}  ${"zmq.js msg/s".padStart(12)} ${"zmq.js MB/s".padStart(11)}  ours/zmq.js`);
+note(`\n${"impl".padEnd(10)} ${"transport".padEnd(9)} ${"size".padStart(6)} ${"msg/s".padStart(12)} ${"MB/s".padStart(10)}  vs zeromq.js`);
 for (const size of sizes) {
   for (const transport of transports) {
-    const o = results.get(key("ours", transport, size)), z = results.get(key("zeromq.js", transport, size));
-    note(`${transport.padEnd(9)} ${String(size).padStart(6)}  ${fmt(o?.msgS).padStart(12)} ${fmt(o?.mbS, 1).padStart(10)}  ${fmt(z?.msgS).padStart(12)} ${fmt(z?.mbS, 1).padStart(11)}  ${o && z && Number.isFinite(o.msgS) ? fmt(o.msgS / z.msgS, 2) + "x" : "-"}${o?.note ? " (" + o.note + ")" : ""}`);
+    const z = results.get(key("zeromq.js", transport, size));
+    for (const impl of [...OURS, "zeromq.js"]) {
+      const o = results.get(key(impl, transport, size));
+      if (!o) continue;
+      const ratio = impl !== "zeromq.js" && z && Number.isFinite(o.msgS) ? fmt(o.msgS / z.msgS, 2) + "x" : "";
+      note(`${impl.padEnd(10)} ${transport.padEnd(9)} ${String(size).padStart(6)} ${fmt(o.msgS).padStart(12)} ${fmt(o.mbS, 1).padStart(10)}  ${ratio}${o.note ? " (" + o.note + ")" : ""}`);
+    }
   }
 }
 if (raw !== null) {
-  note(`raw tcp 64 KiB writes: ${fmt(raw, 1)} MB/s${o64k && Number.isFinite(o64k.mbS) ? `; ours tcp 64 KiB / raw = ${fmt(o64k.mbS / raw, 2)}x` : ""}`);
+  note(`raw tcp, 64 KiB writes: ${fmt(raw, 1)} MB/s`);
+  for (const impl of OURS) {
+    const o = results.get(key(impl, "tcp", 65536));
+    if (o && Number.isFinite(o.mbS)) note(`${impl} tcp 64 KiB / raw tcp = ${fmt(o.mbS / raw, 3)}x`);
+  }
 }
 exitWatchdog(3_000, "# push_pull: the process did not exit on its own 3 s after the last case (a worker or socket left alive); forcing exit");
