@@ -16,7 +16,7 @@ export function XS_MAKE_VERSION(major: number, minor: number, patch: number): nu
   return major * 10000 + minor * 100 + patch;
 }
 /** 10200. */
-export const XS_VERSION = XS_MAKE_VERSION(XS_VERSION_MAJOR, XS_VERSION_MINOR, XS_VERSION_PATCH);
+export const XS_VERSION: number = XS_MAKE_VERSION(XS_VERSION_MAJOR, XS_VERSION_MINOR, XS_VERSION_PATCH);
 
 /** Base of the library's own error numbers. */
 export const XS_HAUSNUMERO = 156384712;
@@ -69,13 +69,13 @@ export const EHOSTUNREACH = 113;
 
 // Native Crossroads errors.
 /** Operation cannot be accomplished in current state. */
-export const EFSM = XS_HAUSNUMERO + 51;
+export const EFSM: number = XS_HAUSNUMERO + 51;
 /** The protocol is not compatible with the socket type. */
-export const ENOCOMPATPROTO = XS_HAUSNUMERO + 52;
+export const ENOCOMPATPROTO: number = XS_HAUSNUMERO + 52;
 /** Context was terminated. */
-export const ETERM = XS_HAUSNUMERO + 53;
+export const ETERM: number = XS_HAUSNUMERO + 53;
 /** No thread available (never set). */
-export const EMTHREAD = XS_HAUSNUMERO + 54;
+export const EMTHREAD: number = XS_HAUSNUMERO + 54;
 
 // Context options.
 /** Context option: maximum number of live sockets (default 512). */
@@ -117,9 +117,9 @@ export const XS_XSURVEYOR = 13;
 /** Raw respondent. */
 export const XS_XRESPONDENT = 14;
 /** Alias of XS_XREP. */
-export const XS_ROUTER = XS_XREP;
+export const XS_ROUTER: number = XS_XREP;
 /** Alias of XS_XREQ. */
-export const XS_DEALER = XS_XREQ;
+export const XS_DEALER: number = XS_XREQ;
 
 // Socket options.
 /** I/O thread affinity bitmask (u64). */
