@@ -36,6 +36,7 @@ export {
   xs_errno,
   xs_getsockopt,
   xs_init,
+  xs_last_endpoint,
   xs_recv,
   xs_recvmsg,
   xs_send,

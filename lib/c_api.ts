@@ -763,3 +763,29 @@ export function xs_recvmsg(s: XsSocket | null, msg: xs_msg_t, flags: number): nu
   msgReceived(msg, r.part, r.more);
   return r.part.length;
 }
+
+/**
+ * Extension, not in Crossroads 1.2.0 `xs.h` (which has no `XS_LAST_ENDPOINT`): the
+ * endpoint of the socket's last successful bind or connect, with a port chosen by
+ * `tcp://host:*` filled in (api.md §3).
+ *
+ * @param s a socket handle
+ * @returns the endpoint ("" before any), or null with errno ENOTSOCK or ETERM
+ *
+ * @example
+ * ```ts
+ * import * as xs from "@crossroads/xs/xs";
+ * const ctx = xs.xs_init();
+ * const s = xs.xs_socket(ctx, xs.XS_PULL);
+ * xs.xs_bind(s, "inproc://last-endpoint-example");
+ * console.log(xs.xs_last_endpoint(s)); // "inproc://last-endpoint-example"
+ * xs.xs_close(s);
+ * xs.xs_term(ctx);
+ * ```
+ */
+export function xs_last_endpoint(s: XsSocket | null): string | null {
+  const st = sockOf(s);
+  const e = sockState(st);
+  if (e) return fail(e), null;
+  return st!.core.lastEndpoint;
+}
