@@ -44,6 +44,7 @@ export {
   Socket,
   type SocketOptions,
   type SocketType,
+  type SocketTypeName,
   type WaitOptions,
 } from "./lib/api.ts";
 export { XsError } from "./lib/errors.ts";

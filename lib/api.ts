@@ -11,8 +11,11 @@ import { getErrno, XsError } from "./errors.ts";
 import { ContextCore } from "./context.ts";
 import type { SocketCore } from "./socket.ts";
 
-/** A socket type name (the `XS_*` number is accepted too). */
-export type SocketType =
+/** A socket type name, upper or lower case (the `XS_*` number is accepted too). */
+export type SocketType = SocketTypeName | Lowercase<SocketTypeName>;
+
+/** The socket type names of Crossroads, with the DEALER/ROUTER aliases. */
+export type SocketTypeName =
   | "PAIR"
   | "PUB"
   | "SUB"
