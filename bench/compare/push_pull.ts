@@ -236,7 +236,7 @@ for (const size of sizes) {
     for (const impl of OURS) {
       const o = results.get(key(impl, transport, size)), z = results.get(key("zeromq.js", transport, size));
       if (o && z && Number.isFinite(o.msgS)) {
-        report({ bench: BENCH, runtime: runtimeName, impl: `${impl}/zeromq.js`, transport, size, value: +(o.msgS / z.msgS).toFixed(3), unit: "x" });
+        report({ bench: BENCH, runtime: runtimeName, impl: `${impl}/zeromq.js`, transport, size, value: +(o.msgS / z.msgS).toPrecision(3), unit: "x" });
       }
     }
   }
@@ -244,7 +244,7 @@ for (const size of sizes) {
 for (const impl of OURS) {
   const o = results.get(key(impl, "tcp", 65536));
   if (raw !== null && o && Number.isFinite(o.mbS)) {
-    report({ bench: BENCH, runtime: runtimeName, impl: `${impl}/raw`, transport: "tcp", size: 65536, value: +(o.mbS / raw).toFixed(3), unit: "x" });
+    report({ bench: BENCH, runtime: runtimeName, impl: `${impl}/raw`, transport: "tcp", size: 65536, value: +(o.mbS / raw).toPrecision(3), unit: "x" });
   }
 }
 
@@ -266,7 +266,7 @@ if (raw !== null) {
   note(`raw tcp, 64 KiB writes: ${fmt(raw, 1)} MB/s`);
   for (const impl of OURS) {
     const o = results.get(key(impl, "tcp", 65536));
-    if (o && Number.isFinite(o.mbS)) note(`${impl} tcp 64 KiB / raw tcp = ${fmt(o.mbS / raw, 3)}x`);
+    if (o && Number.isFinite(o.mbS)) note(`${impl} tcp 64 KiB / raw tcp = ${(o.mbS / raw).toPrecision(3)}x`);
   }
 }
 exitWatchdog(3_000, "# push_pull: the process did not exit on its own 3 s after the last case (a worker or socket left alive); forcing exit");
