@@ -107,13 +107,22 @@ export interface ChildOutput {
 }
 
 /** Runs `cmd args` to completion, killing it after `timeoutMs`. Rejects if it cannot start. */
-export async function runChild(cmd: string, args: string[], timeoutMs = 120_000): Promise<ChildOutput> {
+export async function runChild(
+  cmd: string,
+  args: string[],
+  timeoutMs = 120_000,
+): Promise<ChildOutput> {
   const dec = new TextDecoder();
   if (runtimeName === "deno") {
     const ac = new AbortController();
     const t = setTimeout(() => ac.abort(), timeoutMs);
     try {
-      const out = await new g.Deno.Command(cmd, { args, stdout: "piped", stderr: "piped", signal: ac.signal })
+      const out = await new g.Deno.Command(cmd, {
+        args,
+        stdout: "piped",
+        stderr: "piped",
+        signal: ac.signal,
+      })
         .output();
       return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
     } finally {
@@ -123,7 +132,10 @@ export async function runChild(cmd: string, args: string[], timeoutMs = 120_000)
   const p = g.Bun.spawn([cmd, ...args], { stdout: "pipe", stderr: "pipe" });
   const t = setTimeout(() => p.kill(), timeoutMs);
   try {
-    const [stdout, stderr] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
+    const [stdout, stderr] = await Promise.all([
+      new Response(p.stdout).text(),
+      new Response(p.stderr).text(),
+    ]);
     return { code: await p.exited, stdout, stderr };
   } finally {
     clearTimeout(t);
@@ -148,7 +160,8 @@ export function spawnJsonLines(cmd: string, args: string[]): LineProcess {
   let write: (s: string) => void, closeIn: () => void, kill: () => void;
   let exited: Promise<number>, stdout: ReadableStream<Uint8Array>;
   if (runtimeName === "deno") {
-    const p = new g.Deno.Command(cmd, { args, stdin: "piped", stdout: "piped", stderr: "inherit" }).spawn();
+    const p = new g.Deno.Command(cmd, { args, stdin: "piped", stdout: "piped", stderr: "inherit" })
+      .spawn();
     const w = p.stdin.getWriter();
     write = (s) => void w.write(enc.encode(s)).catch(() => {});
     closeIn = () => void w.close().catch(() => {});
@@ -218,7 +231,10 @@ export function spawnJsonLines(cmd: string, args: string[]): LineProcess {
 export async function zeromqAvailable(): Promise<boolean> {
   try {
     const dir = decodeURIComponent(new URL("..", import.meta.url).pathname);
-    const r = await runChild("node", ["-e", `require(${JSON.stringify(dir + "node_modules/zeromq")})`], 15_000);
+    const r = await runChild("node", [
+      "-e",
+      `require(${JSON.stringify(dir + "node_modules/zeromq")})`,
+    ], 15_000);
     return r.code === 0;
   } catch {
     return false;
@@ -236,7 +252,10 @@ export function pathOf(rel: string, base: string): string {
  * one write in flight, read on the other socket. Returns MB/s (10^6 bytes per second) from
  * the first byte read to the last.
  */
-export async function rawTcpThroughput(total: number, chunk = 64 * 1024): Promise<{ mbps: number; seconds: number }> {
+export async function rawTcpThroughput(
+  total: number,
+  chunk = 64 * 1024,
+): Promise<{ mbps: number; seconds: number }> {
   const rt = await loadRuntime();
   let got = 0, first = 0, last = 0;
   let done!: () => void;
@@ -283,7 +302,9 @@ export async function rawTcpThroughput(total: number, chunk = 64 * 1024): Promis
 /** A fresh temporary directory (for ipc socket files). */
 export async function makeTempDir(): Promise<string> {
   if (runtimeName === "deno") return g.Deno.makeTempDirSync({ prefix: "xs-bench-" });
-  const fs = await import("node:fs"), os = await import("node:os"), path = await import("node:path");
+  const fs = await import("node:fs"),
+    os = await import("node:os"),
+    path = await import("node:path");
   return fs.mkdtempSync(path.join(os.tmpdir(), "xs-bench-"));
 }
 
@@ -338,7 +359,14 @@ const fallbackCases: BenchCase[] = [];
  */
 export function bench(c: BenchCase): void {
   if (runtimeName === "deno") {
-    g.Deno.bench({ name: c.name, group: c.group, baseline: c.baseline, n: c.n, warmup: c.warmup, fn: c.fn });
+    g.Deno.bench({
+      name: c.name,
+      group: c.group,
+      baseline: c.baseline,
+      n: c.n,
+      warmup: c.warmup,
+      fn: c.fn,
+    });
     return;
   }
   if (fallbackCases.push(c) === 1) setTimeout(runFallback, 0);
@@ -373,12 +401,28 @@ async function runFallback(): Promise<void> {
   }
   for (const { c, mean } of means) {
     const base = c.group ? baselines.get(c.group) : undefined;
-    const rel = base !== undefined && !c.baseline ? `  ${(mean / base).toFixed(2)}x the baseline's time` : c.baseline ? "  (baseline)" : "";
+    const rel = base !== undefined && !c.baseline
+      ? `  ${(mean / base).toFixed(2)}x the baseline's time`
+      : c.baseline
+      ? "  (baseline)"
+      : "";
     note(`${(c.group ? c.group + " / " : "") + c.name}: ${fmtTime(mean)}/iter${rel}`);
-    report({ bench: c.group ?? c.name, runtime: runtimeName, impl: c.name, transport: "-", size: 0, value: +(mean * 1e6).toFixed(0), unit: "ns/iter" });
+    report({
+      bench: c.group ?? c.name,
+      runtime: runtimeName,
+      impl: c.name,
+      transport: "-",
+      size: 0,
+      value: +(mean * 1e6).toFixed(0),
+      unit: "ns/iter",
+    });
   }
 }
 
 function fmtTime(ms: number): string {
-  return ms >= 1 ? `${ms.toFixed(2)} ms` : ms >= 1e-3 ? `${(ms * 1e3).toFixed(2)} µs` : `${(ms * 1e6).toFixed(0)} ns`;
+  return ms >= 1
+    ? `${ms.toFixed(2)} ms`
+    : ms >= 1e-3
+    ? `${(ms * 1e3).toFixed(2)} µs`
+    : `${(ms * 1e6).toFixed(0)} ns`;
 }

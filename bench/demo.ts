@@ -47,9 +47,9 @@ for (let i = 0; i < N; i++) {
 await sender;
 const secs = (now() - started) / 1000;
 console.log(
-  `received ${N.toLocaleString("en-US")} x 64 B messages (${bytes.toLocaleString("en-US")} bytes) in ${
-    secs.toFixed(3)
-  } s: ${Math.round(N / secs).toLocaleString("en-US")} msg/s over tcp`,
+  `received ${N.toLocaleString("en-US")} x 64 B messages (${
+    bytes.toLocaleString("en-US")
+  } bytes) in ${secs.toFixed(3)} s: ${Math.round(N / secs).toLocaleString("en-US")} msg/s over tcp`,
 );
 
 // 3. Interop: a libzmq PUSH (zeromq.js in Node) feeds our PULL.
@@ -79,9 +79,11 @@ if (await zeromqAvailable()) {
     await sending;
     const s = (now() - ti) / 1000;
     console.log(
-      `received ${M.toLocaleString("en-US")} numbered messages from libzmq ${inOrder ? "in order" : "OUT OF ORDER"} in ${
-        s.toFixed(3)
-      } s (${Math.round(M / s).toLocaleString("en-US")} msg/s, bounded by zeromq.js awaiting each send)`,
+      `received ${M.toLocaleString("en-US")} numbered messages from libzmq ${
+        inOrder ? "in order" : "OUT OF ORDER"
+      } in ${s.toFixed(3)} s (${
+        Math.round(M / s).toLocaleString("en-US")
+      } msg/s, bounded by zeromq.js awaiting each send)`,
     );
   } finally {
     await cmd({ op: "close", id: "push" }).catch(() => {});

@@ -51,7 +51,9 @@ async function receiver() {
 
 const [, seconds] = await Promise.all([sender(), receiver()]);
 const msgs = count - 1; // messages timed: after the first, as local_thr does
-console.log(JSON.stringify({ msgs, seconds, msg_s: msgs / seconds, mb_s: (msgs * size) / 1e6 / seconds }));
+console.log(
+  JSON.stringify({ msgs, seconds, msg_s: msgs / seconds, mb_s: (msgs * size) / 1e6 / seconds }),
+);
 push.close();
 pull.close();
 if (dir) rmSync(dir, { recursive: true, force: true });

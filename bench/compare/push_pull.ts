@@ -126,8 +126,12 @@ async function oursXs(transport: string, size: number, count: number): Promise<T
     let ep = `tcp://127.0.0.1:${20000 + Math.floor(Math.random() * 20000)}`;
     if (transport === "ipc") ep = `ipc://${(dir = await makeTempDir())}/thr.sock`;
     else if (transport === "inproc") ep = `inproc://thr-xs-${++inprocSeq}`;
-    if (xs.xs_bind(pull, ep) < 0) throw new Error(`xs_bind ${ep}: ${xs.xs_strerror(xs.xs_errno())}`);
-    if (xs.xs_connect(push, ep) < 0) throw new Error(`xs_connect ${ep}: ${xs.xs_strerror(xs.xs_errno())}`);
+    if (xs.xs_bind(pull, ep) < 0) {
+      throw new Error(`xs_bind ${ep}: ${xs.xs_strerror(xs.xs_errno())}`);
+    }
+    if (xs.xs_connect(push, ep) < 0) {
+      throw new Error(`xs_connect ${ep}: ${xs.xs_strerror(xs.xs_errno())}`);
+    }
     const msg = new Uint8Array(size).fill(0x5a), buf = new Uint8Array(size);
     const deadline = now() + budgetMs;
     let sent = 0, got = 0, t0 = 0, truncated = false, stop = count;
@@ -146,7 +150,9 @@ async function oursXs(transport: string, size: number, count: number): Promise<T
         stop = sent;
       }
       if (!progress && got < stop) {
-        if (xs.xs_recv(pull, buf, size, 0) < 0) throw new Error(`xs_recv: ${xs.xs_strerror(xs.xs_errno())} after ${got} messages`);
+        if (xs.xs_recv(pull, buf, size, 0) < 0) {
+          throw new Error(`xs_recv: ${xs.xs_strerror(xs.xs_errno())} after ${got} messages`);
+        }
         if (got++ === 0) t0 = now();
       }
     }
@@ -163,8 +169,20 @@ async function oursXs(transport: string, size: number, count: number): Promise<T
 /** (b) zeromq.js PUSH→PULL in a Node child. */
 async function zeromqJs(transport: string, size: number, count: number): Promise<Thr> {
   const script = pathOf("./_zmq_thr.mjs", import.meta.url);
-  const r = await runChild("node", [script, "--transport", transport, "--size", String(size), "--count", String(count)], 120_000);
-  if (r.code !== 0) throw new Error(`zeromq.js child exited ${r.code}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  const r = await runChild("node", [
+    script,
+    "--transport",
+    transport,
+    "--size",
+    String(size),
+    "--count",
+    String(count),
+  ], 120_000);
+  if (r.code !== 0) {
+    throw new Error(
+      `zeromq.js child exited ${r.code}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`,
+    );
+  }
   const line = r.stdout.trim().split("\n").pop()!;
   const j = JSON.parse(line);
   return { msgs: j.msgs, seconds: j.seconds };
@@ -172,18 +190,46 @@ async function zeromqJs(transport: string, size: number, count: number): Promise
 
 function emit(impl: string, transport: string, size: number, t: Thr): Result {
   const msgS = t.msgs / t.seconds;
-  const extra = { msgs: t.msgs, seconds: +t.seconds.toFixed(4), ...(t.truncated ? { truncated: true } : {}) };
-  report({ bench: BENCH, runtime: impl === "zeromq.js" ? "node" : runtimeName, impl, transport, size, value: Math.round(msgS), unit: "msg/s", ...extra });
-  return report({ bench: BENCH, runtime: impl === "zeromq.js" ? "node" : runtimeName, impl, transport, size, value: +(msgS * size / 1e6).toFixed(1), unit: "MB/s", ...extra });
+  const extra = {
+    msgs: t.msgs,
+    seconds: +t.seconds.toFixed(4),
+    ...(t.truncated ? { truncated: true } : {}),
+  };
+  report({
+    bench: BENCH,
+    runtime: impl === "zeromq.js" ? "node" : runtimeName,
+    impl,
+    transport,
+    size,
+    value: Math.round(msgS),
+    unit: "msg/s",
+    ...extra,
+  });
+  return report({
+    bench: BENCH,
+    runtime: impl === "zeromq.js" ? "node" : runtimeName,
+    impl,
+    transport,
+    size,
+    value: +(msgS * size / 1e6).toFixed(1),
+    unit: "MB/s",
+    ...extra,
+  });
 }
 
 const results = new Map<string, { msgS: number; mbS: number; note?: string }>();
 const key = (impl: string, t: string, s: number) => `${impl}|${t}|${s}`;
 
-note(`# ${BENCH} on ${runtimeVersion}; sizes ${sizes.join(",")}; transports ${transports.join(",")}; budget ${budgetMs / 1000} s per case of ours`);
+note(
+  `# ${BENCH} on ${runtimeVersion}; sizes ${sizes.join(",")}; transports ${
+    transports.join(",")
+  }; budget ${budgetMs / 1000} s per case of ours`,
+);
 
 const haveZmq = impls.has("zeromq.js") && await zeromqAvailable();
-if (impls.has("zeromq.js") && !haveZmq) note("# zeromq.js side skipped: node or the zeromq package is not available");
+if (impls.has("zeromq.js") && !haveZmq) {
+  note("# zeromq.js side skipped: node or the zeromq package is not available");
+}
 
 for (const size of sizes) {
   const count = countFor(size);
@@ -192,10 +238,23 @@ for (const size of sizes) {
       try {
         const t = await ours(transport, size, count);
         emit("ours", transport, size, t);
-        results.set(key("ours", transport, size), { msgS: t.msgs / t.seconds, mbS: t.msgs * size / 1e6 / t.seconds, note: t.truncated ? "truncated" : undefined });
+        results.set(key("ours", transport, size), {
+          msgS: t.msgs / t.seconds,
+          mbS: t.msgs * size / 1e6 / t.seconds,
+          note: t.truncated ? "truncated" : undefined,
+        });
       } catch (e) {
         note(`# ours ${transport} ${size} B failed: ${(e as Error).message}`);
-        report({ bench: BENCH, runtime: runtimeName, impl: "ours", transport, size, value: 0, unit: "msg/s", error: String((e as Error).message) });
+        report({
+          bench: BENCH,
+          runtime: runtimeName,
+          impl: "ours",
+          transport,
+          size,
+          value: 0,
+          unit: "msg/s",
+          error: String((e as Error).message),
+        });
         results.set(key("ours", transport, size), { msgS: NaN, mbS: NaN, note: "failed" });
       }
     }
@@ -203,17 +262,33 @@ for (const size of sizes) {
       try {
         const t = await oursXs(transport, size, count);
         emit("ours-xs", transport, size, t);
-        results.set(key("ours-xs", transport, size), { msgS: t.msgs / t.seconds, mbS: t.msgs * size / 1e6 / t.seconds, note: t.truncated ? "truncated" : undefined });
+        results.set(key("ours-xs", transport, size), {
+          msgS: t.msgs / t.seconds,
+          mbS: t.msgs * size / 1e6 / t.seconds,
+          note: t.truncated ? "truncated" : undefined,
+        });
       } catch (e) {
         note(`# ours-xs ${transport} ${size} B failed: ${(e as Error).message}`);
-        report({ bench: BENCH, runtime: runtimeName, impl: "ours-xs", transport, size, value: 0, unit: "msg/s", error: String((e as Error).message) });
+        report({
+          bench: BENCH,
+          runtime: runtimeName,
+          impl: "ours-xs",
+          transport,
+          size,
+          value: 0,
+          unit: "msg/s",
+          error: String((e as Error).message),
+        });
       }
     }
     if (haveZmq && transport !== "inproc") {
       try {
         const t = await zeromqJs(transport, size, count);
         emit("zeromq.js", transport, size, t);
-        results.set(key("zeromq.js", transport, size), { msgS: t.msgs / t.seconds, mbS: t.msgs * size / 1e6 / t.seconds });
+        results.set(key("zeromq.js", transport, size), {
+          msgS: t.msgs / t.seconds,
+          mbS: t.msgs * size / 1e6 / t.seconds,
+        });
       } catch (e) {
         note(`# zeromq.js ${transport} ${size} B failed: ${(e as Error).message}`);
       }
@@ -226,7 +301,17 @@ if (impls.has("raw")) {
   const total = parseCount(opt["raw-bytes"], 1024 * 1024 * 1024);
   const r = await rawTcpThroughput(total, 64 * 1024);
   raw = r.mbps;
-  report({ bench: "raw_tcp_thr", runtime: runtimeName, impl: "raw", transport: "tcp", size: 65536, value: +r.mbps.toFixed(1), unit: "MB/s", bytes: total, seconds: +r.seconds.toFixed(4) });
+  report({
+    bench: "raw_tcp_thr",
+    runtime: runtimeName,
+    impl: "raw",
+    transport: "tcp",
+    size: 65536,
+    value: +r.mbps.toFixed(1),
+    unit: "MB/s",
+    bytes: total,
+    seconds: +r.seconds.toFixed(4),
+  });
 }
 
 // Ratios.
@@ -234,9 +319,18 @@ const OURS = ["ours", "ours-xs"];
 for (const size of sizes) {
   for (const transport of transports) {
     for (const impl of OURS) {
-      const o = results.get(key(impl, transport, size)), z = results.get(key("zeromq.js", transport, size));
+      const o = results.get(key(impl, transport, size)),
+        z = results.get(key("zeromq.js", transport, size));
       if (o && z && Number.isFinite(o.msgS)) {
-        report({ bench: BENCH, runtime: runtimeName, impl: `${impl}/zeromq.js`, transport, size, value: +(o.msgS / z.msgS).toPrecision(3), unit: "x" });
+        report({
+          bench: BENCH,
+          runtime: runtimeName,
+          impl: `${impl}/zeromq.js`,
+          transport,
+          size,
+          value: +(o.msgS / z.msgS).toPrecision(3),
+          unit: "x",
+        });
       }
     }
   }
@@ -244,21 +338,42 @@ for (const size of sizes) {
 for (const impl of OURS) {
   const o = results.get(key(impl, "tcp", 65536));
   if (raw !== null && o && Number.isFinite(o.mbS)) {
-    report({ bench: BENCH, runtime: runtimeName, impl: `${impl}/raw`, transport: "tcp", size: 65536, value: +(o.mbS / raw).toPrecision(3), unit: "x" });
+    report({
+      bench: BENCH,
+      runtime: runtimeName,
+      impl: `${impl}/raw`,
+      transport: "tcp",
+      size: 65536,
+      value: +(o.mbS / raw).toPrecision(3),
+      unit: "x",
+    });
   }
 }
 
 // A readable table on stderr.
-const fmt = (n: number | undefined, d = 0) => n === undefined || !Number.isFinite(n) ? "-" : n.toLocaleString("en-US", { maximumFractionDigits: d });
-note(`\n${"impl".padEnd(10)} ${"transport".padEnd(9)} ${"size".padStart(6)} ${"msg/s".padStart(12)} ${"MB/s".padStart(10)}  vs zeromq.js`);
+const fmt = (n: number | undefined, d = 0) =>
+  n === undefined || !Number.isFinite(n)
+    ? "-"
+    : n.toLocaleString("en-US", { maximumFractionDigits: d });
+note(
+  `\n${"impl".padEnd(10)} ${"transport".padEnd(9)} ${"size".padStart(6)} ${"msg/s".padStart(12)} ${
+    "MB/s".padStart(10)
+  }  vs zeromq.js`,
+);
 for (const size of sizes) {
   for (const transport of transports) {
     const z = results.get(key("zeromq.js", transport, size));
     for (const impl of [...OURS, "zeromq.js"]) {
       const o = results.get(key(impl, transport, size));
       if (!o) continue;
-      const ratio = impl !== "zeromq.js" && z && Number.isFinite(o.msgS) ? fmt(o.msgS / z.msgS, 2) + "x" : "";
-      note(`${impl.padEnd(10)} ${transport.padEnd(9)} ${String(size).padStart(6)} ${fmt(o.msgS).padStart(12)} ${fmt(o.mbS, 1).padStart(10)}  ${ratio}${o.note ? " (" + o.note + ")" : ""}`);
+      const ratio = impl !== "zeromq.js" && z && Number.isFinite(o.msgS)
+        ? fmt(o.msgS / z.msgS, 2) + "x"
+        : "";
+      note(
+        `${impl.padEnd(10)} ${transport.padEnd(9)} ${String(size).padStart(6)} ${
+          fmt(o.msgS).padStart(12)
+        } ${fmt(o.mbS, 1).padStart(10)}  ${ratio}${o.note ? " (" + o.note + ")" : ""}`,
+      );
     }
   }
 }
@@ -266,7 +381,12 @@ if (raw !== null) {
   note(`raw tcp, 64 KiB writes: ${fmt(raw, 1)} MB/s`);
   for (const impl of OURS) {
     const o = results.get(key(impl, "tcp", 65536));
-    if (o && Number.isFinite(o.mbS)) note(`${impl} tcp 64 KiB / raw tcp = ${(o.mbS / raw).toPrecision(3)}x`);
+    if (o && Number.isFinite(o.mbS)) {
+      note(`${impl} tcp 64 KiB / raw tcp = ${(o.mbS / raw).toPrecision(3)}x`);
+    }
   }
 }
-exitWatchdog(3_000, "# push_pull: the process did not exit on its own 3 s after the last case (a worker or socket left alive); forcing exit");
+exitWatchdog(
+  3_000,
+  "# push_pull: the process did not exit on its own 3 s after the last case (a worker or socket left alive); forcing exit",
+);

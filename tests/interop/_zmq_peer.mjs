@@ -26,9 +26,19 @@ import * as zmq from "zeromq";
 import { createInterface } from "node:readline";
 
 const CLASSES = {
-  PAIR: zmq.Pair, PUB: zmq.Publisher, SUB: zmq.Subscriber, REQ: zmq.Request, REP: zmq.Reply,
-  DEALER: zmq.Dealer, ROUTER: zmq.Router, PULL: zmq.Pull, PUSH: zmq.Push,
-  XPUB: zmq.XPublisher, XSUB: zmq.XSubscriber, XREQ: zmq.Dealer, XREP: zmq.Router,
+  PAIR: zmq.Pair,
+  PUB: zmq.Publisher,
+  SUB: zmq.Subscriber,
+  REQ: zmq.Request,
+  REP: zmq.Reply,
+  DEALER: zmq.Dealer,
+  ROUTER: zmq.Router,
+  PULL: zmq.Pull,
+  PUSH: zmq.Push,
+  XPUB: zmq.XPublisher,
+  XSUB: zmq.XSubscriber,
+  XREQ: zmq.Dealer,
+  XREP: zmq.Router,
 };
 const DEFAULT_TIMEOUT = 5000;
 const sockets = new Map();
