@@ -89,7 +89,9 @@ export class ContextCore {
   #asyncWaiters: (() => void)[] = [];
   readonly #events: Record<string, unknown>[] = [];
   readonly #wakeWorker = () => {
-    this.#workerBell.ring();
+    // The worker parks in its event loop; a message is the one wake-up that reliably
+    // reaches it (see lib/io/loop.ts #park), sent only while it is parked.
+    if (this.#workerBell.ring() & WAKE_MESSAGE) this.#worker?.post({ t: "wake" });
   };
 
   constructor(opts: ContextOptions = {}) {
@@ -287,14 +289,22 @@ export class ContextCore {
     for (const { pipe } of this.#ringPipes.values()) pipe.flush();
     if (this.#apiBell.armed(WAKE_MESSAGE)) return;
     this.#apiBell.prepare(WAKE_MESSAGE);
-    // Re-check after arming: the worker may have published just before the flag was set.
-    if (this.#control.pending()) this.kickSoon();
-    else for (const s of this.#watched) if (s.proto.hasIn() || s.proto.hasOut()) return this.kickSoon();
+    // Re-check after arming: the worker may have published or freed room just before
+    // the flag was set, and would then not send a wake message.
+    let room = false;
+    for (const { pipe } of this.#ringPipes.values()) if (pipe.hasOverflow && !pipe.pump()) room = true;
+    if (room || this.#control.pending()) return this.kickSoon();
+    for (const s of this.#watched) if (s.proto.hasIn() || s.proto.hasOut()) return this.kickSoon();
   }
+
+  #kickTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Schedules a service round on the next macrotask. */
   kickSoon(): void {
-    setTimeout(() => {
+    if (this.#kickTimer !== undefined || this.terminated) return;
+    this.#kickTimer = setTimeout(() => {
+      this.#kickTimer = undefined;
+      if (this.terminated) return;
       this.process();
       this.#serviceAll();
     }, 0);
@@ -429,6 +439,8 @@ export class ContextCore {
 
   #finishTerm(): void {
     this.terminated = true;
+    clearTimeout(this.#kickTimer);
+    this.#kickTimer = undefined;
     if (this.#worker) {
       this.#worker.terminate();
       this.#worker = null;

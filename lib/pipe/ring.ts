@@ -117,7 +117,8 @@ export class RingWriter {
    * progress private (so a connection that dies mid-message can `rewind()` it).
    */
   publishMessages(): void {
-    if (this.#boundary === this.#published) return;
+    // A streamed frame may have published past the boundary already; never move back.
+    if (((this.#boundary - this.#published) | 0) <= 0) return;
     Atomics.store(this.#i32, this.#h + R_MSGS_WRITTEN, this.#msgs);
     Atomics.store(this.#i32, this.#h + R_TAIL, this.#boundary);
     this.#published = this.#boundary;

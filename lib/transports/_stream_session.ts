@@ -215,6 +215,10 @@ export class StreamSession implements StreamHandlers {
     if (n < chunk.length) {
       this.#pending = owned ? chunk.subarray(n) : chunk.slice(n);
       this.#pause();
+      // Ask the API thread to ring us when it frees room (or reads below the HWM), then
+      // re-check: it may have done so just before the flag was set.
+      p?.in.waitForRoom(0);
+      if (this.blockedInWithRoom) queueMicrotask(() => this.resumeIn());
     } else {
       this.#pending = null;
       if (this.#paused) {
@@ -245,6 +249,14 @@ export class StreamSession implements StreamHandlers {
   /** True if inbound bytes wait for ring room. */
   get blockedIn(): boolean {
     return this.#pending !== null && this.#pipe !== null;
+  }
+
+  /** True if inbound bytes wait and the ring now has room for them. */
+  get blockedInWithRoom(): boolean {
+    const p = this.#pipe;
+    if (this.#pending === null || p === null || !this.#dec) return false;
+    const hwm = p.in.hwm;
+    return p.in.free() > 9 && (hwm <= 0 || p.inOpen || p.in.queuedMessages() < hwm);
   }
 
   written(): void {
