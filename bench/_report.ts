@@ -426,3 +426,18 @@ function fmtTime(ms: number): string {
     ? `${(ms * 1e3).toFixed(2)} µs`
     : `${(ms * 1e6).toFixed(0)} ns`;
 }
+
+/** Bundles workers/io_worker.ts into one ES module with Bun's bundler; returns its text. */
+export async function bundleWorkerSource(): Promise<string> {
+  // deno-lint-ignore no-explicit-any
+  const B = (globalThis as any).Bun;
+  if (!B) throw new Error("bundling needs Bun");
+  const r = await B.build({
+    entrypoints: [new URL("../workers/io_worker.ts", import.meta.url).pathname],
+    target: "node",
+    format: "esm",
+    minify: false,
+  });
+  if (!r.success) throw new Error(r.logs.join("\n"));
+  return await r.outputs[0].text();
+}

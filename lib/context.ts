@@ -36,7 +36,7 @@ import {
 import { PROTOCOLS } from "./protocols/mod.ts";
 import { SocketCore } from "./socket.ts";
 import { combinedHwm, InprocPipe } from "./transports/inproc.ts";
-import { startIoWorker, type WorkerHandle } from "./runtime/worker.ts";
+import { startIoWorker, type WorkerHandle, type WorkerSource } from "./runtime/worker.ts";
 
 interface InprocBinding {
   socket: SocketCore;
@@ -59,6 +59,8 @@ export interface ContextOptions {
   ioThreads?: number;
   /** XS_MAX_SOCKETS (default 512). */
   maxSockets?: number;
+  /** Where the I/O worker starts from (tests force "bundle"; see runtime/worker.ts). */
+  workerSource?: WorkerSource;
 }
 
 /** The engine-side context. */
@@ -97,7 +99,10 @@ export class ContextCore {
   constructor(opts: ContextOptions = {}) {
     if (opts.ioThreads !== undefined) this.ioThreads = opts.ioThreads;
     if (opts.maxSockets !== undefined) this.maxSockets = opts.maxSockets;
+    this.#workerSource = opts.workerSource ?? "auto";
   }
+
+  readonly #workerSource: WorkerSource;
 
   /** Number of live sockets (closed ones count until they finished lingering). */
   get liveSockets(): number {
@@ -127,7 +132,7 @@ export class ContextCore {
 
   #ensureWorker(): WorkerHandle {
     if (!this.#worker) {
-      this.#worker = startIoWorker((msg) => this.#onWorkerMessage(msg));
+      this.#worker = startIoWorker((msg) => this.#onWorkerMessage(msg), this.#workerSource);
       this.#worker.post({ t: "init", sab: this.#sab });
     }
     return this.#worker;
