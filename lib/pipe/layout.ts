@@ -104,7 +104,7 @@ export const PIPE_IN_HEADER = 128;
 /** Byte offset of the OUT ring data. */
 export const PIPE_DATA = 256;
 /** Default data size of each ring of a pipe. */
-export const PIPE_RING_BYTES = 256 * 1024;
+export const PIPE_RING_BYTES = 1024 * 1024;
 
 /** Byte offset of the IN ring data for a pipe whose OUT ring has `outBytes`. */
 export function pipeInData(outBytes: number): number {

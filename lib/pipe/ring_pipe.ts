@@ -90,7 +90,12 @@ export class RingPipe implements Pipe {
 
   checkWrite(): boolean {
     if (this.#terminated) return false;
-    return this.#sndhwm <= 0 || this.#out.queuedMessages() < this.#sndhwm;
+    const hwm = this.#sndhwm;
+    if (hwm <= 0 || this.#out.queuedMessages() < hwm) return true;
+    // At the HWM: ask the worker to ring us when it takes messages, then re-check (it may
+    // have taken some just before the flag was set).
+    this.#out.waitForRoom(0);
+    return this.#out.queuedMessages() < hwm;
   }
 
   write(msg: Uint8Array[]): boolean {

@@ -22,7 +22,7 @@ import type {
 } from "./runtime.ts";
 
 /** Size of the per-connection read buffer: one kernel socket buffer's worth per read. */
-const READ_BUFFER = 64 * 1024;
+const READ_BUFFER = 256 * 1024;
 
 /** Deno error classes, tried in order when an error carries no errno `code`. */
 const CODES: [new (...a: never[]) => Error, string][] = [
