@@ -429,7 +429,6 @@ function fmtTime(ms: number): string {
 
 /** Bundles workers/io_worker.ts into one ES module with Bun's bundler; returns its text. */
 export async function bundleWorkerSource(): Promise<string> {
-  // deno-lint-ignore no-explicit-any
   const B = (globalThis as any).Bun;
   if (!B) throw new Error("bundling needs Bun");
   const r = await B.build({

@@ -20,9 +20,8 @@ import { fail } from "./errors.ts";
 import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "./options.ts";
 import type { Protocol, ProtocolInfo } from "./protocols/mod.ts";
 import type { Pipe } from "./pipe/mod.ts";
-import { RingPipe } from "./pipe/mod.ts";
+import type { RingPipe } from "./pipe/mod.ts";
 import { type Endpoint, formatEndpoint, parseEndpoint } from "./transports/_endpoint.ts";
-import type { InprocPipe } from "./transports/inproc.ts";
 import type { ContextCore } from "./context.ts";
 
 /** A pending async send or receive. */
@@ -500,4 +499,3 @@ export class SocketCore {
   }
 }
 
-export type { InprocPipe };

@@ -10,6 +10,9 @@
  */
 // deno-lint-ignore-file no-explicit-any
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 export { assert };
 export const {
   equal: assertEquals,
@@ -85,18 +88,13 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5_000
 
 /** A fresh temporary directory (removed by the caller with `removeDir`). */
 export function tempDir(): string {
-  if (runtime === "deno") return (globalThis as any).Deno.makeTempDirSync({ prefix: "xs-test-" });
-  // deno-lint-ignore no-process-globals
-  const fs = require("node:fs"), os = require("node:os"), path = require("node:path");
-  return fs.mkdtempSync(path.join(os.tmpdir(), "xs-test-"));
+  return mkdtempSync(join(tmpdir(), "xs-test-"));
 }
 
 /** Removes a directory made by `tempDir`. */
 export function removeDir(dir: string) {
   try {
-    if (runtime === "deno") (globalThis as any).Deno.removeSync(dir, { recursive: true });
-    // deno-lint-ignore no-process-globals
-    else require("node:fs").rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   } catch { /* already gone */ }
 }
 
