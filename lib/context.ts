@@ -419,7 +419,7 @@ export class ContextCore {
     }
     if (this.#worker) {
       this.#lingering.add(s.id);
-      this.post({ t: "close", sock: s.id, linger: s.options.linger });
+      this.post({ t: "close", sock: s.id, linger: s.options.linger, at: Date.now() });
     } else {
       this.#sockets.delete(s.id);
     }

@@ -154,9 +154,14 @@ export class IoLoop implements SessionOwner {
       case "shutdown":
         this.#shutdown(m.sock as number, m.ep as number, m.linger as number);
         break;
-      case "close":
-        this.#closeSocket(m.sock as number, m.linger as number);
+      case "close": {
+        // XS_LINGER counts from the application's xs_close, not from when we got the
+        // command (a worker that is still starting may see it much later).
+        const linger = m.linger as number;
+        const left = linger > 0 ? Math.max(0, linger - (Date.now() - (m.at as number ?? Date.now()))) : linger;
+        this.#closeSocket(m.sock as number, linger > 0 && left === 0 ? 0 : left);
         break;
+      }
     }
   }
 
@@ -310,7 +315,11 @@ export class IoLoop implements SessionOwner {
 
   #event(e: Record<string, unknown>): void {
     this.#control.send(e);
-    this.wakeApi();
+    // Events must be seen even when the application waits on nothing of ours (an
+    // accepted connection needs its pipe from the API thread), and they are rare: a
+    // blocked thread gets the notify, an idle event loop always gets a message.
+    this.#apiBell.ring();
+    this.#post({ t: "wake" });
   }
 
   // ------------------------------------------------------------------ close
