@@ -5,7 +5,7 @@
  *
  * Runs on: the test runner's main thread.
  */
-import { assert, delay, removeDir, tempDir, test, waitFor } from "../_harness.ts";
+import { assert, delay, removeDir, runtime, tempDir, test, waitFor } from "../_harness.ts";
 import { Context } from "../../mod.ts";
 import { loadRuntime } from "../../lib/runtime/mod.ts";
 import type { StreamConn, StreamHandlers } from "../../lib/runtime/mod.ts";
@@ -248,6 +248,10 @@ test("term with linger 100 and an undeliverable message takes about 100 ms", asy
   assert.ok(t > 50 && t < 600, `term took ${t.toFixed(0)} ms`);
 }, {
   timeout: 15_000,
+  // Under `deno test` on a cold cache the worker is type-checked as it starts (> 500 ms),
+  // and term must wait for it; the bound itself is asserted by the next case, with the
+  // worker already up. Runs on Bun, where the worker starts in ~20 ms.
+  skip: runtime === "deno" ? "cold Deno worker start (type check) exceeds the 600 ms bound; see the next case" : false,
 });
 
 test("term with linger 100 and an undeliverable message takes about 100 ms (I/O worker already up)", async () => {
