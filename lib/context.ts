@@ -209,6 +209,7 @@ export class ContextCore {
         const pipe = this.newRingPipe(snd, rcv, sock);
         pipe.peerIdentity = new Uint8Array(e.peerIdentity as number[]);
         pipe.peerType = (e.peerType as string) ?? null;
+        pipe.peerVersion = (e.version as string) ?? null;
         if (!sock.attachPipe(pipe)) {
           this.#ringPipes.delete(pipe.id);
           this.post({ t: "refuse", conn: e.conn });
@@ -222,6 +223,8 @@ export class ContextCore {
         if (rp) {
           rp.pipe.peerIdentity = new Uint8Array(e.peerIdentity as number[]);
           rp.pipe.peerType = (e.peerType as string) ?? null;
+          rp.pipe.peerVersion = (e.version as string) ?? null;
+          rp.sock?.pipeUp(rp.pipe);
         }
         break;
       }
@@ -363,6 +366,7 @@ export class ContextCore {
     );
     near.onActivity = () => this.kick();
     far.onActivity = () => this.kick();
+    near.peerVersion = far.peerVersion = "inproc";
     if (!b) {
       near.peerIdentity = new Uint8Array(0);
       if (!s.attachPipe(near)) return 0;

@@ -110,6 +110,15 @@ export class SocketCore {
     return true;
   }
 
+  /**
+   * A connect-side pipe got (again) a connection: the socket type hears of it through
+   * `Protocol.pipeUp` (SUB/XSUB resend their subscriptions, wire.md 2.3 / §4.6).
+   */
+  pipeUp(pipe: Pipe): void {
+    if (this.#pipes.has(pipe)) this.proto.pipeUp?.(pipe);
+    this.ctx.kick();
+  }
+
   /** A pipe's far end is gone; detach it once its inbound messages are read. */
   pipeGone(pipe: Pipe): void {
     if (!this.#pipes.has(pipe)) return;

@@ -275,10 +275,11 @@ export class IoLoop implements SessionOwner {
         conn: s.meta.conn,
         peerType: r.peerType,
         peerIdentity: identity,
+        version: r.version,
       });
     } else {
       rec.backoff!.reset();
-      this.#event({ t: "up", pipe: rec.pipe!.id, peerType: r.peerType, peerIdentity: identity });
+      this.#event({ t: "up", pipe: rec.pipe!.id, peerType: r.peerType, peerIdentity: identity, version: r.version });
       s.attach(rec.pipe!);
     }
   }

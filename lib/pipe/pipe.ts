@@ -31,6 +31,12 @@ export interface Pipe {
   peerIdentity: Uint8Array;
   /** The peer's socket type name as announced (ZMTP/3), or null if unknown. */
   peerType: string | null;
+  /**
+   * The wire dialect of the current connection: "3.1", "3.0", "2.0", "1.0" (legacy,
+   * Crossroads 1.2 / 0MQ 2.x), "inproc", or null while a connect-side pipe has never
+   * been connected. PUB/XPUB subscribe legacy peers to everything (wire.md 2.3).
+   */
+  peerVersion: string | null;
   /** Per-pipe slot for the socket type's own bookkeeping (routing key, survey id...). */
   tag: unknown;
   /** True if one more whole message may be written now (below the send HWM). */

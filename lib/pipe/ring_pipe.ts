@@ -30,6 +30,7 @@ export class RingPipe implements Pipe {
   readonly id: number;
   peerIdentity: Uint8Array = new Uint8Array(0);
   peerType: string | null = null;
+  peerVersion: string | null = null;
   tag: unknown = undefined;
   readonly #out: RingWriter;
   readonly #in: RingReader;

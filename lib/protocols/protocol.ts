@@ -45,6 +45,12 @@ export interface Protocol {
   attach(pipe: Pipe): void;
   /** A pipe is gone; forget it. */
   detach(pipe: Pipe): void;
+  /**
+   * A connect-side pipe (attached since `connect`) has a new connection: its peer,
+   * `peerIdentity` and `peerVersion` may have changed. Unsent subscription traffic was
+   * lost with the old connection; SUB/XSUB write their whole set again here.
+   */
+  pipeUp?(pipe: Pipe): void;
   /** Sends one whole message: 0, or an errno (`EAGAIN`, `ENOTSUP`, `EFSM`, `EINVAL`). */
   send(msg: Uint8Array[]): number;
   /** Receives one whole message, or returns an errno (`EAGAIN`, `ENOTSUP`, `EFSM`, ...). */
@@ -53,6 +59,14 @@ export interface Protocol {
   hasIn(): boolean;
   /** True if `send` would succeed now. */
   hasOut(): boolean;
+  /**
+   * Why a send cannot start now regardless of room: 0 (it may), `ENOTSUP` (this type
+   * never sends) or `EFSM` (wrong state, e.g. REQ awaiting a reply). The C face asks
+   * this at the first part of a multi-part send, where upstream fails at once. Absent = 0.
+   */
+  sendState?(): number;
+  /** Like `sendState` for receiving (absent = 0). */
+  recvState?(): number;
   /**
    * Sets a type-specific option. Returns 0, an errno, or `undefined` when the option is
    * not one of this type's (the generic table then handles it).

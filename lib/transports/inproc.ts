@@ -28,6 +28,7 @@ export class InprocPipe implements Pipe {
   readonly id: number;
   peerIdentity: Uint8Array = new Uint8Array(0);
   peerType: string | null = null;
+  peerVersion: string | null = null;
   tag: unknown = undefined;
   /** The other end (null until a connect-before-bind pipe is bound). */
   peer: InprocPipe | null = null;
