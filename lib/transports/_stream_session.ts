@@ -20,6 +20,11 @@ import { F_COMMAND, F_LONG, F_MORE, CMD_ABORT, type WorkerPipe } from "../pipe/m
 import {
   Decoder1,
   Decoder3,
+  encodeCommand,
+  encodeFrame1,
+  encodeFrame3,
+  encodedSize1,
+  encodedSize3,
   Handshake,
   type HandshakeResult,
   parseCommand,
@@ -84,6 +89,19 @@ export class StreamSession implements StreamHandlers {
   #big = false;
   #cmd: Uint8Array | null = null;
   #cmdFill = 0;
+  /** The peer's dialect once the handshake is done. */
+  #version = "";
+  /** SUB/XSUB: outbound messages are subscriptions, translated per dialect. */
+  readonly #subOut: boolean;
+  /** PUB/XPUB: inbound subscriptions (commands or 01/00 frames) become the XS form. */
+  readonly #pubIn: boolean;
+  /** A frame being collected is a data frame (PUB/XPUB subscription), not a command. */
+  #cmdIsData = false;
+  #cmdMore = false;
+  /** PUB/XPUB: drop inbound frames up to the end of a multi-part message. */
+  #dropIn = false;
+  /** SUB/XSUB: drop outbound frames up to the end of a multi-part message. */
+  #dropOut = false;
   // The decoder's sink; a separate object because the stream handler names (`data`...)
   // and the sink names (`start`, `body`) belong to two contracts.
   readonly #sink = {
@@ -94,6 +112,8 @@ export class StreamSession implements StreamHandlers {
   constructor(config: SessionConfig, owner: SessionOwner) {
     this.config = config;
     this.owner = owner;
+    this.#subOut = config.type === "SUB" || config.type === "XSUB";
+    this.#pubIn = config.type === "PUB" || config.type === "XPUB";
     this.#hs = new Handshake({
       socketType: config.type,
       identity: config.identity,
@@ -130,6 +150,10 @@ export class StreamSession implements StreamHandlers {
   attach(pipe: WorkerPipe): void {
     this.#pipe = pipe;
     if (pipe.outMidMessage) pipe.skipRest = true;
+    // Crossroads §4.6: when a connection is re-made, unsent subscription traffic is
+    // discarded; the SUB/XSUB writes its whole set again when it hears of the new
+    // connection (Protocol.pipeUp), which happens after this.
+    if (this.#subOut && !this.meta.accepted) this.#discardOut(pipe);
     this.resumeIn();
     this.pumpOut();
   }
@@ -184,6 +208,7 @@ export class StreamSession implements StreamHandlers {
       const done = this.#hs.done;
       if (done) {
         this.#hs = null;
+        this.#version = done.version;
         clearTimeout(this.#timer);
         this.#v1 = done.version === "1.0" || done.version === "2.0";
         const max = this.config.maxmsgsize;
@@ -289,9 +314,17 @@ export class StreamSession implements StreamHandlers {
 
   /** FrameSink.start: a frame from the peer begins. */
   #frameStart(flags: number, size: number): boolean {
-    if (flags & F_COMMAND) {
+    if (this.#pubIn) {
+      // Subscriptions are small; make sure the translated message will fit before
+      // taking the frame, so a full ring pauses the connection instead of losing it.
+      const w = this.#pipe!.in;
+      if (w.free() < size + 16 && !w.waitForRoom(size + 16)) return false;
+    }
+    if ((flags & F_COMMAND) || this.#pubIn) {
       this.#cmd = new Uint8Array(size);
       this.#cmdFill = 0;
+      this.#cmdIsData = (flags & F_COMMAND) === 0;
+      this.#cmdMore = (flags & F_MORE) !== 0;
       if (size === 0) this.#command();
       return true;
     }
@@ -364,13 +397,55 @@ export class StreamSession implements StreamHandlers {
   #command(): void {
     const body = this.#cmd!;
     this.#cmd = null;
+    if (this.#cmdIsData) {
+      // PUB/XPUB: a data message from a subscriber. Only a single-part `01`/`00`
+      // message is a subscription (wire.md 3.7); anything else is ignored.
+      const first = !this.#dropIn;
+      this.#dropIn = this.#cmdMore;
+      if (first && !this.#cmdMore && body.length >= 1 && body[0] <= 1) {
+        this.#subscriptionIn(body[0] === 1 ? 1 : 2, body.subarray(1));
+      }
+      return;
+    }
     const c = parseCommand(body);
     if (!c) return; // wire.md 8.1 row 17: malformed commands after the handshake are ignored
     if (c.name === "PING") {
       this.#ctrl.push(pongFrame(parsePing(c.data).context));
+    } else if (this.#pubIn && (c.name === "SUBSCRIBE" || c.name === "CANCEL")) {
+      this.#subscriptionIn(c.name === "SUBSCRIBE" ? 1 : 2, c.data);
     }
     // PONG counts as traffic only; SUBSCRIBE/CANCEL are handled by the pub/sub issue;
     // everything else is ignored (rows 16-18).
+  }
+
+  /** Writes a subscription for the PUB/XPUB as one Crossroads 1.2 message (§4.5). */
+  #subscriptionIn(cmd: number, topic: Uint8Array): void {
+    const p = this.#pipe;
+    if (!p) return;
+    const w = p.in;
+    const size = topic.length + 4;
+    if (w.free() < size + 9) return; // room was checked at frame start
+    if (size > 255) {
+      w.putByte(F_LONG);
+      const hi = Math.floor(size / 4294967296);
+      w.putByte(0);
+      w.putByte(0);
+      w.putByte((hi >>> 8) & 0xff);
+      w.putByte(hi & 0xff);
+      w.putByte(size >>> 24);
+      w.putByte((size >>> 16) & 0xff);
+      w.putByte((size >>> 8) & 0xff);
+      w.putByte(size & 0xff);
+    } else {
+      w.putByte(0);
+      w.putByte(size);
+    }
+    w.putByte(0);
+    w.putByte(cmd);
+    w.putByte(0);
+    w.putByte(1); // XS_FILTER_PREFIX: the only filter ZMTP can express
+    w.put(topic);
+    w.endMessage();
   }
 
   // ------------------------------------------------------------------ outbound
@@ -398,8 +473,95 @@ export class StreamSession implements StreamHandlers {
       return;
     }
     if (!p || !this.#dec) return;
-    if (this.#v1) this.#stageV1(p);
+    if (this.#subOut) this.#subscriptionsOut(p);
+    else if (this.#v1) this.#stageV1(p);
     else this.#walkV3(p);
+  }
+
+  /**
+   * SUB/XSUB: every outbound message is a subscription in the Crossroads 1.2 form
+   * (`u16 cmd`, `u16 filter`, body). ZMTP/3.1 peers get SUBSCRIBE/CANCEL commands, older
+   * dialects a `01`/`00`-prefixed data frame (wire.md 2.3, 3.7). A topic-filter pattern
+   * (XS_FILTER_TOPIC) cannot be expressed in ZMTP: it goes out as the literal prefix
+   * before its first `*` element, a superset that the SUB's local filter narrows.
+   */
+  #subscriptionsOut(p: WorkerPipe): void {
+    const r = p.out;
+    const avail = r.available();
+    let off = 0, msgs = 0;
+    const frames: Uint8Array[] = [];
+    while (off < avail && frames.length < 256) {
+      const flags = r.byteAt(off);
+      const hs = flags & F_LONG ? 9 : 2;
+      if (avail - off < hs) break;
+      const size = hs === 9 ? readSize(r, off) : r.byteAt(off + 1);
+      if (avail - off < hs + size) break;
+      const body = new Uint8Array(size);
+      r.copyOut(body, 0, off + hs, size);
+      off += hs + size;
+      if (flags & F_COMMAND) continue;
+      const more = (flags & F_MORE) !== 0;
+      const drop = this.#dropOut || more;
+      this.#dropOut = more;
+      if (!more) msgs++;
+      if (drop) continue;
+      const f = this.#encodeSubscription(body);
+      if (f) frames.push(f);
+    }
+    if (off === 0) return;
+    r.advance(off);
+    r.messagesRead(msgs);
+    if (r.commit()) this.owner.wakeApi();
+    if (frames.length) {
+      this.#ctrl.push(...frames);
+      this.#flush();
+    }
+  }
+
+  #encodeSubscription(body: Uint8Array): Uint8Array | null {
+    if (body.length < 4) return null;
+    const cmd = body[0] << 8 | body[1];
+    const filter = body[2] << 8 | body[3];
+    if (cmd !== 1 && cmd !== 2) return null;
+    let topic = body.subarray(4);
+    if (filter === 2) {
+      let end = topic.indexOf(0);
+      if (end < 0) end = topic.length;
+      const star = topic.subarray(0, end).indexOf(0x2a);
+      topic = topic.subarray(0, star >= 0 ? star : end);
+    } else if (filter !== 1) return null;
+    if (this.#version === "3.1") return encodeCommand(cmd === 1 ? "SUBSCRIBE" : "CANCEL", topic);
+    const data = new Uint8Array(topic.length + 1);
+    data[0] = cmd === 1 ? 1 : 0;
+    data.set(topic, 1);
+    if (this.#dec instanceof Decoder1) {
+      const out = new Uint8Array(encodedSize1(data.length));
+      encodeFrame1(out, 0, false, data);
+      return out;
+    }
+    const out = new Uint8Array(encodedSize3(data.length));
+    encodeFrame3(out, 0, 0, data);
+    return out;
+  }
+
+  /** Drops every complete outbound message queued in the pipe. */
+  #discardOut(p: WorkerPipe): void {
+    const r = p.out;
+    const avail = r.available();
+    let off = 0, msgs = 0;
+    while (off < avail) {
+      const flags = r.byteAt(off);
+      const hs = flags & F_LONG ? 9 : 2;
+      if (avail - off < hs) break;
+      const size = hs === 9 ? readSize(r, off) : r.byteAt(off + 1);
+      if (avail - off < hs + size) break;
+      off += hs + size;
+      if (!(flags & (F_MORE | F_COMMAND))) msgs++;
+    }
+    if (off === 0) return;
+    r.advance(off);
+    r.messagesRead(msgs);
+    if (r.commit()) this.owner.wakeApi();
   }
 
   /** ZMTP/3 peers: walk frame headers over the available bytes and write them verbatim. */
