@@ -1,0 +1,36 @@
+/**
+ * The helper thread of upstream timeo/polltimeo (crossroads-tests.md §3.15, §3.18) as a
+ * Worker with its own context: sleeps, connects a PUSH to the endpoint it is given,
+ * sleeps, closes it, terminates its context, and reports "ok" (or the failure).
+ *
+ * Runs on: a Worker started by tests/upstream/_testutil.ts `startActor`.
+ */
+import * as xs from "../../xs.ts";
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const sleep = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
+
+// deno-lint-ignore no-explicit-any
+const self_ = globalThis as any;
+self_.onmessage = (e: MessageEvent) => {
+  const { endpoint, connectAfter, closeAfter } = e.data as {
+    endpoint: string;
+    connectAfter: number;
+    closeAfter: number;
+  };
+  let report = "ok";
+  try {
+    const ctx = xs.xs_init();
+    sleep(connectAfter);
+    const sc = xs.xs_socket(ctx, xs.XS_PUSH);
+    if (!sc) throw new Error(`xs_socket: ${xs.xs_strerror(xs.xs_errno())}`);
+    xs.xs_setsockopt(sc, xs.XS_LINGER, 0);
+    if (xs.xs_connect(sc, endpoint) < 0) throw new Error(`xs_connect: ${xs.xs_strerror(xs.xs_errno())}`);
+    sleep(closeAfter);
+    if (xs.xs_close(sc) !== 0) throw new Error("xs_close failed");
+    if (xs.xs_term(ctx) !== 0) throw new Error("xs_term failed");
+  } catch (err) {
+    report = `error: ${(err as Error).message}`;
+  }
+  self_.postMessage(report);
+};
