@@ -582,6 +582,11 @@ function waitWritable(st: SockState, flags: number): number {
 
 /** Sends one part: 0 or -1 with errno. The part is owned by the library on success. */
 function sendPart(st: SockState, part: Uint8Array, flags: number): number {
+  if (st.out.length === 0) {
+    // Out of turn (REQ awaiting a reply, REP before a request): EFSM at the first part.
+    const state = st.core.proto.sendState?.() ?? 0;
+    if (state) return fail(state);
+  }
   if (st.out.length === 0 && flags & C.XS_SNDMORE) {
     if (waitWritable(st, flags) < 0) return -1;
   }
@@ -601,6 +606,8 @@ function recvPart(st: SockState, flags: number): { part: Uint8Array; more: boole
   if (st.inNext < st.inParts.length) {
     part = st.inParts[st.inNext++];
   } else {
+    const state = st.core.proto.recvState?.() ?? 0;
+    if (state) return fail(state), null;
     const parts = st.core.recv(flags);
     if (!parts) return null;
     st.inParts = parts;

@@ -8,12 +8,16 @@ import type { ProtocolInfo } from "./protocol.ts";
 import { info as pair } from "./pair.ts";
 import { info as push } from "./push.ts";
 import { info as pull } from "./pull.ts";
+import { info as req } from "./req.ts";
+import { info as rep } from "./rep.ts";
+import { info as xreq } from "./xreq.ts";
+import { info as xrep } from "./xrep.ts";
 
 export type { Protocol, ProtocolHost, ProtocolInfo } from "./protocol.ts";
 
 /** Socket types by number; `undefined` where a type is not implemented yet. */
 export const PROTOCOLS: (ProtocolInfo | undefined)[] = [];
-for (const p of [pair, push, pull]) PROTOCOLS[p.number] = p;
+for (const p of [pair, push, pull, req, rep, xreq, xrep]) PROTOCOLS[p.number] = p;
 
 /** Registers a socket type (used by each type file's table entry). */
 export function register(info: ProtocolInfo): void {
