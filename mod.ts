@@ -46,6 +46,7 @@ export {
   type SocketType,
   type SocketTypeName,
   type WaitOptions,
+  type WireMode,
 } from "./lib/api.ts";
 export { XsError } from "./lib/errors.ts";
 export * from "./lib/constants.ts";

@@ -100,7 +100,17 @@ export interface SocketOptions {
   protocol?: number;
   /** Filter id for later subscriptions (`XS_FILTER`). */
   filter?: number;
+  /**
+   * Wire dialect of later tcp/ipc endpoints (extension `XS_WIRE_MODE`, wire.md 4.4):
+   * "auto" (default: ZMTP/3.x, 2.0 and 1.0 detected), "xs1" (real Crossroads I/O 1.2.0
+   * peers of any type), "zmtp1" (real 0MQ 2.x peers), "zmtp3" (ZMTP/3.x only).
+   */
+  wire?: WireMode;
 }
+
+/** Wire dialects of `SocketOptions.wire`. */
+export type WireMode = "auto" | "xs1" | "zmtp1" | "zmtp3";
+const WIRE_MODES: readonly WireMode[] = ["auto", "xs1", "zmtp1", "zmtp3"];
 
 const ALIASES: Record<string, number> = { DEALER: C.XS_DEALER, ROUTER: C.XS_ROUTER };
 
@@ -137,6 +147,7 @@ const OPTION_IDS = {
   multicastHops: [C.XS_MULTICAST_HOPS, "int"],
   ipv4only: [C.XS_IPV4ONLY, "bool"],
   keepalive: [C.XS_KEEPALIVE, "bool"],
+  wire: [C.XS_WIRE_MODE, "wire"],
   protocol: [C.XS_PROTOCOL, "int"],
   filter: [C.XS_FILTER, "int"],
 } as const satisfies Record<keyof SocketOptions, readonly [number, string]>;
@@ -598,6 +609,9 @@ export class Socket {
       else throw new TypeError(`${key} must be a number or a bigint`);
       if (value < -(2n ** 63n) || value >= 2n ** 64n) throw new RangeError(`${key} is out of range`);
       value = id === C.XS_MAXMSGSIZE ? BigInt.asIntN(64, value) : BigInt.asUintN(64, value);
+    } else if (kind === "wire") {
+      value = WIRE_MODES.indexOf(v as WireMode);
+      if (value < 0) throw new TypeError(`wire must be one of ${WIRE_MODES.join(", ")}`);
     } else if (kind === "bool") {
       if (typeof v === "boolean") value = v ? 1 : 0;
       else if (v === 0 || v === 1) value = v;
@@ -621,6 +635,13 @@ export class Socket {
     return v;
   }
 
+  /** Wire dialect of later tcp/ipc endpoints (extension `XS_WIRE_MODE`, wire.md 4.4). */
+  get wire(): WireMode {
+    return WIRE_MODES[this.#get("wire") as number];
+  }
+  set wire(v: WireMode) {
+    this.#set("wire", v);
+  }
   /** Outbound queue limit per peer, in messages; 0 = none (`XS_SNDHWM`). */
   get sndhwm(): number {
     return this.#get("sndhwm") as number;

@@ -177,6 +177,18 @@ export const XS_FILTER = 34;
 /** Surveyor deadline (ms). */
 export const XS_SURVEY_TIMEOUT = 35;
 
+// Extension (not in xs.h): the wire dialect of a socket's tcp/ipc connections (wire.md 4.4).
+/** Socket option (extension): 0 auto, 1 xs1, 2 zmtp1, 3 zmtp3; copied at bind/connect. */
+export const XS_WIRE_MODE = 1001;
+/** XS_WIRE_MODE: detect ZMTP/3.x, 2.0 and 1.0 from the peer's first bytes (default). */
+export const XS_WIRE_AUTO = 0;
+/** XS_WIRE_MODE: speak Crossroads I/O 1.2.0's own wire, for real Crossroads peers. */
+export const XS_WIRE_XS1 = 1;
+/** XS_WIRE_MODE: speak 0MQ 2.x's wire (identity frames both ways, no subscriptions). */
+export const XS_WIRE_ZMTP1 = 2;
+/** XS_WIRE_MODE: ZMTP/3.x only (full greeting at once, legacy peers refused). */
+export const XS_WIRE_ZMTP3 = 3;
+
 // Message options, flags, events.
 /** `xs_getmsgopt`: the part has MORE. */
 export const XS_MORE = 1;

@@ -50,6 +50,7 @@ export interface OptionValues {
   protocol: number;
   filter: number;
   surveyTimeout: number;
+  wireMode: number;
 }
 
 /** Defaults of Crossroads I/O 1.2.0 (SUB/XSUB override sndhwm and linger with 0). */
@@ -76,6 +77,7 @@ export function defaultOptions(): OptionValues {
     protocol: 0,
     filter: 1,
     surveyTimeout: -1,
+    wireMode: 0,
   };
 }
 
@@ -118,6 +120,13 @@ export const OPTIONS: ReadonlyMap<number, OptionDef> = new Map<number, OptionDef
   [C.XS_PROTOCOL, { id: C.XS_PROTOCOL, key: "protocol", kind: "int", settable: true, valid: nonNeg }],
   [C.XS_FILTER, { id: C.XS_FILTER, key: "filter", kind: "int", settable: true }],
   [C.XS_SURVEY_TIMEOUT, { id: C.XS_SURVEY_TIMEOUT, key: "surveyTimeout", kind: "int", settable: true }],
+  [C.XS_WIRE_MODE, {
+    id: C.XS_WIRE_MODE,
+    key: "wireMode",
+    kind: "int",
+    settable: true,
+    valid: (v) => v === 0 || v === 1 || v === 2 || v === 3,
+  }],
 ]);
 
 /** Get-only options (set → EINVAL), all `int`. */

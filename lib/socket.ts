@@ -57,6 +57,8 @@ export interface WireOptions {
   backlog: number;
   keepalive: boolean;
   ipv4only: boolean;
+  /** XS_WIRE_MODE: "auto" | "xs1" | "zmtp1" | "zmtp3". */
+  mode: string;
 }
 
 /** The engine-side socket. */
@@ -160,6 +162,7 @@ export class SocketCore {
       backlog: o.backlog,
       keepalive: o.keepalive === 1,
       ipv4only: o.ipv4only === 1,
+      mode: ["auto", "xs1", "zmtp1", "zmtp3"][o.wireMode] ?? "auto",
     };
   }
 
@@ -322,7 +325,13 @@ export class SocketCore {
     }
     const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
     for (;;) {
-      if (!this.ctx.waitSync(deadline, () => this.#closed || this.ctx.terminating || this.proto.hasIn())) {
+      // The socket type may stop answering EAGAIN at its own deadline (SURVEYOR): wake
+      // then too and ask again.
+      const until = Math.min(deadline, this.proto.deadline?.() ?? Infinity);
+      if (
+        !this.ctx.waitSync(until, () => this.#closed || this.ctx.terminating || this.proto.hasIn()) &&
+        until === deadline
+      ) {
         return fail(C.EAGAIN), null;
       }
       st = this.#state();
@@ -375,6 +384,7 @@ export class SocketCore {
     }
     return new Promise<Uint8Array[] | undefined>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let dlTimer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = () => {
         this.#removeOp(op);
         reject(signal!.reason);
@@ -386,6 +396,7 @@ export class SocketCore {
         reject,
         cleanup: () => {
           if (timer !== undefined) clearTimeout(timer);
+          if (dlTimer !== undefined) clearTimeout(dlTimer);
           signal?.removeEventListener("abort", onAbort);
         },
       };
@@ -395,6 +406,17 @@ export class SocketCore {
           reject(C.EAGAIN);
         }, timeout);
       }
+      // The socket type's own deadline (SURVEYOR) ends a receive with its answer
+      // (ETIMEDOUT); re-armed if a later deadline replaced it meanwhile (a new survey).
+      const armDeadline = () => {
+        const at = this.proto.deadline?.() ?? Infinity;
+        if (at === Infinity || (dlTimer !== undefined && at <= performance.now())) return;
+        dlTimer = setTimeout(() => {
+          this.service();
+          if (this.#ops.includes(op)) armDeadline();
+        }, Math.max(0, at - performance.now()));
+      };
+      if (kind === "recv") armDeadline();
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#ops.push(op);
       this.ctx.watch(this);

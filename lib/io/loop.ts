@@ -48,6 +48,7 @@ interface WireOpts {
   reconnectIvlMax: number;
   backlog: number;
   keepalive: boolean;
+  mode: string;
 }
 
 interface WEndpoint {
@@ -181,6 +182,7 @@ export class IoLoop implements SessionOwner {
       sendsIdentity: o.sendsIdentity,
       identity: new Uint8Array(o.identity),
       maxmsgsize: o.maxmsgsize,
+      mode: (o.mode ?? "auto") as SessionConfig["mode"],
     };
   }
 

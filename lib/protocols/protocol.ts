@@ -68,6 +68,13 @@ export interface Protocol {
   /** Like `sendState` for receiving (absent = 0). */
   recvState?(): number;
   /**
+   * A time (performance.now() based) at which `recv` stops answering EAGAIN without any
+   * message arriving (SURVEYOR: the survey deadline, after which it answers
+   * `ETIMEDOUT`), or Infinity if none. lib/socket.ts wakes a waiting receive then and
+   * calls `recv` again. Absent = Infinity.
+   */
+  deadline?(): number;
+  /**
    * Sets a type-specific option. Returns 0, an errno, or `undefined` when the option is
    * not one of this type's (the generic table then handles it).
    */

@@ -27,6 +27,7 @@ import {
   encodedSize3,
   Handshake,
   type HandshakeResult,
+  LegacyHandshake,
   parseCommand,
   parsePing,
   pongFrame,
@@ -46,6 +47,8 @@ export interface SessionConfig {
   identity: Uint8Array;
   /** Inbound part size limit, -1 = none. */
   maxmsgsize: number;
+  /** Wire mode (XS_WIRE_MODE, wire.md 4.4). */
+  mode: "auto" | "xs1" | "zmtp1" | "zmtp3";
 }
 
 /** Who owns the session (lib/io/loop.ts). */
@@ -69,7 +72,7 @@ export class StreamSession implements StreamHandlers {
   /** Free slot for the owner (socket id, endpoint id, connection id...). */
   meta: { sock: number; ep: number; conn: number; accepted: boolean } = { sock: 0, ep: 0, conn: 0, accepted: true };
   #conn: StreamConn | null = null;
-  #hs: Handshake | null;
+  #hs: Handshake | LegacyHandshake | null;
   #dec: Decoder3 | Decoder1 | null = null;
   #v1 = false;
   #pipe: WorkerPipe | null = null;
@@ -114,21 +117,48 @@ export class StreamSession implements StreamHandlers {
     this.owner = owner;
     this.#subOut = config.type === "SUB" || config.type === "XSUB";
     this.#pubIn = config.type === "PUB" || config.type === "XPUB";
-    this.#hs = new Handshake({
-      socketType: config.type,
-      identity: config.identity,
-      sendIdentity: config.sendsIdentity,
-      acceptPeer: (t) => config.peers.includes(t),
-      maxMsgSize: config.maxmsgsize,
-    });
+    this.#hs = config.mode === "xs1" || config.mode === "zmtp1"
+      ? new LegacyHandshake({
+        mode: config.mode,
+        identity: config.identity,
+        identityFamily: config.sendsIdentity,
+        maxMsgSize: config.maxmsgsize,
+      })
+      : new Handshake({
+        socketType: config.type,
+        identity: config.identity,
+        sendIdentity: config.sendsIdentity,
+        acceptPeer: (t) => config.peers.includes(t),
+        maxMsgSize: config.maxmsgsize,
+        mode: config.mode === "zmtp3" ? "zmtp3" : "auto",
+      });
   }
 
   /** Starts the session on a connected stream. */
   begin(conn: StreamConn): void {
     this.#conn = conn;
-    this.#ctrl.push(this.#hs!.start());
-    this.#timer = setTimeout(() => this.close("handshake timed out"), HANDSHAKE_TIMEOUT_MS);
+    const first = this.#hs!.start();
+    if (first.length) this.#ctrl.push(first);
+    const done = this.#hs!.done;
+    if (done) this.#handshakeDone(done);
+    // Legacy modes may wait for a peer that never speaks (wire.md 8.1 row 27).
+    else if (this.config.mode !== "xs1") {
+      this.#timer = setTimeout(() => this.close("handshake timed out"), HANDSHAKE_TIMEOUT_MS);
+    }
     this.#flush();
+  }
+
+  #handshakeDone(done: HandshakeResult): void {
+    this.#hs = null;
+    this.#version = done.version;
+    clearTimeout(this.#timer);
+    const legacy = done.version === "1.0" || done.version === "xs1" || done.version === "zmtp1";
+    this.#v1 = legacy || done.version === "2.0";
+    const max = this.config.maxmsgsize;
+    this.#dec = legacy ? new Decoder1(this.#sink, max) : new Decoder3(this.#sink, max);
+    if (done.rest.length) this.#pending = done.rest;
+    this.#pause();
+    this.owner.ready(this, done);
   }
 
   /** The pipe this session serves, if attached. */
@@ -206,18 +236,7 @@ export class StreamSession implements StreamHandlers {
       if (this.#hs.error) return this.close(`handshake failed: ${this.#hs.error}`);
       if (out.length) this.#ctrl.push(out);
       const done = this.#hs.done;
-      if (done) {
-        this.#hs = null;
-        this.#version = done.version;
-        clearTimeout(this.#timer);
-        this.#v1 = done.version === "1.0" || done.version === "2.0";
-        const max = this.config.maxmsgsize;
-        this.#dec = done.version === "1.0" ? new Decoder1(this.#sink, max) : new Decoder3(this.#sink, max);
-        if (done.version === "2.0") this.#v1 = true;
-        if (done.rest.length) this.#pending = done.rest;
-        this.#pause();
-        this.owner.ready(this, done);
-      }
+      if (done) this.#handshakeDone(done);
       this.#flush();
       return;
     }
@@ -402,7 +421,12 @@ export class StreamSession implements StreamHandlers {
       // message is a subscription (wire.md 3.7); anything else is ignored.
       const first = !this.#dropIn;
       this.#dropIn = this.#cmdMore;
-      if (first && !this.#cmdMore && body.length >= 1 && body[0] <= 1) {
+      if (!first || this.#cmdMore) return;
+      if (this.#version === "xs1") {
+        // Crossroads form: u16 cmd, u16 filter, body; malformed ones are skipped (8.1 #36).
+        const cmd = body.length >= 4 ? body[0] << 8 | body[1] : 0;
+        if (cmd === 1 || cmd === 2) this.#subscriptionIn(cmd, body.subarray(4), body[2] << 8 | body[3]);
+      } else if (body.length >= 1 && body[0] <= 1) {
         this.#subscriptionIn(body[0] === 1 ? 1 : 2, body.subarray(1));
       }
       return;
@@ -419,7 +443,7 @@ export class StreamSession implements StreamHandlers {
   }
 
   /** Writes a subscription for the PUB/XPUB as one Crossroads 1.2 message (§4.5). */
-  #subscriptionIn(cmd: number, topic: Uint8Array): void {
+  #subscriptionIn(cmd: number, topic: Uint8Array, filter = 1): void {
     const p = this.#pipe;
     if (!p) return;
     const w = p.in;
@@ -442,8 +466,8 @@ export class StreamSession implements StreamHandlers {
     }
     w.putByte(0);
     w.putByte(cmd);
-    w.putByte(0);
-    w.putByte(1); // XS_FILTER_PREFIX: the only filter ZMTP can express
+    w.putByte(filter >>> 8);
+    w.putByte(filter & 0xff); // XS_FILTER_PREFIX unless a Crossroads peer said otherwise
     w.put(topic);
     w.endMessage();
   }
@@ -523,6 +547,13 @@ export class StreamSession implements StreamHandlers {
     const cmd = body[0] << 8 | body[1];
     const filter = body[2] << 8 | body[3];
     if (cmd !== 1 && cmd !== 2) return null;
+    if (this.#version === "zmtp1") return null; // 0MQ 2.x: the SUB filters locally
+    if (this.#version === "xs1") {
+      // Crossroads 1.2.0 peers take the 4-byte form itself (wire.md 2.3).
+      const out = new Uint8Array(encodedSize1(body.length));
+      encodeFrame1(out, 0, false, body);
+      return out;
+    }
     let topic = body.subarray(4);
     if (filter === 2) {
       let end = topic.indexOf(0);

@@ -62,7 +62,7 @@ export interface HandshakeOptions {
 /** What a finished handshake learnt. */
 export interface HandshakeResult {
   /** The dialect to speak from now on. */
-  version: "3.0" | "3.1" | "2.0" | "1.0";
+  version: "3.0" | "3.1" | "2.0" | "1.0" | "xs1" | "zmtp1";
   /** The peer's Socket-Type (3.x) or type byte name (2.0); null if unknown or 1.0. */
   peerType: string | null;
   /** The peer's identity (a copy; empty if none was announced). */

@@ -29,3 +29,4 @@ export * from "./encoder.ts";
 export * from "./metadata.ts";
 export * from "./commands.ts";
 export * from "./handshake.ts";
+export * from "./legacy.ts";
