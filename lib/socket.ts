@@ -21,7 +21,7 @@ import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "./options.
 import type { Protocol, ProtocolInfo } from "./protocols/mod.ts";
 import type { Pipe } from "./pipe/mod.ts";
 import type { RingPipe } from "./pipe/mod.ts";
-import { type Endpoint, formatEndpoint, parseEndpoint } from "./transports/_endpoint.ts";
+import { type Endpoint, formatEndpoint, parseEndpoint } from "./transports/endpoint.ts";
 import type { ContextCore } from "./context.ts";
 
 /** A pending async send or receive. */

@@ -10,7 +10,7 @@ import type { Transport } from "./transport.ts";
 
 export type { Transport, TransportOptions } from "./transport.ts";
 export { StreamSession, type SessionConfig, type SessionOwner } from "./_stream_session.ts";
-export { type Endpoint, formatEndpoint, parseEndpoint } from "./_endpoint.ts";
+export { type Endpoint, formatEndpoint, parseEndpoint } from "./endpoint.ts";
 
 /** Worker-served transports by scheme. */
 export const TRANSPORTS: Readonly<Record<string, Transport>> = { tcp, ipc };

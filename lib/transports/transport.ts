@@ -7,7 +7,7 @@
  * Runs on: I/O worker.
  */
 import type { AcceptFn, Listener, Runtime, StreamConn, StreamHandlers } from "../runtime/mod.ts";
-import type { Endpoint } from "./_endpoint.ts";
+import type { Endpoint } from "./endpoint.ts";
 
 /** Options a transport honours. */
 export interface TransportOptions {

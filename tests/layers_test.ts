@@ -1,0 +1,119 @@
+/**
+ * Architecture test: the import rules of STYLE.md, checked on the source text so that
+ * they hold by tool rather than by memory (Deno std style).
+ *
+ * - `wire/`, `pipe/` and `runtime/` import nothing else from lib (but `errors.ts` /
+ *   `constants.ts` and type-only imports).
+ * - `transports/` → wire, pipe, runtime; `io/` → transports, wire, pipe, runtime;
+ *   `protocols/` → pipe, options, errors, constants (never transports, wire, io, runtime).
+ * - `workers/` → io and runtime only; lib never imports workers/, bench/ or tests/.
+ * - Cross-folder imports go through the other folder's `mod.ts`; `_` files stay private.
+ * - `Deno.`, `Bun.` and `node:` appear only in lib/runtime/, tests/_harness.ts and
+ *   bench/_report.ts.
+ *
+ * Two allowances, each for a reason: lib/context.ts imports `runtime/worker.ts` directly
+ * (re-exporting it from runtime/mod.ts would pull the embedded worker bundle into the
+ * worker itself), and the API-thread files import `transports/inproc.ts` and
+ * `transports/endpoint.ts` directly (the rest of transports/ is worker code).
+ *
+ * Runs on: the test runner's main thread.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { assert, test } from "./_harness.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(root, dir))) {
+    const p = join(dir, name);
+    if (statSync(join(root, p)).isDirectory()) out.push(...files(p));
+    else if (name.endsWith(".ts")) out.push(p);
+  }
+  return out;
+}
+
+interface Imp {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+}
+
+function imports(file: string): Imp[] {
+  const src = readFileSync(join(root, file), "utf8");
+  const out: Imp[] = [];
+  const re = /^\s*(import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)"/gms;
+  for (const m of src.matchAll(re)) {
+    const spec = m[3];
+    if (!spec.startsWith(".")) continue;
+    const to = relative(root, join(root, file, "..", spec));
+    out.push({ from: file, to, typeOnly: !!m[2] });
+  }
+  return out;
+}
+
+const folder = (p: string) => (p.startsWith("lib/") ? p.split("/").slice(0, 2).join("/") : p.split("/")[0]);
+
+const ALLOWED: Record<string, string[]> = {
+  "lib/wire": [],
+  "lib/pipe": [],
+  "lib/runtime": [],
+  "lib/transports": ["lib/wire", "lib/pipe", "lib/runtime"],
+  "lib/io": ["lib/transports", "lib/wire", "lib/pipe", "lib/runtime"],
+  "lib/protocols": ["lib/pipe", "lib/options.ts", "lib/errors.ts", "lib/constants.ts", "lib/message.ts"],
+  "workers": ["lib/io", "lib/runtime"],
+};
+const ALWAYS = ["lib/errors.ts", "lib/constants.ts"];
+
+test("layers: every folder imports only what STYLE.md allows", () => {
+  const bad: string[] = [];
+  for (const f of [...files("lib"), ...files("workers")]) {
+    const from = folder(f);
+    for (const i of imports(f)) {
+      const to = i.to.startsWith("lib/") && i.to.split("/").length > 2 ? folder(i.to) : i.to;
+      if (to === from) continue;
+      if (i.to.startsWith("bench/") || i.to.startsWith("tests/") || (from !== "workers" && i.to.startsWith("workers/"))) {
+        bad.push(`${f} → ${i.to} (lib never imports bench, tests or workers)`);
+        continue;
+      }
+      const allowed = ALLOWED[from];
+      if (!allowed) continue; // top-level lib files: checked by the mod.ts rule below
+      if (ALWAYS.includes(i.to) || i.typeOnly) continue;
+      if (!allowed.includes(to) && !allowed.includes(i.to)) bad.push(`${f} → ${i.to}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test("layers: cross-folder imports go through mod.ts and never reach a _ file", () => {
+  const bad: string[] = [];
+  const exceptions = new Set([
+    "lib/context.ts → lib/runtime/worker.ts",
+    "lib/context.ts → lib/transports/inproc.ts",
+    "lib/socket.ts → lib/transports/endpoint.ts",
+    "lib/transports/inproc.ts → lib/pipe/mod.ts",
+  ]);
+  for (const f of [...files("lib"), ...files("workers")]) {
+    for (const i of imports(f)) {
+      const sameFolder = i.to.split("/").slice(0, -1).join("/") === f.split("/").slice(0, -1).join("/");
+      if (sameFolder || !i.to.startsWith("lib/") || i.to.split("/").length < 3) continue;
+      const base = i.to.split("/").pop()!;
+      if (base === "mod.ts" || exceptions.has(`${f} → ${i.to}`)) continue;
+      bad.push(`${f} → ${i.to}${base.startsWith("_") ? " (a private _ file)" : ""}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test("layers: Deno., Bun. and node: appear only in lib/runtime, tests/_harness.ts and bench/_report.ts", () => {
+  const bad: string[] = [];
+  for (const f of [...files("lib"), ...files("workers"), "mod.ts", "xs.ts"]) {
+    if (f.startsWith("lib/runtime/")) continue;
+    const src = readFileSync(join(root, f), "utf8")
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/\/\/.*$/gm, "");
+    if (/\bDeno\.|\bBun\.|["']node:/.test(src)) bad.push(f);
+  }
+  assert.deepEqual(bad, []);
+});
