@@ -63,7 +63,9 @@ test("the idiomatic face names XREQ and XREP DEALER and ROUTER too", async () =>
   await using ctx = new Context();
   using d = ctx.socket("DEALER"), r = ctx.socket("ROUTER"), x = ctx.socket("xreq");
   assert.deepEqual([d.type, r.type, x.type], ["XREQ", "XREP", "XREQ"]);
-  assert.throws(() => { d.identity = new Uint8Array([0, 1]); }, isCode("EINVAL"));
+  assert.throws(() => {
+    d.identity = new Uint8Array([0, 1]);
+  }, isCode("EINVAL"));
 });
 
 for (const scheme of TRANSPORTS) {
@@ -72,7 +74,8 @@ for (const scheme of TRANSPORTS) {
     // "Receive: identity part (MORE) then the message. Send: the first part ... names the peer."
     await using ctx = new Context();
     const long = new Uint8Array(255).map((_, i) => 1 + (i % 250));
-    using router = ctx.socket("ROUTER"), d1 = ctx.socket("DEALER", { identity: "A" }),
+    using router = ctx.socket("ROUTER"),
+      d1 = ctx.socket("DEALER", { identity: "A" }),
       d2 = ctx.socket("DEALER", { identity: long });
     await router.bind(scratchEndpoint(scheme));
     await d1.connect(router.lastEndpoint);
@@ -138,7 +141,8 @@ for (const scheme of TRANSPORTS) {
   test(`ROUTER refuses a second peer announcing an identity already in use over ${scheme}`, async () => {
     // SHALL (§4.7 XREP, trap 20): "one already in use closes the *new* connection".
     await using ctx = new Context();
-    using router = ctx.socket("ROUTER"), first = ctx.socket("DEALER", { identity: "dup" }),
+    using router = ctx.socket("ROUTER"),
+      first = ctx.socket("DEALER", { identity: "dup" }),
       second = ctx.socket("DEALER", { identity: "dup", linger: 0 });
     await router.bind(scratchEndpoint(scheme));
     await first.connect(router.lastEndpoint);
@@ -184,7 +188,12 @@ for (const scheme of TRANSPORTS) {
     await assert.rejects(bound.send("x", { timeout: 50 }), isCode("EAGAIN"));
     const ep = await unboundEndpoint(ctx, scheme);
     await dealer.connect(ep);
-    assert.deepEqual([1, 2, 3, 4].map((i) => dealer.trySend(["q", `${i}`])), [true, true, true, false]);
+    assert.deepEqual([1, 2, 3, 4].map((i) => dealer.trySend(["q", `${i}`])), [
+      true,
+      true,
+      true,
+      false,
+    ]);
     using router = ctx.socket("ROUTER");
     await bindRetry(router, ep);
     for (let i = 1; i <= 3; i++) {
@@ -210,7 +219,10 @@ for (const scheme of TRANSPORTS) {
     assert.deepEqual([...bodies(a), ...bodies(b)].sort(), ["m|0", "m|1", "m|2", "m|3"]);
     await r1.send([a[0][0], "from r1"]);
     await r2.send([b[0][0], "from r2"]);
-    const replies = [str(await dealer.receive({ timeout: 5000 })), str(await dealer.receive({ timeout: 5000 }))];
+    const replies = [
+      str(await dealer.receive({ timeout: 5000 })),
+      str(await dealer.receive({ timeout: 5000 })),
+    ];
     assert.deepEqual(replies.sort(), ["from r1", "from r2"]);
   });
 }
@@ -223,5 +235,9 @@ test("ROUTER learns an identity announced by an inproc peer that connected befor
   const ep = scratchEndpoint("inproc");
   await router.connect(ep);
   await dealer.bind(ep);
-  await waitFor(() => router.trySend(["early", "hi"]) && dealer.tryReceive() !== null, 5000, "routing by 'early'");
+  await waitFor(
+    () => router.trySend(["early", "hi"]) && dealer.tryReceive() !== null,
+    5000,
+    "routing by 'early'",
+  );
 });

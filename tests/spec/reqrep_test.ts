@@ -16,13 +16,17 @@ const isCode = (code: string) => (e: unknown) => e instanceof XsError && e.code 
 /** Waits until one of `socks` has a message; returns its index and the message. */
 async function firstOf(socks: Socket[], ms = 5000): Promise<[number, Uint8Array[]]> {
   let hit: [number, Uint8Array[]] | null = null;
-  await waitFor(() => {
-    for (let i = 0; i < socks.length && !hit; i++) {
-      const m = socks[i].tryReceive();
-      if (m) hit = [i, m];
-    }
-    return hit !== null;
-  }, ms, "a request at one of the REPs");
+  await waitFor(
+    () => {
+      for (let i = 0; i < socks.length && !hit; i++) {
+        const m = socks[i].tryReceive();
+        if (m) hit = [i, m];
+      }
+      return hit !== null;
+    },
+    ms,
+    "a request at one of the REPs",
+  );
   return hit!;
 }
 
@@ -157,7 +161,7 @@ for (const scheme of TRANSPORTS) {
     assert.equal(delim.length, 0);
     assert.equal(dec.decode(body), "q");
     await router.send([id, "no delimiter"]);
-    await router.send([id, "", ]); // delimiter without a body
+    await router.send([id, ""]); // delimiter without a body
     await router.send([id, "x", "", "body"]); // delimiter not first
     await router.send([id, "", "good", "reply"]);
     assert.equal(str(await req.receive({ timeout: 5000 })), "good|reply");
@@ -201,7 +205,8 @@ for (const scheme of TRANSPORTS) {
   test(`REP never blocks: a reply to a full peer is dropped over ${scheme}`, async () => {
     // SHALL (§4.1 REP): "send at HWM: drop"; (§4.7) "dropped if that peer is gone or full".
     await using ctx = new Context();
-    using rep = ctx.socket("REP", { sndhwm: 1 }), dealer = ctx.socket("DEALER", { rcvhwm: 1, linger: 0 });
+    using rep = ctx.socket("REP", { sndhwm: 1 }),
+      dealer = ctx.socket("DEALER", { rcvhwm: 1, linger: 0 });
     await rep.bind(scratchEndpoint(scheme));
     await dealer.connect(rep.lastEndpoint);
     const N = 50;

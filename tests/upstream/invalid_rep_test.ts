@@ -56,18 +56,22 @@ for (const scheme of TRANSPORTS) {
     assert.equal(xs.xs_term(ctx), 0);
   }, { timeout: 15_000 });
 
-  test(`invalid_rep: XREP drops a reply that is only an address over ${scheme} (idiomatic face)`, async () => {
-    await using ctx = new Context();
-    using xrep = ctx.socket("XREP", { linger: 0 }), req = ctx.socket("REQ", { linger: 0 });
-    await xrep.bind(scratchEndpoint(scheme));
-    await req.connect(xrep.lastEndpoint);
-    await req.send("r");
-    const [addr, bottom, body] = await xrep.receive({ timeout: 5000 });
-    assert.equal(bottom.length, 0);
-    assert.deepEqual(body, new TextEncoder().encode("r"));
-    // send([addr]) resolves and the message is dropped.
-    await xrep.send([addr]);
-    await xrep.send([addr, "", "b"]);
-    assert.deepEqual(await req.receive({ timeout: 5000 }), [new TextEncoder().encode("b")]);
-  }, { timeout: 15_000 });
+  test(
+    `invalid_rep: XREP drops a reply that is only an address over ${scheme} (idiomatic face)`,
+    async () => {
+      await using ctx = new Context();
+      using xrep = ctx.socket("XREP", { linger: 0 }), req = ctx.socket("REQ", { linger: 0 });
+      await xrep.bind(scratchEndpoint(scheme));
+      await req.connect(xrep.lastEndpoint);
+      await req.send("r");
+      const [addr, bottom, body] = await xrep.receive({ timeout: 5000 });
+      assert.equal(bottom.length, 0);
+      assert.deepEqual(body, new TextEncoder().encode("r"));
+      // send([addr]) resolves and the message is dropped.
+      await xrep.send([addr]);
+      await xrep.send([addr, "", "b"]);
+      assert.deepEqual(await req.receive({ timeout: 5000 }), [new TextEncoder().encode("b")]);
+    },
+    { timeout: 15_000 },
+  );
 }

@@ -51,16 +51,20 @@ for (const scheme of TRANSPORTS) {
     assert.equal(xs.xs_term(ctx), 0);
   }, { timeout: 15_000 });
 
-  test(`msg_flags: XREP receives [5-byte id, "A", "B"] from XREQ over ${scheme} (idiomatic face)`, async () => {
-    await using ctx = new Context();
-    using sb = ctx.socket("XREP"), sc = ctx.socket("XREQ");
-    await sb.bind(scratchEndpoint(scheme));
-    await sc.connect(sb.lastEndpoint);
-    await sc.send(["A", "B"]);
-    const parts = await sb.receive({ timeout: 5000 });
-    assert.equal(parts.length, 3);
-    assert.equal(parts[0].length, 5);
-    assert.equal(parts[0][0], 0);
-    assert.deepEqual(parts.slice(1), [enc.encode("A"), enc.encode("B")]);
-  }, { timeout: 15_000 });
+  test(
+    `msg_flags: XREP receives [5-byte id, "A", "B"] from XREQ over ${scheme} (idiomatic face)`,
+    async () => {
+      await using ctx = new Context();
+      using sb = ctx.socket("XREP"), sc = ctx.socket("XREQ");
+      await sb.bind(scratchEndpoint(scheme));
+      await sc.connect(sb.lastEndpoint);
+      await sc.send(["A", "B"]);
+      const parts = await sb.receive({ timeout: 5000 });
+      assert.equal(parts.length, 3);
+      assert.equal(parts[0].length, 5);
+      assert.equal(parts[0][0], 0);
+      assert.deepEqual(parts.slice(1), [enc.encode("A"), enc.encode("B")]);
+    },
+    { timeout: 15_000 },
+  );
 }
