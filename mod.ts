@@ -49,4 +49,6 @@ export {
   type WireMode,
 } from "./lib/api.ts";
 export { XsError } from "./lib/errors.ts";
+export { proxy, type ProxyOptions } from "./lib/proxy.ts";
+export { poll, type PollItem } from "./lib/poll.ts";
 export * from "./lib/constants.ts";

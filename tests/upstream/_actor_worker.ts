@@ -25,7 +25,9 @@ self_.onmessage = (e: MessageEvent) => {
     const sc = xs.xs_socket(ctx, xs.XS_PUSH);
     if (!sc) throw new Error(`xs_socket: ${xs.xs_strerror(xs.xs_errno())}`);
     xs.xs_setsockopt(sc, xs.XS_LINGER, 0);
-    if (xs.xs_connect(sc, endpoint) < 0) throw new Error(`xs_connect: ${xs.xs_strerror(xs.xs_errno())}`);
+    if (xs.xs_connect(sc, endpoint) < 0) {
+      throw new Error(`xs_connect: ${xs.xs_strerror(xs.xs_errno())}`);
+    }
     sleep(closeAfter);
     if (xs.xs_close(sc) !== 0) throw new Error("xs_close failed");
     if (xs.xs_term(ctx) !== 0) throw new Error("xs_term failed");

@@ -14,32 +14,36 @@ import { Context } from "../../mod.ts";
 const BACKLOG = 10, PARALLEL_CONNECTS = 50;
 
 for (const scheme of ["ipc", "tcp"] as const) {
-  test(`backlog: ${PARALLEL_CONNECTS} concurrent PUSH connect+send against a PULL with backlog ${BACKLOG} over ${scheme} all arrive`, async () => {
-    const ctx = new Context();
-    const pull = ctx.socket("PULL", { backlog: BACKLOG });
-    const pushes: ReturnType<Context["socket"]>[] = [];
-    try {
-      assert.equal(pull.backlog, BACKLOG);
-      assert.ok((await pull.bind(scratchEndpoint(scheme))) >= 0);
-      const ep = pull.lastEndpoint;
-      const senders = Array.from({ length: PARALLEL_CONNECTS }, async () => {
-        const push = ctx.socket("PUSH");
-        pushes.push(push);
-        assert.ok((await push.connect(ep)) >= 0);
-        await push.send(new Uint8Array(0), { timeout: 10_000 });
-        push.close(); // linger -1: the message still goes out
-      });
-      await Promise.all(senders);
-      for (let i = 0; i < PARALLEL_CONNECTS; i++) {
-        const m = await pull.receive({ timeout: 10_000 });
-        assert.equal(m.length, 1);
-        assert.equal(m[0].length, 0);
+  test(
+    `backlog: ${PARALLEL_CONNECTS} concurrent PUSH connect+send against a PULL with backlog ${BACKLOG} over ${scheme} all arrive`,
+    async () => {
+      const ctx = new Context();
+      const pull = ctx.socket("PULL", { backlog: BACKLOG });
+      const pushes: ReturnType<Context["socket"]>[] = [];
+      try {
+        assert.equal(pull.backlog, BACKLOG);
+        assert.ok((await pull.bind(scratchEndpoint(scheme))) >= 0);
+        const ep = pull.lastEndpoint;
+        const senders = Array.from({ length: PARALLEL_CONNECTS }, async () => {
+          const push = ctx.socket("PUSH");
+          pushes.push(push);
+          assert.ok((await push.connect(ep)) >= 0);
+          await push.send(new Uint8Array(0), { timeout: 10_000 });
+          push.close(); // linger -1: the message still goes out
+        });
+        await Promise.all(senders);
+        for (let i = 0; i < PARALLEL_CONNECTS; i++) {
+          const m = await pull.receive({ timeout: 10_000 });
+          assert.equal(m.length, 1);
+          assert.equal(m[0].length, 0);
+        }
+        assert.equal(pull.tryReceive(), null);
+      } finally {
+        for (const p of pushes) p.close();
+        pull.close();
+        await ctx.term();
       }
-      assert.equal(pull.tryReceive(), null);
-    } finally {
-      for (const p of pushes) p.close();
-      pull.close();
-      await ctx.term();
-    }
-  }, { timeout: 30_000 });
+    },
+    { timeout: 30_000 },
+  );
 }

@@ -51,7 +51,9 @@ test("hwm part A: inproc capacity is SNDHWM + RCVHWM = 4 on the async face", asy
     const results = [];
     for (let i = 0; i < 10; i++) results.push(sc.trySend(new Uint8Array(0)));
     assert.deepEqual(results, [true, true, true, true, false, false, false, false, false, false]);
-    for (let i = 0; i < 4; i++) assert.deepEqual(await sb.receive({ timeout: 5000 }), [new Uint8Array(0)]);
+    for (let i = 0; i < 4; i++) {
+      assert.deepEqual(await sb.receive({ timeout: 5000 }), [new Uint8Array(0)]);
+    }
     await sc.send(new Uint8Array(0), { timeout: 5000 });
     assert.deepEqual(await sb.receive({ timeout: 5000 }), [new Uint8Array(0)]);
   } finally {
@@ -62,41 +64,53 @@ test("hwm part A: inproc capacity is SNDHWM + RCVHWM = 4 on the async face", asy
 }, { timeout: 15_000 });
 
 for (const scheme of TRANSPORTS) {
-  test(`hwm part B: SNDHWM 5, ten DONTWAIT send/recv rounds never fail over ${scheme} on the C face`, () => {
-    const ctx = xs.xs_init();
-    const s1 = xs.xs_socket(ctx, xs.XS_PULL)!;
-    assert.ok(s1);
-    assert.equal(xs.xs_setsockopt(s1, xs.XS_RCVTIMEO, 5000), 0);
-    const s2 = xs.xs_socket(ctx, xs.XS_PUSH)!;
-    assert.ok(s2);
-    assert.equal(xs.xs_setsockopt(s2, xs.XS_SNDHWM, new Int32Array([5]), 4), 0);
-    assert.ok(xs.xs_bind(s1, scratchEndpoint(scheme)) >= 0);
-    assert.ok(xs.xs_connect(s2, xs.xs_last_endpoint(s1)!) >= 0);
-    const test = new TextEncoder().encode("test"), buf = new Uint8Array(4);
-    for (let i = 0; i < 10; i++) {
-      assert.equal(xs.xs_send(s2, test, 4, xs.XS_DONTWAIT), 4, `send ${i}: errno ${xs.xs_errno()}`);
-      assert.equal(xs.xs_recv(s1, buf, 4, 0), 4, `recv ${i}: errno ${xs.xs_errno()}`);
-      assert.deepEqual(buf, test);
-    }
-    assert.equal(xs.xs_close(s2), 0);
-    assert.equal(xs.xs_close(s1), 0);
-    assert.equal(xs.xs_term(ctx), 0);
-  }, { timeout: 15_000 });
-
-  test(`hwm part B: SNDHWM 5, ten trySend/receive rounds never fail over ${scheme} on the async face`, async () => {
-    const ctx = new Context();
-    const s1 = ctx.socket("PULL"), s2 = ctx.socket("PUSH", { sndhwm: 5 });
-    try {
-      await s1.bind(scratchEndpoint(scheme));
-      await s2.connect(s1.lastEndpoint);
+  test(
+    `hwm part B: SNDHWM 5, ten DONTWAIT send/recv rounds never fail over ${scheme} on the C face`,
+    () => {
+      const ctx = xs.xs_init();
+      const s1 = xs.xs_socket(ctx, xs.XS_PULL)!;
+      assert.ok(s1);
+      assert.equal(xs.xs_setsockopt(s1, xs.XS_RCVTIMEO, 5000), 0);
+      const s2 = xs.xs_socket(ctx, xs.XS_PUSH)!;
+      assert.ok(s2);
+      assert.equal(xs.xs_setsockopt(s2, xs.XS_SNDHWM, new Int32Array([5]), 4), 0);
+      assert.ok(xs.xs_bind(s1, scratchEndpoint(scheme)) >= 0);
+      assert.ok(xs.xs_connect(s2, xs.xs_last_endpoint(s1)!) >= 0);
+      const test = new TextEncoder().encode("test"), buf = new Uint8Array(4);
       for (let i = 0; i < 10; i++) {
-        assert.equal(s2.trySend("test"), true, `send ${i}`);
-        assert.equal(new TextDecoder().decode((await s1.receive({ timeout: 5000 }))[0]), "test");
+        assert.equal(
+          xs.xs_send(s2, test, 4, xs.XS_DONTWAIT),
+          4,
+          `send ${i}: errno ${xs.xs_errno()}`,
+        );
+        assert.equal(xs.xs_recv(s1, buf, 4, 0), 4, `recv ${i}: errno ${xs.xs_errno()}`);
+        assert.deepEqual(buf, test);
       }
-    } finally {
-      s2.close();
-      s1.close();
-      await ctx.term();
-    }
-  }, { timeout: 15_000 });
+      assert.equal(xs.xs_close(s2), 0);
+      assert.equal(xs.xs_close(s1), 0);
+      assert.equal(xs.xs_term(ctx), 0);
+    },
+    { timeout: 15_000 },
+  );
+
+  test(
+    `hwm part B: SNDHWM 5, ten trySend/receive rounds never fail over ${scheme} on the async face`,
+    async () => {
+      const ctx = new Context();
+      const s1 = ctx.socket("PULL"), s2 = ctx.socket("PUSH", { sndhwm: 5 });
+      try {
+        await s1.bind(scratchEndpoint(scheme));
+        await s2.connect(s1.lastEndpoint);
+        for (let i = 0; i < 10; i++) {
+          assert.equal(s2.trySend("test"), true, `send ${i}`);
+          assert.equal(new TextDecoder().decode((await s1.receive({ timeout: 5000 }))[0]), "test");
+        }
+      } finally {
+        s2.close();
+        s1.close();
+        await ctx.term();
+      }
+    },
+    { timeout: 15_000 },
+  );
 }

@@ -16,50 +16,60 @@ import { Context } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 import { reservePort, timeAssert } from "./_testutil.ts";
 
-async function unboundEndpoint(scheme: "tcp" | "ipc"): Promise<{ ep: string; cleanup: () => void }> {
+async function unboundEndpoint(
+  scheme: "tcp" | "ipc",
+): Promise<{ ep: string; cleanup: () => void }> {
   if (scheme === "tcp") return { ep: `tcp://127.0.0.1:${await reservePort()}`, cleanup: () => {} };
   const dir = tempDir();
   return { ep: `ipc://${dir}/nobody`, cleanup: () => removeDir(dir) };
 }
 
 for (const scheme of ["tcp", "ipc"] as const) {
-  test(`linger: term with LINGER 100 and an undeliverable message takes ~100 ms over ${scheme} (C face)`, async () => {
-    const { ep, cleanup } = await unboundEndpoint(scheme);
-    try {
-      const ctx = xs.xs_init();
-      const warm = xs.xs_socket(ctx, xs.XS_PULL)!;
-      assert.ok(xs.xs_bind(warm, scheme === "tcp" ? "tcp://127.0.0.1:*" : `${ep}-warm`) >= 0);
-      assert.equal(xs.xs_close(warm), 0);
-      const s = xs.xs_socket(ctx, xs.XS_PUSH)!;
-      assert.ok(s);
-      assert.equal(xs.xs_setsockopt(s, xs.XS_LINGER, new Int32Array([100]), 4), 0);
-      assert.notEqual(xs.xs_connect(s, ep), -1);
-      assert.equal(xs.xs_send(s, new TextEncoder().encode("r"), 1, 0), 1);
-      assert.equal(xs.xs_close(s), 0);
-      const w = xs.xs_stopwatch_start();
-      assert.equal(xs.xs_term(ctx), 0);
-      timeAssert(Math.trunc(xs.xs_stopwatch_stop(w) / 1000), 100);
-    } finally {
-      cleanup();
-    }
-  }, { timeout: 15_000 });
+  test(
+    `linger: term with LINGER 100 and an undeliverable message takes ~100 ms over ${scheme} (C face)`,
+    async () => {
+      const { ep, cleanup } = await unboundEndpoint(scheme);
+      try {
+        const ctx = xs.xs_init();
+        const warm = xs.xs_socket(ctx, xs.XS_PULL)!;
+        assert.ok(xs.xs_bind(warm, scheme === "tcp" ? "tcp://127.0.0.1:*" : `${ep}-warm`) >= 0);
+        assert.equal(xs.xs_close(warm), 0);
+        const s = xs.xs_socket(ctx, xs.XS_PUSH)!;
+        assert.ok(s);
+        assert.equal(xs.xs_setsockopt(s, xs.XS_LINGER, new Int32Array([100]), 4), 0);
+        assert.notEqual(xs.xs_connect(s, ep), -1);
+        assert.equal(xs.xs_send(s, new TextEncoder().encode("r"), 1, 0), 1);
+        assert.equal(xs.xs_close(s), 0);
+        const w = xs.xs_stopwatch_start();
+        assert.equal(xs.xs_term(ctx), 0);
+        timeAssert(Math.trunc(xs.xs_stopwatch_stop(w) / 1000), 100);
+      } finally {
+        cleanup();
+      }
+    },
+    { timeout: 15_000 },
+  );
 
-  test(`linger: term with linger 100 and an undeliverable message takes ~100 ms over ${scheme} (async face)`, async () => {
-    const { ep, cleanup } = await unboundEndpoint(scheme);
-    try {
-      const ctx = new Context();
-      const warm = ctx.socket("PULL");
-      await warm.bind(scheme === "tcp" ? "tcp://127.0.0.1:*" : `${ep}-warm`);
-      warm.close();
-      const s = ctx.socket("PUSH", { linger: 100 });
-      await s.connect(ep);
-      await s.send("r", { timeout: 0 });
-      s.close();
-      const t0 = performance.now();
-      await ctx.term();
-      timeAssert(Math.trunc(performance.now() - t0), 100);
-    } finally {
-      cleanup();
-    }
-  }, { timeout: 15_000 });
+  test(
+    `linger: term with linger 100 and an undeliverable message takes ~100 ms over ${scheme} (async face)`,
+    async () => {
+      const { ep, cleanup } = await unboundEndpoint(scheme);
+      try {
+        const ctx = new Context();
+        const warm = ctx.socket("PULL");
+        await warm.bind(scheme === "tcp" ? "tcp://127.0.0.1:*" : `${ep}-warm`);
+        warm.close();
+        const s = ctx.socket("PUSH", { linger: 100 });
+        await s.connect(ep);
+        await s.send("r", { timeout: 0 });
+        s.close();
+        const t0 = performance.now();
+        await ctx.term();
+        timeAssert(Math.trunc(performance.now() - t0), 100);
+      } finally {
+        cleanup();
+      }
+    },
+    { timeout: 15_000 },
+  );
 }

@@ -20,13 +20,20 @@ test("max_sockets: the second xs_socket fails with EMFILE when XS_MAX_SOCKETS is
   assert.equal(xs.xs_term(ctx), 0);
 }, { timeout: 10_000 });
 
-test("max_sockets: ctx.socket throws EMFILE for the second socket when maxSockets is 1", async () => {
-  const ctx = new Context({ maxSockets: 1 });
-  const s1 = ctx.socket("PUSH");
-  try {
-    assert.throws(() => ctx.socket("PUSH"), (e: unknown) => e instanceof XsError && e.code === "EMFILE");
-  } finally {
-    s1.close();
-    await ctx.term();
-  }
-}, { timeout: 10_000 });
+test(
+  "max_sockets: ctx.socket throws EMFILE for the second socket when maxSockets is 1",
+  async () => {
+    const ctx = new Context({ maxSockets: 1 });
+    const s1 = ctx.socket("PUSH");
+    try {
+      assert.throws(
+        () => ctx.socket("PUSH"),
+        (e: unknown) => e instanceof XsError && e.code === "EMFILE",
+      );
+    } finally {
+      s1.close();
+      await ctx.term();
+    }
+  },
+  { timeout: 10_000 },
+);

@@ -43,28 +43,32 @@ test("pair_ipc: PAIR bounce over ipc on the async face", async () => {
   }
 }, { timeout: 15_000 });
 
-test("pair_ipc: a third PAIR connecting to a paired PAIR over ipc sees no error and reaches nobody", async () => {
-  const ctx = new Context();
-  const sb = ctx.socket("PAIR", { linger: 0 }), sc = ctx.socket("PAIR", { linger: 0 });
-  const sc2 = ctx.socket("PAIR", { linger: 0 });
-  try {
-    await sb.bind(scratchEndpoint("ipc"));
-    await sc.connect(sb.lastEndpoint);
-    await bounce(sb, sc);
-    assert.ok((await sc2.connect(sb.lastEndpoint)) >= 0);
-    // Upstream sleeps 1 s here (P); §4.4 allows ≥ 300 ms for the refusal to happen.
-    await delay(300);
-    // A send on sc2 may queue locally (tcp/ipc) or fail with EAGAIN (inproc): either way
-    // it must not reach sb.
-    sc2.trySend("from the third PAIR");
-    await delay(200);
-    assert.equal(sb.tryReceive(), null);
-    await bounce(sb, sc);
-    assert.equal(sb.tryReceive(), null);
-  } finally {
-    sc2.close();
-    sc.close();
-    sb.close();
-    await ctx.term();
-  }
-}, { timeout: 15_000 });
+test(
+  "pair_ipc: a third PAIR connecting to a paired PAIR over ipc sees no error and reaches nobody",
+  async () => {
+    const ctx = new Context();
+    const sb = ctx.socket("PAIR", { linger: 0 }), sc = ctx.socket("PAIR", { linger: 0 });
+    const sc2 = ctx.socket("PAIR", { linger: 0 });
+    try {
+      await sb.bind(scratchEndpoint("ipc"));
+      await sc.connect(sb.lastEndpoint);
+      await bounce(sb, sc);
+      assert.ok((await sc2.connect(sb.lastEndpoint)) >= 0);
+      // Upstream sleeps 1 s here (P); §4.4 allows ≥ 300 ms for the refusal to happen.
+      await delay(300);
+      // A send on sc2 may queue locally (tcp/ipc) or fail with EAGAIN (inproc): either way
+      // it must not reach sb.
+      sc2.trySend("from the third PAIR");
+      await delay(200);
+      assert.equal(sb.tryReceive(), null);
+      await bounce(sb, sc);
+      assert.equal(sb.tryReceive(), null);
+    } finally {
+      sc2.close();
+      sc.close();
+      sb.close();
+      await ctx.term();
+    }
+  },
+  { timeout: 15_000 },
+);

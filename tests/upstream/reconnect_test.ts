@@ -13,7 +13,9 @@ import { reservePort, retry, sleepSync } from "./_testutil.ts";
 
 const PAUSE = 500;
 
-async function unboundEndpoint(scheme: "tcp" | "ipc"): Promise<{ ep: string; cleanup: () => void }> {
+async function unboundEndpoint(
+  scheme: "tcp" | "ipc",
+): Promise<{ ep: string; cleanup: () => void }> {
   if (scheme === "tcp") return { ep: `tcp://127.0.0.1:${await reservePort()}`, cleanup: () => {} };
   const dir = tempDir();
   return { ep: `ipc://${dir}/tester`, cleanup: () => removeDir(dir) };
@@ -50,37 +52,45 @@ for (const scheme of ["tcp", "ipc"] as const) {
     }
   }, { timeout: 15_000 });
 
-  test(`reconnect: PUSH queues before the PULL binds over ${scheme} on the async face`, async () => {
-    const { ep, cleanup } = await unboundEndpoint(scheme);
+  test(
+    `reconnect: PUSH queues before the PULL binds over ${scheme} on the async face`,
+    async () => {
+      const { ep, cleanup } = await unboundEndpoint(scheme);
+      const ctx = new Context();
+      const push = ctx.socket("PUSH"), pull = ctx.socket("PULL");
+      try {
+        assert.ok((await push.connect(ep)) > 0);
+        await push.send("ABC", { timeout: 0 }); // must not wait
+        await delay(PAUSE);
+        await retry(() => pull.bind(ep));
+        assert.deepEqual(await pull.receive({ timeout: 5000 }), [new TextEncoder().encode("ABC")]);
+      } finally {
+        push.close();
+        pull.close();
+        await ctx.term();
+        cleanup();
+      }
+    },
+    { timeout: 15_000 },
+  );
+}
+
+test(
+  "reconnect (addition, §4.2): an inproc connect before the bind waits for it and delivers",
+  async () => {
     const ctx = new Context();
     const push = ctx.socket("PUSH"), pull = ctx.socket("PULL");
     try {
-      assert.ok((await push.connect(ep)) > 0);
-      await push.send("ABC", { timeout: 0 }); // must not wait
-      await delay(PAUSE);
-      await retry(() => pull.bind(ep));
+      const ep = `inproc://reconnect-${Math.random().toString(36).slice(2)}`;
+      assert.equal(await push.connect(ep), 0);
+      await push.send("ABC", { timeout: 0 });
+      await pull.bind(ep);
       assert.deepEqual(await pull.receive({ timeout: 5000 }), [new TextEncoder().encode("ABC")]);
     } finally {
       push.close();
       pull.close();
       await ctx.term();
-      cleanup();
     }
-  }, { timeout: 15_000 });
-}
-
-test("reconnect (addition, §4.2): an inproc connect before the bind waits for it and delivers", async () => {
-  const ctx = new Context();
-  const push = ctx.socket("PUSH"), pull = ctx.socket("PULL");
-  try {
-    const ep = `inproc://reconnect-${Math.random().toString(36).slice(2)}`;
-    assert.equal(await push.connect(ep), 0);
-    await push.send("ABC", { timeout: 0 });
-    await pull.bind(ep);
-    assert.deepEqual(await pull.receive({ timeout: 5000 }), [new TextEncoder().encode("ABC")]);
-  } finally {
-    push.close();
-    pull.close();
-    await ctx.term();
-  }
-}, { timeout: 10_000 });
+  },
+  { timeout: 10_000 },
+);

@@ -51,80 +51,98 @@ const C_BIND_SKIP =
 
 for (const scheme of ["tcp", "ipc"] as const) {
   for (const side of ["bind", "connect"] as const) {
-    test(`shutdown: xs_shutdown of the PUSH's ${side} endpoint over ${scheme} leaves it without a peer (C face)`, () => {
-      const ctx = xs.xs_init();
-      const push = xs.xs_socket(ctx, xs.XS_PUSH)!, pull = xs.xs_socket(ctx, xs.XS_PULL)!;
-      assert.ok(push && pull);
-      assert.equal(xs.xs_setsockopt(pull, xs.XS_RCVTIMEO, 5000), 0);
-      let id: number;
-      if (side === "bind") {
-        id = xs.xs_bind(push, scratchEndpoint(scheme));
-        assert.notEqual(id, -1);
-        assert.notEqual(xs.xs_connect(pull, xs.xs_last_endpoint(push)!), -1);
-      } else {
-        assert.notEqual(xs.xs_bind(pull, scratchEndpoint(scheme)), -1);
-        id = xs.xs_connect(push, xs.xs_last_endpoint(pull)!);
-        assert.notEqual(id, -1);
-      }
-      assert.equal(id, 1);
-      assert.equal(xs.xs_send(push, ABC, 3, 0), 3);
-      const buf = new Uint8Array(32);
-      assert.equal(xs.xs_recv(pull, buf, 32, 0), 3);
-      assert.equal(xs.xs_shutdown(push, id), 0);
-      expectNoPeerC(push);
-      assert.equal(xs.xs_close(pull), 0);
-      assert.equal(xs.xs_close(push), 0);
-      assert.equal(xs.xs_term(ctx), 0);
-    }, {
-      timeout: 15_000,
-      skip: side === "bind" ? C_BIND_SKIP : false,
-    });
-
-    test(`shutdown: shutdown(id) of the PUSH's ${side} endpoint over ${scheme} leaves it without a peer (async face)`, async () => {
-      const ctx = new Context();
-      const push = ctx.socket("PUSH"), pull = ctx.socket("PULL");
-      try {
+    test(
+      `shutdown: xs_shutdown of the PUSH's ${side} endpoint over ${scheme} leaves it without a peer (C face)`,
+      () => {
+        const ctx = xs.xs_init();
+        const push = xs.xs_socket(ctx, xs.XS_PUSH)!, pull = xs.xs_socket(ctx, xs.XS_PULL)!;
+        assert.ok(push && pull);
+        assert.equal(xs.xs_setsockopt(pull, xs.XS_RCVTIMEO, 5000), 0);
         let id: number;
         if (side === "bind") {
-          id = await push.bind(scratchEndpoint(scheme));
-          await pull.connect(push.lastEndpoint);
+          id = xs.xs_bind(push, scratchEndpoint(scheme));
+          assert.notEqual(id, -1);
+          assert.notEqual(xs.xs_connect(pull, xs.xs_last_endpoint(push)!), -1);
         } else {
-          await pull.bind(scratchEndpoint(scheme));
-          id = await push.connect(pull.lastEndpoint);
+          assert.notEqual(xs.xs_bind(pull, scratchEndpoint(scheme)), -1);
+          id = xs.xs_connect(push, xs.xs_last_endpoint(pull)!);
+          assert.notEqual(id, -1);
         }
         assert.equal(id, 1);
-        await push.send("ABC");
-        assert.deepEqual(await pull.receive({ timeout: 5000 }), [ABC]);
-        push.shutdown(id);
-        await expectNoPeer(push);
-      } finally {
-        pull.close();
-        push.close();
-        await ctx.term();
-      }
-    }, { timeout: 15_000 });
+        assert.equal(xs.xs_send(push, ABC, 3, 0), 3);
+        const buf = new Uint8Array(32);
+        assert.equal(xs.xs_recv(pull, buf, 32, 0), 3);
+        assert.equal(xs.xs_shutdown(push, id), 0);
+        expectNoPeerC(push);
+        assert.equal(xs.xs_close(pull), 0);
+        assert.equal(xs.xs_close(push), 0);
+        assert.equal(xs.xs_term(ctx), 0);
+      },
+      {
+        timeout: 15_000,
+        skip: side === "bind" ? C_BIND_SKIP : false,
+      },
+    );
+
+    test(
+      `shutdown: shutdown(id) of the PUSH's ${side} endpoint over ${scheme} leaves it without a peer (async face)`,
+      async () => {
+        const ctx = new Context();
+        const push = ctx.socket("PUSH"), pull = ctx.socket("PULL");
+        try {
+          let id: number;
+          if (side === "bind") {
+            id = await push.bind(scratchEndpoint(scheme));
+            await pull.connect(push.lastEndpoint);
+          } else {
+            await pull.bind(scratchEndpoint(scheme));
+            id = await push.connect(pull.lastEndpoint);
+          }
+          assert.equal(id, 1);
+          await push.send("ABC");
+          assert.deepEqual(await pull.receive({ timeout: 5000 }), [ABC]);
+          push.shutdown(id);
+          await expectNoPeer(push);
+        } finally {
+          pull.close();
+          push.close();
+          await ctx.term();
+        }
+      },
+      { timeout: 15_000 },
+    );
   }
 }
 
-test("shutdown (negative, §4.2): an inproc endpoint id is 0 and cannot be shut down (ENOTSUP)", async () => {
-  const ctx = new Context();
-  const push = ctx.socket("PUSH"), pull = ctx.socket("PULL");
-  try {
-    const ep = scratchEndpoint("inproc");
-    assert.equal(await push.bind(ep), 0);
-    assert.equal(await pull.connect(ep), 0);
-    assert.throws(() => push.shutdown(0), (e: unknown) => e instanceof XsError && e.code === "ENOTSUP");
-    assert.throws(() => pull.shutdown(0), (e: unknown) => e instanceof XsError && e.code === "ENOTSUP");
-    const c = xs.xs_init();
-    const s = xs.xs_socket(c, xs.XS_PUSH)!;
-    assert.equal(xs.xs_bind(s, scratchEndpoint("inproc")), 0);
-    assert.equal(xs.xs_shutdown(s, 0), -1);
-    assert.equal(xs.xs_errno(), xs.ENOTSUP);
-    assert.equal(xs.xs_close(s), 0);
-    assert.equal(xs.xs_term(c), 0);
-  } finally {
-    pull.close();
-    push.close();
-    await ctx.term();
-  }
-}, { timeout: 10_000 });
+test(
+  "shutdown (negative, §4.2): an inproc endpoint id is 0 and cannot be shut down (ENOTSUP)",
+  async () => {
+    const ctx = new Context();
+    const push = ctx.socket("PUSH"), pull = ctx.socket("PULL");
+    try {
+      const ep = scratchEndpoint("inproc");
+      assert.equal(await push.bind(ep), 0);
+      assert.equal(await pull.connect(ep), 0);
+      assert.throws(
+        () => push.shutdown(0),
+        (e: unknown) => e instanceof XsError && e.code === "ENOTSUP",
+      );
+      assert.throws(
+        () => pull.shutdown(0),
+        (e: unknown) => e instanceof XsError && e.code === "ENOTSUP",
+      );
+      const c = xs.xs_init();
+      const s = xs.xs_socket(c, xs.XS_PUSH)!;
+      assert.equal(xs.xs_bind(s, scratchEndpoint("inproc")), 0);
+      assert.equal(xs.xs_shutdown(s, 0), -1);
+      assert.equal(xs.xs_errno(), xs.ENOTSUP);
+      assert.equal(xs.xs_close(s), 0);
+      assert.equal(xs.xs_term(c), 0);
+    } finally {
+      pull.close();
+      push.close();
+      await ctx.term();
+    }
+  },
+  { timeout: 10_000 },
+);

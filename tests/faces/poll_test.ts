@@ -1,0 +1,106 @@
+/**
+ * Tests of `poll` (lib/poll.ts), the idiomatic face's readiness helper: check once,
+ * timeout bounds, early wake when an item becomes ready mid-wait, POLLOUT, several
+ * items, and errors.
+ *
+ * Runs on: the test runner's main thread.
+ */
+import { assert, delay, scratchEndpoint, test, TRANSPORTS } from "../_harness.ts";
+import { Context, poll, XS_POLLIN, XS_POLLOUT, XsError } from "../../mod.ts";
+
+test("poll with timeout 0 checks once and reports nothing on an idle socket", async () => {
+  await using ctx = new Context();
+  using pull = ctx.socket("PULL");
+  await pull.bind(scratchEndpoint("inproc"));
+  const t0 = performance.now();
+  assert.deepEqual(await poll([{ socket: pull, events: XS_POLLIN }], 0), [0]);
+  assert.ok(performance.now() - t0 < 50);
+});
+
+test("poll waits its whole timeout when nothing becomes ready", async () => {
+  await using ctx = new Context();
+  using pull = ctx.socket("PULL");
+  await pull.bind(scratchEndpoint("inproc"));
+  const t0 = performance.now();
+  assert.deepEqual(await poll([{ socket: pull, events: XS_POLLIN }], 200), [0]);
+  const t = performance.now() - t0;
+  assert.ok(t >= 199 && t < 700, `took ${t} ms`);
+});
+
+for (const scheme of TRANSPORTS) {
+  test(
+    `poll resolves early when a message arrives mid-wait over ${scheme}, and does not consume it`,
+    async () => {
+      await using ctx = new Context();
+      using pull = ctx.socket("PULL");
+      using push = ctx.socket("PUSH");
+      await pull.bind(scratchEndpoint(scheme));
+      await push.connect(pull.lastEndpoint);
+      setTimeout(() => void push.send("late"), 100);
+      const t0 = performance.now();
+      const r = await poll([{ socket: pull, events: XS_POLLIN | XS_POLLOUT }], 5000);
+      const t = performance.now() - t0;
+      assert.deepEqual(r, [XS_POLLIN]);
+      assert.ok(t >= 90 && t < 2000, `took ${t} ms`);
+      assert.deepEqual(pull.tryReceive(), [new TextEncoder().encode("late")]);
+    },
+    { timeout: 15_000 },
+  );
+}
+
+test("poll reports POLLOUT and several items at once, per item in order", async () => {
+  await using ctx = new Context();
+  using pull = ctx.socket("PULL");
+  using push = ctx.socket("PUSH");
+  using idle = ctx.socket("PULL");
+  const ep = scratchEndpoint("inproc");
+  await pull.bind(ep);
+  await push.connect(ep);
+  await idle.bind(scratchEndpoint("inproc"));
+  await push.send("x");
+  const r = await poll([
+    { socket: idle, events: XS_POLLIN },
+    { socket: push, events: XS_POLLOUT },
+    { socket: pull, events: XS_POLLIN },
+  ], 1000);
+  assert.deepEqual(r, [0, XS_POLLOUT, XS_POLLIN]);
+});
+
+test("poll with a negative timeout waits until an item is ready", async () => {
+  await using ctx = new Context();
+  using a = ctx.socket("PAIR");
+  using b = ctx.socket("PAIR");
+  const ep = scratchEndpoint("inproc");
+  await a.bind(ep);
+  await b.connect(ep);
+  setTimeout(() => void b.send("x"), 50);
+  assert.deepEqual(await poll([{ socket: a, events: XS_POLLIN }], -1), [XS_POLLIN]);
+  assert.deepEqual(await poll([{ socket: a, events: XS_POLLIN }]), [XS_POLLIN]);
+});
+
+test("poll rejects with ENOTSOCK when a socket is closed, and TypeError for bad items", async () => {
+  await using ctx = new Context();
+  const pull = ctx.socket("PULL");
+  pull.close();
+  await assert.rejects(
+    poll([{ socket: pull, events: XS_POLLIN }], 0),
+    (e: unknown) => e instanceof XsError && e.code === "ENOTSOCK",
+  );
+  await assert.rejects(poll([{ socket: null as never, events: XS_POLLIN }], 0), TypeError);
+  await assert.rejects(poll([], -1), TypeError);
+  assert.deepEqual(await poll([], 10), []);
+});
+
+test("poll rejects with ETERM when the context is terminated mid-wait", async () => {
+  const ctx = new Context();
+  const pull = ctx.socket("PULL");
+  await pull.bind(scratchEndpoint("inproc"));
+  const p = poll([{ socket: pull, events: XS_POLLIN }], 5000);
+  await delay(20);
+  const term = ctx.term();
+  await assert.rejects(
+    p,
+    (e: unknown) => e instanceof XsError && (e.code === "ETERM" || e.code === "ENOTSOCK"),
+  );
+  await term;
+});
