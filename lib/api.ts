@@ -553,7 +553,8 @@ export class Socket {
 
   /**
    * Subscribes a SUB socket to messages whose first part starts with `prefix` (empty:
-   * all messages).
+   * all messages; with `filter` 2, a topic pattern). On an XSUB it sends the
+   * subscription message (`[u16 1][u16 filter][prefix]`) upstream instead.
    *
    * @param prefix the prefix
    * @throws {XsError} EINVAL on a socket type without subscriptions, ETERM, ENOTSOCK
@@ -567,7 +568,8 @@ export class Socket {
    * ```
    */
   subscribe(prefix: Uint8Array | string = ""): void {
-    this.#setBytes(C.XS_SUBSCRIBE, prefix, "Cannot subscribe");
+    if (this.#core.info.number === C.XS_XSUB) this.#subscription(1, prefix, "Cannot subscribe");
+    else this.#setBytes(C.XS_SUBSCRIBE, prefix, "Cannot subscribe");
   }
 
   /**
@@ -585,7 +587,19 @@ export class Socket {
    * ```
    */
   unsubscribe(prefix: Uint8Array | string = ""): void {
-    this.#setBytes(C.XS_UNSUBSCRIBE, prefix, "Cannot unsubscribe");
+    if (this.#core.info.number === C.XS_XSUB) this.#subscription(2, prefix, "Cannot unsubscribe");
+    else this.#setBytes(C.XS_UNSUBSCRIBE, prefix, "Cannot unsubscribe");
+  }
+
+  /** XSUB: sends the subscription message `[u16 cmd][u16 XS_FILTER][body]` (§4.5). */
+  #subscription(cmd: number, v: unknown, action: string): void {
+    const body = toBytes(v, "The value");
+    this.#check(action);
+    const filter = this.#core.options.filter;
+    const msg = new Uint8Array(4 + body.length);
+    msg.set([cmd >> 8, cmd & 255, (filter >> 8) & 255, filter & 255]);
+    msg.set(body, 4);
+    if (this.#core.send([msg], C.XS_DONTWAIT) < 0) throw new XsError(getErrno(), action);
   }
 
   #setBytes(id: number, v: unknown, action: string): void {

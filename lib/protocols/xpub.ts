@@ -1,0 +1,162 @@
+/**
+ * XPUB — the raw publisher: PUB that shows its subscriptions to the application.
+ *
+ * - Role: the publishing end of a pub/sub forwarder (with an XSUB), or a publisher that
+ *   wants to know what is subscribed.
+ * - Peers: SUB, XSUB.
+ * - Send: the first part of each message selects every pipe with a matching
+ *   subscription (prefix or topic filter, each pipe once); the whole message goes to
+ *   those. No match: dropped. A pipe at its send HWM misses that message. Never blocks,
+ *   never EAGAIN; XS_POLLOUT always set.
+ * - Receive: subscription messages, one part each: `[u16 BE cmd 1|2][u16 BE filter id]
+ *   [body]`. Prefix filter: a subscribe only when it is the first for that body from any
+ *   peer, an unsubscribe when the last one goes (also when a peer disconnects). Topic
+ *   filter: every subscribe, an unsubscribe only when it matched no entry, nothing on a
+ *   disconnect (upstream quirks). EAGAIN when none is pending.
+ * - Subscriptions are read from the pipes whenever the socket is used (send, receive,
+ *   polling), so a message sent before a subscription was read misses it (slow joiner).
+ *   Malformed ones (< 4 bytes, a command other than 1/2, an unknown filter id, an
+ *   unsubscribe for a filter never used) are skipped and reading goes on.
+ * - Pipes made while XS_PROTOCOL is 1, and pipes to a legacy (ZMTP/1.0) peer, are
+ *   subscribed to everything without telling the application.
+ * - Options: XS_SNDHWM, XS_RCVHWM, XS_PROTOCOL. Wire header: none.
+ * - Spec: crossroads-behavior.md §4.1, §4.5, §4.6, §8 traps 9, 16; wire.md 2.3.
+ *
+ * Runs on: API thread.
+ */
+import { EAGAIN, XS_XPUB } from "../constants.ts";
+import type { Pipe } from "../pipe/mod.ts";
+import { Distributor } from "./_distributor.ts";
+import {
+  CMD_SUBSCRIBE,
+  CMD_UNSUBSCRIBE,
+  encodeSubscription,
+  FILTER_PREFIX,
+  FILTER_TOPIC,
+  parseSubscription,
+  PrefixFilter,
+  TopicFilter,
+} from "./_subscriptions.ts";
+import type { Protocol, ProtocolHost, ProtocolInfo } from "./protocol.ts";
+
+/** XPUB's identity. */
+export const info: ProtocolInfo = {
+  number: XS_XPUB,
+  name: "XPUB",
+  zmtpName: "XPUB",
+  peers: ["SUB", "XSUB"],
+  sendsIdentity: false,
+  create: (host) => new XPub(host),
+};
+
+/** The XPUB state machine; PUB runs it with `report` false. */
+export class XPub implements Protocol {
+  readonly #host: ProtocolHost;
+  readonly #report: boolean;
+  readonly #dist = new Distributor();
+  /** Pipes attached while XS_PROTOCOL was 1 (fixed for the pipe's life). */
+  readonly #protocol1 = new Set<Pipe>();
+  /** Pipes subscribed to everything silently (XS_PROTOCOL 1 or a legacy peer). */
+  readonly #all = new Set<Pipe>();
+  readonly #prefix = new PrefixFilter<Pipe>();
+  readonly #topic = new TopicFilter<Pipe>();
+  #prefixUsed = false;
+  #topicUsed = false;
+  /** Subscription messages waiting for the application. */
+  readonly #pending: Uint8Array[] = [];
+
+  /** `report`: queue subscriptions for `recv` (XPUB) or not (PUB). */
+  constructor(host: ProtocolHost, report = true) {
+    this.#host = host;
+    this.#report = report;
+  }
+
+  attach(pipe: Pipe): void {
+    this.#dist.attach(pipe);
+    if (this.#host.options.protocol === 1) {
+      this.#protocol1.add(pipe);
+      this.#all.add(pipe);
+    } else if (pipe.peerVersion === "1.0") {
+      this.#all.add(pipe);
+    }
+    this.#read(pipe);
+  }
+
+  pipeUp(pipe: Pipe): void {
+    if (this.#protocol1.has(pipe)) return;
+    // A connect-side pipe may now face a legacy peer, or no longer.
+    if (pipe.peerVersion === "1.0") this.#all.add(pipe);
+    else this.#all.delete(pipe);
+  }
+
+  detach(pipe: Pipe): void {
+    this.#dist.detach(pipe);
+    this.#protocol1.delete(pipe);
+    this.#all.delete(pipe);
+    for (const body of this.#prefix.removeAll(pipe)) {
+      if (this.#report) this.#pending.push(encodeSubscription(CMD_UNSUBSCRIBE, FILTER_PREFIX, body));
+    }
+    this.#topic.removeAll(pipe);
+  }
+
+  send(msg: Uint8Array[]): number {
+    this.#readAll();
+    const to = new Set<Pipe>(this.#all);
+    const hit = (p: Pipe) => to.add(p);
+    this.#prefix.match(msg[0], hit);
+    this.#topic.match(msg[0], hit);
+    if (to.size) this.#dist.sendTo(msg, [...to]);
+    return 0;
+  }
+
+  recv(): Uint8Array[] | number {
+    this.#readAll();
+    const m = this.#pending.shift();
+    return m ? [m] : EAGAIN;
+  }
+
+  hasIn(): boolean {
+    this.#readAll();
+    return this.#pending.length > 0;
+  }
+
+  hasOut(): boolean {
+    this.#readAll();
+    return true;
+  }
+
+  #readAll(): void {
+    for (const p of this.#dist.pipes) this.#read(p);
+  }
+
+  /** Applies every subscription message queued in `pipe`. */
+  #read(pipe: Pipe): void {
+    for (let m = pipe.read(); m; m = pipe.read()) {
+      // A subscription is one part; anything else is malformed and skipped.
+      const sub = m.length === 1 ? parseSubscription(m[0]) : null;
+      if (!sub) continue;
+      let report: boolean;
+      if (sub.filter === FILTER_PREFIX) {
+        if (sub.cmd === CMD_SUBSCRIBE) {
+          this.#prefixUsed = true;
+          report = this.#prefix.add(sub.body, pipe);
+        } else {
+          if (!this.#prefixUsed) continue;
+          report = this.#prefix.remove(sub.body, pipe);
+        }
+      } else if (sub.filter === FILTER_TOPIC) {
+        if (sub.cmd === CMD_SUBSCRIBE) {
+          this.#topicUsed = true;
+          this.#topic.add(sub.body, pipe);
+          report = true;
+        } else {
+          if (!this.#topicUsed) continue;
+          report = !this.#topic.remove(sub.body, pipe);
+        }
+      } else {
+        continue;
+      }
+      if (report && this.#report) this.#pending.push(m[0]);
+    }
+  }
+}
