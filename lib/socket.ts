@@ -520,6 +520,7 @@ export class SocketCore {
   close(): number {
     if (this.#closed) return fail(C.ENOTSOCK);
     this.#closed = true;
+    if (this.info.dropsOnClose) this.options.linger = 0;
     for (const p of this.#pipes) p.flush();
     this.#failAll(C.ENOTSOCK);
     this.ctx.socketClosed(this, this.#pipes as Set<Pipe>);

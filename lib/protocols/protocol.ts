@@ -95,6 +95,12 @@ export interface ProtocolInfo {
   readonly sendsIdentity: boolean;
   /** Default option overrides (SUB/XSUB: sndhwm 0, linger 0). */
   readonly defaults?: { sndhwm?: number; linger?: number };
+  /**
+   * True if messages not yet sent are discarded at close whatever XS_LINGER says
+   * (XSURVEYOR/SURVEYOR: upstream `delay_on_close = false`; the responses could not be
+   * routed anyway). lib/socket.ts then closes with linger 0. Absent = false.
+   */
+  readonly dropsOnClose?: boolean;
   /** Makes the state machine of one socket. */
   create(host: ProtocolHost): Protocol;
 }
