@@ -25,7 +25,25 @@ export type { Protocol, ProtocolHost, ProtocolInfo } from "./protocol.ts";
 
 /** Socket types by number; `undefined` where a type is not implemented yet. */
 export const PROTOCOLS: (ProtocolInfo | undefined)[] = [];
-for (const p of [pair, push, pull, req, rep, xreq, xrep, surveyor, respondent, xsurveyor, xrespondent, pub, sub, xpub, xsub]) PROTOCOLS[p.number] = p;
+for (
+  const p of [
+    pair,
+    push,
+    pull,
+    req,
+    rep,
+    xreq,
+    xrep,
+    surveyor,
+    respondent,
+    xsurveyor,
+    xrespondent,
+    pub,
+    sub,
+    xpub,
+    xsub,
+  ]
+) PROTOCOLS[p.number] = p;
 
 /** Registers a socket type (used by each type file's table entry). */
 export function register(info: ProtocolInfo): void {

@@ -84,7 +84,7 @@ export class XRespondent implements Protocol {
    */
   #dropDisconnected(): void {
     for (const p of this.#byId.values()) {
-      if (p.terminated) while (p.read()) { /* discard */ }
+      if (p.terminated) { while (p.read()) { /* discard */ } }
     }
   }
 }

@@ -28,7 +28,12 @@ function readable(s: Socket, what: string): Promise<void> {
 }
 
 /** A SURVEYOR connected to `n` RESPONDENTs that bound (tcp/ipc) or to inproc names. */
-async function surveyorWith(ctx: Context, scheme: (typeof TRANSPORTS)[number], n: number, type = "SURVEYOR") {
+async function surveyorWith(
+  ctx: Context,
+  scheme: (typeof TRANSPORTS)[number],
+  n: number,
+  type = "SURVEYOR",
+) {
   const respondents: Socket[] = [];
   const surveyor = ctx.socket(type as "SURVEYOR");
   for (let i = 0; i < n; i++) {
@@ -47,7 +52,10 @@ for (const scheme of TRANSPORTS) {
     const { surveyor, respondents } = await surveyorWith(ctx, scheme, 1);
     using _s = surveyor, _r = respondents[0];
     await rejectsWith(surveyor.receive({ timeout: 100 }), "EFSM");
-    assert.throws(() => surveyor.tryReceive(), (e: unknown) => e instanceof XsError && e.code === "EFSM");
+    assert.throws(
+      () => surveyor.tryReceive(),
+      (e: unknown) => e instanceof XsError && e.code === "EFSM",
+    );
     assert.equal(surveyor.events & XS_POLLIN, 0);
   });
 
@@ -57,7 +65,10 @@ for (const scheme of TRANSPORTS) {
     const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
     using _s = surveyor, _r = r;
     await rejectsWith(r.send("early"), "EFSM");
-    assert.throws(() => r.trySend("early"), (e: unknown) => e instanceof XsError && e.code === "EFSM");
+    assert.throws(
+      () => r.trySend("early"),
+      (e: unknown) => e instanceof XsError && e.code === "EFSM",
+    );
     await surveyor.send("Q");
     assert.deepEqual(text(await r.receive({ timeout: 5_000 })), ["Q"]);
     await rejectsWith(r.receive({ timeout: 100 }), "EFSM");
@@ -105,7 +116,9 @@ for (const scheme of TRANSPORTS) {
   test(`XS_SURVEY_TIMEOUT on a type other than SURVEYOR fails with ENOTSUP over ${scheme}`, async () => {
     // SHALL: "XS_SURVEY_TIMEOUT … not SURVEYOR → ENOTSUP (before the size check), also on get" (§3).
     const ctx = xs.xs_init();
-    const socks = [xs.XS_XSURVEYOR, xs.XS_RESPONDENT, xs.XS_XRESPONDENT, xs.XS_PUSH].map((t) => xs.xs_socket(ctx, t)!);
+    const socks = [xs.XS_XSURVEYOR, xs.XS_RESPONDENT, xs.XS_XRESPONDENT, xs.XS_PUSH].map((t) =>
+      xs.xs_socket(ctx, t)!
+    );
     try {
       for (const s of socks) {
         assert.ok(xs.xs_bind(s, scratchEndpoint(scheme)) >= 0);
@@ -130,8 +143,14 @@ for (const scheme of TRANSPORTS) {
     }
     await using c2 = new Context();
     using x = c2.socket("XSURVEYOR");
-    assert.throws(() => x.surveyTimeout = 5, (e: unknown) => e instanceof XsError && e.code === "ENOTSUP");
-    assert.throws(() => x.surveyTimeout, (e: unknown) => e instanceof XsError && e.code === "ENOTSUP");
+    assert.throws(
+      () => x.surveyTimeout = 5,
+      (e: unknown) => e instanceof XsError && e.code === "ENOTSUP",
+    );
+    assert.throws(
+      () => x.surveyTimeout,
+      (e: unknown) => e instanceof XsError && e.code === "ENOTSUP",
+    );
   });
 
   test(`SURVEYOR with the default survey timeout -1 fails with ETIMEDOUT at once over ${scheme}`, async () => {
@@ -152,7 +171,10 @@ for (const scheme of TRANSPORTS) {
     await readable(surveyor, "the response at the SURVEYOR");
     assert.deepEqual(text(await surveyor.receive({ timeout: 2_000 })), ["late but current"]);
     t0 = performance.now();
-    assert.throws(() => surveyor.tryReceive(), (e: unknown) => e instanceof XsError && e.code === "ETIMEDOUT");
+    assert.throws(
+      () => surveyor.tryReceive(),
+      (e: unknown) => e instanceof XsError && e.code === "ETIMEDOUT",
+    );
   });
 
   test(`SURVEYOR with the default survey timeout fails with ETIMEDOUT at once over ${scheme} (C face)`, () => {
@@ -289,7 +311,9 @@ for (const scheme of TRANSPORTS) {
       await r.send("back");
     }
     // Responses come back with the route the respondent kept, fair-queued.
-    for (let i = 0; i < 3; i++) assert.deepEqual(text(await x.receive({ timeout: 5_000 })), ["ID04", "back"]);
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(text(await x.receive({ timeout: 5_000 })), ["ID04", "back"]);
+    }
   });
 
   test(`SURVEYOR collects the responses of two respondents to one survey over ${scheme}`, async () => {
@@ -355,7 +379,11 @@ test("XRESPONDENT drops a peer's unread surveys when it disconnects", async () =
   await s2.connect("inproc://survey-disconnect-r");
   await s1.send("unread");
   await s2.send("unread");
-  await waitFor(() => (xr.events & XS_POLLIN) !== 0 && (r.events & XS_POLLIN) !== 0, 5_000, "surveys queued");
+  await waitFor(
+    () => (xr.events & XS_POLLIN) !== 0 && (r.events & XS_POLLIN) !== 0,
+    5_000,
+    "surveys queued",
+  );
   s1.close();
   s2.close();
   assert.equal(xr.tryReceive(), null);
