@@ -17,6 +17,7 @@
  *   else ETIMEDOUT at once; a blocking receive waits no longer than the deadline
  *   (XS_RCVTIMEO, if it ends first, gives EAGAIN). Polling past the deadline with
  *   nothing queued reports no POLLIN (upstream aborts there, §10 item 5).
+ * - Close: unsent surveys are discarded whatever XS_LINGER says, as for XSURVEYOR.
  * - Options: XS_SURVEY_TIMEOUT, XS_SNDHWM, XS_RCVHWM. Wire header: the survey id.
  * - Spec: crossroads-behavior.md §3 (XS_SURVEY_TIMEOUT), §4.1, §4.8, §10 item 5;
  *   wire.md 2.4; tests/survey.cpp.

@@ -11,14 +11,16 @@
  *   Messages received from a peer stay readable after that peer disconnects.
  * - Options: XS_SNDHWM, XS_RCVHWM; XS_SURVEY_TIMEOUT is refused with ENOTSUP (only
  *   SURVEYOR has it, src/options.cpp). Wire header: none.
- * - Close: upstream discards unsent surveys whatever XS_LINGER says
- *   (`delay_on_close = false`); here XS_LINGER applies (see the report of issue 3).
+ * - Close: surveys not yet sent are discarded whatever XS_LINGER says (upstream
+ *   `delay_on_close = false`; `dropsOnClose`), so a dead respondent never holds up
+ *   xs_term. XS_LINGER still reads back as set.
  * - Spec: crossroads-behavior.md §4.1, §4.8; wire.md 2.4; xs_socket(3) "XS_XSURVEYOR".
  *
  * Runs on: API thread.
  */
 import { EAGAIN, XS_XSURVEYOR } from "../constants.ts";
 import type { Pipe } from "../pipe/mod.ts";
+import { Distributor } from "./_distributor.ts";
 import { FairQueue } from "./_fair_queue.ts";
 import type { Protocol, ProtocolInfo } from "./protocol.ts";
 
@@ -36,18 +38,18 @@ export const info: ProtocolInfo = {
 /** The XSURVEYOR state machine; SURVEYOR holds one (composition). */
 export class XSurveyor implements Protocol {
   readonly #fq = new FairQueue();
-  readonly #out: Pipe[] = [];
+  readonly #dist = new Distributor();
   attach(pipe: Pipe): void {
     this.#fq.attach(pipe);
-    this.#out.push(pipe);
+    this.#dist.attach(pipe);
   }
   detach(pipe: Pipe): void {
     this.#fq.detach(pipe);
-    const i = this.#out.indexOf(pipe);
-    if (i >= 0) this.#out.splice(i, 1);
+    this.#dist.detach(pipe);
   }
   send(msg: Uint8Array[]): number {
-    distribute(this.#out, msg);
+    // Every peer with room gets it; a full one misses it (libxs dist.send_to_all).
+    this.#dist.sendToAll(msg);
     return 0;
   }
   recv(): Uint8Array[] | number {
@@ -58,20 +60,5 @@ export class XSurveyor implements Protocol {
   }
   hasOut(): boolean {
     return true;
-  }
-}
-
-/**
- * libxs `dist.send_to_all` for whole messages: each pipe with room gets the message,
- * full ones are skipped. An inproc peer receives the parts themselves and owns them
- * (pipe.ts), so when several peers get one message every inproc peer gets its own copy.
- */
-function distribute(pipes: readonly Pipe[], msg: Uint8Array[]): void {
-  if (pipes.length === 1) {
-    pipes[0].write(msg);
-    return;
-  }
-  for (const p of pipes) {
-    p.write(p.peerVersion === "inproc" ? msg.map((part) => part.slice()) : msg);
   }
 }

@@ -389,3 +389,24 @@ test("XRESPONDENT drops a peer's unread surveys when it disconnects", async () =
   assert.equal(xr.tryReceive(), null);
   assert.equal(r.tryReceive(), null);
 });
+
+for (const scheme of ["ipc", "tcp"] as const) {
+  for (const type of ["SURVEYOR", "XSURVEYOR"] as const) {
+    test(`${type} discards unsent surveys at close whatever the linger over ${scheme}`, async () => {
+      // SHALL: "XSURVEYOR/SURVEYOR discard unsent surveys on close whatever the linger" (§4.1).
+      const ctx = new Context();
+      const gone = ctx.socket("RESPONDENT");
+      await gone.bind(scratchEndpoint(scheme));
+      const ep = gone.lastEndpoint;
+      gone.close();
+      const s = ctx.socket(type);
+      assert.equal(s.linger, -1);
+      await s.connect(ep); // nobody listens: the survey stays queued
+      await s.send(type === "SURVEYOR" ? "Q" : ["ID04", "Q"]);
+      s.close();
+      const t0 = performance.now();
+      await ctx.term();
+      assert.ok(performance.now() - t0 < 2_000, `term took ${performance.now() - t0} ms`);
+    });
+  }
+}
