@@ -128,7 +128,7 @@ export class PrefixFilter<S> {
     for (const len of this.#lengths.keys()) {
       if (len > data.length) continue;
       const subs = this.#bodies.get(len === d.length ? d : d.slice(0, len));
-      if (subs) for (const s of subs.keys()) hit(s);
+      if (subs) { for (const s of subs.keys()) hit(s); }
     }
   }
 
@@ -190,7 +190,7 @@ export class TopicFilter<S> {
   /** Calls `hit` for each subscriber of every pattern matching `data` (possibly repeated). */
   match(data: Uint8Array, hit: (sub: S) => void): void {
     for (const e of this.#patterns.values()) {
-      if (topicMatch(e.pattern, data)) for (const s of e.subs) hit(s);
+      if (topicMatch(e.pattern, data)) { for (const s of e.subs) hit(s); }
     }
   }
 

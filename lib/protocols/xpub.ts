@@ -94,7 +94,9 @@ export class XPub implements Protocol {
     this.#protocol1.delete(pipe);
     this.#all.delete(pipe);
     for (const body of this.#prefix.removeAll(pipe)) {
-      if (this.#report) this.#pending.push(encodeSubscription(CMD_UNSUBSCRIBE, FILTER_PREFIX, body));
+      if (this.#report) {
+        this.#pending.push(encodeSubscription(CMD_UNSUBSCRIBE, FILTER_PREFIX, body));
+      }
     }
     this.#topic.removeAll(pipe);
   }

@@ -23,7 +23,12 @@ import { EAGAIN, EINVAL, XS_XSUB } from "../constants.ts";
 import type { Pipe } from "../pipe/mod.ts";
 import { Distributor } from "./_distributor.ts";
 import { FairQueue } from "./_fair_queue.ts";
-import { bytesKey, CMD_SUBSCRIBE, encodeSubscription, parseSubscription } from "./_subscriptions.ts";
+import {
+  bytesKey,
+  CMD_SUBSCRIBE,
+  encodeSubscription,
+  parseSubscription,
+} from "./_subscriptions.ts";
 import type { Protocol, ProtocolHost, ProtocolInfo } from "./protocol.ts";
 
 /** XSUB's identity. */

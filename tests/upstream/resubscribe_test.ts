@@ -1,0 +1,60 @@
+/**
+ * Port of upstream `tests/resubscribe.cpp` (crossroads-tests.md §3.21): subscriptions
+ * made before connecting reach the XPUB in the Crossroads 4-byte form, and are sent again
+ * after the XPUB closes and a new one binds the same endpoint. Upstream runs over tcp
+ * (5560); §4.2 adds ipc (no reconnection on inproc). Upstream's `sleep(1)` after the
+ * close (class S) is replaced by the bounded receives at the new XPUB (§4.4).
+ *
+ * Runs on: the test runner's main thread.
+ */
+import { assert, removeDir, tempDir, test } from "../_harness.ts";
+import { Context } from "../../mod.ts";
+import { reservePort, retry } from "./_testutil.ts";
+
+/** Why tcp/ipc cannot pass yet (see the report of the pub/sub issue). */
+const ENGINE_SKIP =
+  "engine bug: lib/socket.ts connect() makes its ring pipe without the socket (newRingPipe(sndhwm, rcvhwm) without `this`), so the up event never reaches Protocol.pipeUp and SUB/XSUB subscriptions discarded at connection start are never re-sent; engine bug: lib/transports/_stream_session.ts #subscriptionIn drops subscriptions that arrive with the handshake, before the session has its pipe";
+const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join(" ");
+
+for (const scheme of ["tcp", "ipc"] as const) {
+  test(
+    `resubscribe: a SUB's subscriptions reach a new XPUB on the same endpoint over ${scheme}`,
+    async () => {
+      const dir = scheme === "ipc" ? tempDir() : "";
+      const endpoint = scheme === "tcp"
+        ? `tcp://127.0.0.1:${await reservePort()}`
+        : `ipc://${dir}/resub.sock`;
+      const ctx = new Context();
+      try {
+        // Given: xpub bound; sub subscribes to "a" and "b", then connects.
+        let xpub = ctx.socket("XPUB");
+        await retry(() => xpub.bind(endpoint));
+        using sub = ctx.socket("SUB");
+        sub.subscribe("a");
+        sub.subscribe("b");
+        await sub.connect(endpoint);
+        // 1. Both arrive, in order, as 00 01 00 01 <pattern>.
+        assert.equal(hex((await xpub.receive({ timeout: 5000 }))[0]), "00 01 00 01 61");
+        assert.equal(hex((await xpub.receive({ timeout: 5000 }))[0]), "00 01 00 01 62");
+        // 2. The XPUB goes away.
+        xpub.close();
+        // 3. A new XPUB binds the same endpoint.
+        xpub = ctx.socket("XPUB");
+        try {
+          await retry(() => xpub.bind(endpoint));
+          // 4. Nothing was published.
+          assert.equal(sub.tryReceive(), null);
+          // 5. The SUB reconnects and sends its whole set again.
+          assert.equal(hex((await xpub.receive({ timeout: 10_000 }))[0]), "00 01 00 01 61");
+          assert.equal(hex((await xpub.receive({ timeout: 5000 }))[0]), "00 01 00 01 62");
+        } finally {
+          xpub.close();
+        }
+      } finally {
+        await ctx.term();
+        if (dir) removeDir(dir);
+      }
+    },
+    { skip: ENGINE_SKIP },
+  );
+}
