@@ -85,8 +85,9 @@ export class XRep implements Protocol {
   }
 
   send(msg: Uint8Array[]): number {
-    // An address with nothing after it is dropped (upstream: a first part without MORE).
-    if (msg.length < 2) return 0;
+    // An address with nothing after it is dropped (upstream: a first part without MORE),
+    // and so is one longer than any identity can be.
+    if (msg.length < 2 || msg[0].length > 255) return 0;
     const key = keyOf(msg[0]);
     let pipe = this.#routes.get(key);
     if (!pipe) {
