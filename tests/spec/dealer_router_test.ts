@@ -133,6 +133,7 @@ for (const scheme of TRANSPORTS) {
     assert.equal(router.trySend(["nobody", "lost"]), true);
     await router.send(["nobody", "lost too"]);
     assert.equal(router.trySend(["known"]), true); // an address alone
+    assert.equal(router.trySend([new Uint8Array(100_000), "x"]), true); // no identity is that long
     await router.send(["known", "delivered"]);
     assert.equal(str(await dealer.receive({ timeout: 5000 })), "delivered");
     assert.equal(dealer.tryReceive(), null);
