@@ -183,6 +183,11 @@ export class ContextCore {
 
   // ---------------------------------------------------------------- events
 
+  /** Processes worker events if any are waiting (one atomic load when none). */
+  processIfPending(): void {
+    if (this.#control.pending()) this.process();
+  }
+
   /** Reads the control ring and acts on every event; pumps pipes waiting for room. */
   process(): void {
     const ev = this.#events;
@@ -224,6 +229,7 @@ export class ContextCore {
           rp.pipe.peerIdentity = new Uint8Array(e.peerIdentity as number[]);
           rp.pipe.peerType = (e.peerType as string) ?? null;
           rp.pipe.peerVersion = (e.version as string) ?? null;
+          rp.pipe.connections++;
           rp.sock?.pipeUp(rp.pipe);
         }
         break;

@@ -221,7 +221,7 @@ export class SocketCore {
       return 0;
     }
     const id = this.#nextEndpointId();
-    const pipe = this.ctx.newRingPipe(this.options.sndhwm, this.options.rcvhwm);
+    const pipe = this.ctx.newRingPipe(this.options.sndhwm, this.options.rcvhwm, this);
     this.#endpoints.set(id, {
       id,
       bind: false,
@@ -279,6 +279,9 @@ export class SocketCore {
   send(msg: Uint8Array[], flags: number): number {
     let st = this.#state();
     if (st) return fail(st);
+    // Worker events (a peer gone, a connection up) change where a message may go; seeing
+    // whether any wait costs one atomic load (upstream processes commands on every call).
+    this.ctx.processIfPending();
     let rc = this.proto.send(msg);
     if (rc === 0) return this.#sent();
     if (rc !== C.EAGAIN) return fail(rc);
@@ -314,6 +317,7 @@ export class SocketCore {
   recv(flags: number): Uint8Array[] | null {
     let st = this.#state();
     if (st) return fail(st), null;
+    this.ctx.processIfPending();
     let r = this.#tryRecv();
     if (typeof r !== "number") return r;
     if (r !== C.EAGAIN) return fail(r), null;

@@ -281,8 +281,10 @@ export class IoLoop implements SessionOwner {
       });
     } else {
       rec.backoff!.reset();
-      this.#event({ t: "up", pipe: rec.pipe!.id, peerType: r.peerType, peerIdentity: identity, version: r.version });
+      // Attach first: a SUB/XSUB session drops stale subscriptions at attach, and the
+      // API thread writes its fresh set only after it has seen "up".
       s.attach(rec.pipe!);
+      this.#event({ t: "up", pipe: rec.pipe!.id, peerType: r.peerType, peerIdentity: identity, version: r.version });
     }
   }
 

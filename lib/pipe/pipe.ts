@@ -37,6 +37,11 @@ export interface Pipe {
    * been connected. PUB/XPUB subscribe legacy peers to everything (wire.md 2.3).
    */
   peerVersion: string | null;
+  /**
+   * Connections made for this pipe so far: 1 for inproc and accepted pipes; for a
+   * connect-side pipe it counts (re)connections, 0 before the first.
+   */
+  readonly connections: number;
   /** Per-pipe slot for the socket type's own bookkeeping (routing key, survey id...). */
   tag: unknown;
   /** True if one more whole message may be written now (below the send HWM). */

@@ -31,6 +31,8 @@ export class RingPipe implements Pipe {
   peerIdentity: Uint8Array = new Uint8Array(0);
   peerType: string | null = null;
   peerVersion: string | null = null;
+  /** How many times a connection was established for this pipe (connect side). */
+  connections = 0;
   tag: unknown = undefined;
   readonly #out: RingWriter;
   readonly #in: RingReader;

@@ -29,6 +29,8 @@ export class WorkerPipe {
   skipRest = false;
   /** An inbound message is partly staged in the IN ring. */
   inOpen = false;
+  /** A connection has served this pipe before (so a new one is a reconnection). */
+  served = false;
 
   /** Attaches to the pipe block `sab` made by the API thread. */
   constructor(id: number, sab: SharedArrayBuffer) {

@@ -46,9 +46,11 @@ export interface Protocol {
   /** A pipe is gone; forget it. */
   detach(pipe: Pipe): void;
   /**
-   * A connect-side pipe (attached since `connect`) has a new connection: its peer,
-   * `peerIdentity` and `peerVersion` may have changed. Unsent subscription traffic was
-   * lost with the old connection; SUB/XSUB write their whole set again here.
+   * A connect-side pipe (attached since `connect`) got a connection (`pipe.connections`
+   * counts them): its peer, `peerIdentity` and `peerVersion` may have changed. On a
+   * re-made connection (connections > 1) unsent subscription traffic was lost with the
+   * old one; SUB/XSUB write their whole set again then. The first connection carries
+   * what was queued before it.
    */
   pipeUp?(pipe: Pipe): void;
   /** Sends one whole message: 0, or an errno (`EAGAIN`, `ENOTSUP`, `EFSM`, `EINVAL`). */

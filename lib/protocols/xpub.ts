@@ -76,7 +76,7 @@ export class XPub implements Protocol {
     if (this.#host.options.protocol === 1) {
       this.#protocol1.add(pipe);
       this.#all.add(pipe);
-    } else if (pipe.peerVersion === "1.0") {
+    } else if (pipe.peerVersion === "1.0" || pipe.peerVersion === "zmtp1") {
       this.#all.add(pipe);
     }
     this.#read(pipe);
@@ -85,7 +85,7 @@ export class XPub implements Protocol {
   pipeUp(pipe: Pipe): void {
     if (this.#protocol1.has(pipe)) return;
     // A connect-side pipe may now face a legacy peer, or no longer.
-    if (pipe.peerVersion === "1.0") this.#all.add(pipe);
+    if (pipe.peerVersion === "1.0" || pipe.peerVersion === "zmtp1") this.#all.add(pipe);
     else this.#all.delete(pipe);
   }
 

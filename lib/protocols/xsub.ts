@@ -74,7 +74,9 @@ export class XSub implements Protocol {
   }
 
   pipeUp(pipe: Pipe): void {
-    if (!this.#protocol1.has(pipe)) this.#sendAll(pipe);
+    // Only a re-made connection lost its unsent subscriptions (the engine drops them);
+    // the first one carries the set written at attach.
+    if (pipe.connections > 1 && !this.#protocol1.has(pipe)) this.#sendAll(pipe);
   }
 
   detach(pipe: Pipe): void {

@@ -283,9 +283,21 @@ class DenoListener implements Listener {
       this.#l.close();
     } catch { /* already closed */ }
     // Deno unlinks the file itself today; doing it here keeps the contract if that changes.
-    if (this.#path !== null) removeFile(this.#path);
+    const path = this.#path;
+    if (path !== null) {
+      removeFile(path);
+      // Deno unlinks again when it drops the listener, later: a new listener on this path
+      // waits for that (listenUnix).
+      const released: Promise<void> = this.released.then(() => {
+        if (unixReleases.get(path) === released) unixReleases.delete(path);
+      });
+      unixReleases.set(path, released);
+    }
   }
 }
+
+/** Unix paths whose last listener is not yet fully released by Deno. */
+const unixReleases = new Map<string, Promise<void>>();
 
 function removeFile(path: string): void {
   try {
@@ -321,15 +333,20 @@ export const denoRuntime: Runtime = {
     return (h) => s.attach(h);
   },
 
-  listenUnix(path, accept, opts) {
+  async listenUnix(path, accept, opts) {
+    // Deno unlinks a unix listener's path when it finally drops the listener, which is
+    // after its pending accept is cancelled, i.e. after close() returned. A new listener
+    // on the same path must wait for that, or the old one deletes the new file.
+    await unixReleases.get(path);
     // A stale file from a dead process would make bind fail with EADDRINUSE (libzmq unlinks too).
     removeFile(path);
+    let l: Deno.UnixListener;
     try {
-      const l = Deno.listen({ path, transport: "unix" });
-      return Promise.resolve(new DenoListener(l, accept, opts, path));
+      l = Deno.listen({ path, transport: "unix" });
     } catch (e) {
-      return Promise.reject(netError(e, `cannot listen on ${path}`));
+      throw netError(e, `cannot listen on ${path}`);
     }
+    return new DenoListener(l, accept, opts, path);
   },
 
   async connectUnix(path) {

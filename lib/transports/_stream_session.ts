@@ -182,8 +182,10 @@ export class StreamSession implements StreamHandlers {
     if (pipe.outMidMessage) pipe.skipRest = true;
     // Crossroads §4.6: when a connection is re-made, unsent subscription traffic is
     // discarded; the SUB/XSUB writes its whole set again when it hears of the new
-    // connection (Protocol.pipeUp), which happens after this.
-    if (this.#subOut && !this.meta.accepted) this.#discardOut(pipe);
+    // connection (Protocol.pipeUp), which happens after this. The first connection
+    // simply carries what was queued before it.
+    if (this.#subOut && pipe.served) this.#discardOut(pipe);
+    pipe.served = true;
     this.resumeIn();
     this.pumpOut();
   }

@@ -29,6 +29,7 @@ export class InprocPipe implements Pipe {
   peerIdentity: Uint8Array = new Uint8Array(0);
   peerType: string | null = null;
   peerVersion: string | null = null;
+  readonly connections = 1;
   tag: unknown = undefined;
   /** The other end (null until a connect-before-bind pipe is bound). */
   peer: InprocPipe | null = null;

@@ -89,7 +89,15 @@ const handlers = {
     const s = sock(c.id);
     if (c.prefix === undefined) s.subscribe();
     else s.subscribe(unb64(c.prefix));
+    // libzmq attaches a new connection's pipe (and sends it the subscription set) only
+    // when the socket processes its commands, i.e. on some call on it: make one.
+    void s.readable;
     return {};
+  },
+  touch(c) {
+    // Lets libzmq process pending commands (pipe attach etc.) on an idle socket.
+    const s = sock(c.id);
+    return { readable: s.readable, writable: s.writable };
   },
   async send(c) {
     await sendOne(sock(c.id), c.parts.map(unb64), c.timeout ?? DEFAULT_TIMEOUT);

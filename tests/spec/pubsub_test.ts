@@ -14,8 +14,6 @@ import { Context, type Socket, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 
 /** Why subscriptions over tcp/ipc cannot be relied on yet (see the report of the pub/sub issue). */
-const ENGINE_SKIP =
-  "engine bug: lib/socket.ts connect() makes its ring pipe without the socket (newRingPipe(sndhwm, rcvhwm) without `this`), so the up event never reaches Protocol.pipeUp and SUB/XSUB subscriptions discarded at connection start are never re-sent; engine bug: lib/transports/_stream_session.ts #subscriptionIn drops subscriptions that arrive with the handshake, before the session has its pipe";
 const enc = new TextEncoder(), dec = new TextDecoder();
 const str = (parts: Uint8Array[]) => parts.map((p) => dec.decode(p)).join("|");
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join(" ");
@@ -75,7 +73,6 @@ async function recvSub(xpub: Socket, ms = 2000): Promise<string> {
 }
 
 for (const scheme of TRANSPORTS) {
-  const wired = scheme === "inproc" ? false : ENGINE_SKIP;
   test(
     `SUB gets only messages whose first part starts with its prefix over ${scheme}`,
     async () => {
@@ -93,7 +90,6 @@ for (const scheme of TRANSPORTS) {
       assert.equal(await recvData(sub), "news");
       await assertSilent(sub);
     },
-    { skip: wired },
   );
 
   test(`SUB with several subscriptions gets the union over ${scheme}`, async () => {
@@ -120,7 +116,7 @@ for (const scheme of TRANSPORTS) {
       "ba",
     ]);
     await assertSilent(sub);
-  }, { skip: wired });
+  });
 
   test(`SUB stops getting a prefix after unsubscribing over ${scheme}`, async () => {
     // SHALL: "only 1→0 sends an unsubscribe" and the local filter drops the rest.
@@ -138,7 +134,7 @@ for (const scheme of TRANSPORTS) {
     await xpub.send("b1");
     assert.equal(await recvData(sub), "b1");
     await assertSilent(sub);
-  }, { skip: wired });
+  });
 
   test(
     `SUB counts a duplicate subscribe and XPUB reports first and last only over ${scheme}`,
@@ -161,7 +157,6 @@ for (const scheme of TRANSPORTS) {
       assert.equal(await recvSub(xpub), "00 02 00 01 61");
       assert.equal(xpub.tryReceive(), null);
     },
-    { skip: wired },
   );
 
   test(`XPUB reports a body's first subscriber and its last leaving over ${scheme}`, async () => {
@@ -186,7 +181,7 @@ for (const scheme of TRANSPORTS) {
     assert.equal(await recvSub(xpub, 5000), "00 02 00 01 74");
     assert.equal(await recvSub(xpub), "00 02 00 01 75");
     assert.equal(xpub.tryReceive(), null);
-  }, { skip: wired });
+  });
 
   test(`SUB topic filter matches elements and * wildcards over ${scheme}`, async () => {
     // SHALL: "Topic filter: ... an element that is exactly * consumes data up to the next
@@ -218,7 +213,7 @@ for (const scheme of TRANSPORTS) {
     await xpub.send("a.b.c");
     await assertSilent(sub);
     assert.equal(xpub.tryReceive(), null);
-  }, { skip: wired });
+  });
 
   test(
     `XPUB reports every topic subscribe, and a topic unsubscribe only if unknown, over ${scheme}`,
@@ -244,7 +239,6 @@ for (const scheme of TRANSPORTS) {
       x1.subscribe("n");
       assert.equal(await recvSub(xpub, 5000), "00 01 00 02 6e"); // nothing for x2 leaving
     },
-    { skip: wired },
   );
 
   test(`PUB drops messages for a full subscriber instead of blocking over ${scheme}`, async () => {
@@ -274,7 +268,7 @@ for (const scheme of TRANSPORTS) {
     }
     if (scheme === "inproc") assert.equal(got, 4, "inproc holds SNDHWM + RCVHWM");
     else assert.ok(got < N, `${got} of ${N} arrived: some must have been dropped`);
-  }, { skip: wired });
+  });
 
   test(`SUB cannot send and PUB cannot receive over ${scheme}`, async () => {
     // SHALL: §4.1 "SUB send ENOTSUP", "PUB recv ENOTSUP"; POLLOUT never on SUB, POLLIN never on PUB.
@@ -311,7 +305,7 @@ for (const scheme of TRANSPORTS) {
     // What XSUB receives is the data as published.
     await xpub.send(["ok!", "second"]);
     assert.equal(str(await xsub.receive({ timeout: 2000 })), "ok!|second");
-  }, { skip: wired });
+  });
 
   test(`SUB filters multi-part messages by their first part only over ${scheme}`, async () => {
     // SHALL: "Only the first part is matched; non-matching messages vanish whole".
@@ -327,7 +321,7 @@ for (const scheme of TRANSPORTS) {
     await pub.send(["key1", "body", ""]);
     assert.equal(await recvData(sub), "key1|body|");
     await assertSilent(sub);
-  }, { skip: wired });
+  });
 
   test(
     `PUB drops what is published before a subscription arrives (slow joiner) over ${scheme}`,
@@ -345,7 +339,6 @@ for (const scheme of TRANSPORTS) {
       assert.equal(await recvData(sub), "late");
       await assertSilent(sub, 100);
     },
-    { skip: wired },
   );
 
   test(`PUB fans out to every matching subscriber over ${scheme}`, async () => {
@@ -368,7 +361,7 @@ for (const scheme of TRANSPORTS) {
     assert.equal(await recvData(a), "x1|p");
     assert.equal(await recvData(b), "x1|p");
     await assertSilent(c);
-  }, { skip: wired });
+  });
 }
 
 test("SUB and XSUB default to SNDHWM 0 and LINGER 0", async () => {

@@ -12,8 +12,6 @@ import { Context } from "../../mod.ts";
 import { reservePort, retry } from "./_testutil.ts";
 
 /** Why tcp/ipc cannot pass yet (see the report of the pub/sub issue). */
-const ENGINE_SKIP =
-  "engine bug: lib/socket.ts connect() makes its ring pipe without the socket (newRingPipe(sndhwm, rcvhwm) without `this`), so the up event never reaches Protocol.pipeUp and SUB/XSUB subscriptions discarded at connection start are never re-sent; engine bug: lib/transports/_stream_session.ts #subscriptionIn drops subscriptions that arrive with the handshake, before the session has its pipe";
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join(" ");
 
 for (const scheme of ["tcp", "ipc"] as const) {
@@ -55,6 +53,5 @@ for (const scheme of ["tcp", "ipc"] as const) {
         if (dir) removeDir(dir);
       }
     },
-    { skip: ENGINE_SKIP },
   );
 }

@@ -46,8 +46,6 @@ async function expectNoPeer(push: ReturnType<Context["socket"]>): Promise<void> 
  * that does not go through the context (upstream's `sleep(1)`), DONTWAIT sends keep
  * returning 3 into the dead pipe (messages lost) until something reads XS_EVENTS.
  */
-const C_BIND_SKIP =
-  "engine: a C-face DONTWAIT send never processes the worker's 'gone' event, so after xs_shutdown of a bind endpoint it keeps succeeding into the dead pipe (lib/socket.ts SocketCore.send)";
 
 for (const scheme of ["tcp", "ipc"] as const) {
   for (const side of ["bind", "connect"] as const) {
@@ -80,7 +78,7 @@ for (const scheme of ["tcp", "ipc"] as const) {
       },
       {
         timeout: 15_000,
-        skip: side === "bind" ? C_BIND_SKIP : false,
+        skip: false,
       },
     );
 

@@ -12,8 +12,6 @@ import { Context, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 
 /** Why tcp/ipc cannot pass yet (see the report of the pub/sub issue). */
-const ENGINE_SKIP =
-  "engine bug: lib/socket.ts connect() makes its ring pipe without the socket (newRingPipe(sndhwm, rcvhwm) without `this`), so the up event never reaches Protocol.pipeUp and SUB/XSUB subscriptions discarded at connection start are never re-sent; engine bug: lib/transports/_stream_session.ts #subscriptionIn drops subscriptions that arrive with the handshake, before the session has its pipe";
 /** How long the retry loops may take before the case fails. */
 const DEADLINE_MS = 10_000;
 
@@ -54,7 +52,6 @@ for (const scheme of TRANSPORTS) {
       const got = await sub.receive({ timeout: 5000 });
       assert.deepEqual(got.map((p) => p.length), [0]);
     },
-    { skip: scheme === "inproc" ? false : ENGINE_SKIP },
   );
 
   test(
@@ -99,6 +96,5 @@ for (const scheme of TRANSPORTS) {
         assert.equal(xs.xs_term(ctx), 0);
       }
     },
-    { skip: scheme === "inproc" ? false : ENGINE_SKIP },
   );
 }
