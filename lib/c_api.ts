@@ -584,7 +584,7 @@ function waitWritable(st: SockState, flags: number): number {
 function sendPart(st: SockState, part: Uint8Array, flags: number): number {
   if (st.out.length === 0) {
     // Out of turn (REQ awaiting a reply, REP before a request): EFSM at the first part.
-    const state = st.core.proto.sendState?.() ?? 0;
+    const state = st.core.proto.sendState?.((flags & C.XS_SNDMORE) !== 0) ?? 0;
     if (state) return fail(state);
   }
   if (st.out.length === 0 && flags & C.XS_SNDMORE) {
@@ -595,7 +595,11 @@ function sendPart(st: SockState, part: Uint8Array, flags: number): number {
     return 0;
   }
   const msg = st.out.length ? [...st.out, part] : [part];
-  if (st.core.send(msg, flags) < 0) return -1;
+  if (st.core.send(msg, flags) < 0) {
+    // EAGAIN may be retried with the last part; any other failure ends the message.
+    if (getErrno() !== C.EAGAIN) st.out = [];
+    return -1;
+  }
   st.out = [];
   return 0;
 }

@@ -63,10 +63,12 @@ export interface Protocol {
   hasOut(): boolean;
   /**
    * Why a send cannot start now regardless of room: 0 (it may), `ENOTSUP` (this type
-   * never sends) or `EFSM` (wrong state, e.g. REQ awaiting a reply). The C face asks
-   * this at the first part of a multi-part send, where upstream fails at once. Absent = 0.
+   * never sends), `EFSM` (wrong state, e.g. REQ awaiting a reply) or `EINVAL` (`more`:
+   * the first part has XS_SNDMORE and this type takes single-part messages only). The C
+   * face asks this at the first part of a message, where upstream fails at once.
+   * Absent = 0.
    */
-  sendState?(): number;
+  sendState?(more: boolean): number;
   /** Like `sendState` for receiving (absent = 0). */
   recvState?(): number;
   /**

@@ -64,8 +64,9 @@ export class Respondent implements Protocol {
   hasOut(): boolean {
     return this.#route !== null;
   }
-  sendState(): number {
-    return this.#route ? 0 : EFSM;
+  sendState(more: boolean): number {
+    if (!this.#route) return EFSM;
+    return more ? EINVAL : 0; // a response is one part (§4.8)
   }
   recvState(): number {
     return this.#route ? EFSM : 0;

@@ -90,6 +90,9 @@ export class Surveyor implements Protocol {
   hasOut(): boolean {
     return true;
   }
+  sendState(more: boolean): number {
+    return more ? EINVAL : 0; // a survey is one part (§4.8)
+  }
   recvState(): number {
     return this.#idBytes ? 0 : EFSM;
   }
