@@ -13,7 +13,6 @@ import { assert, scratchEndpoint, test, TRANSPORTS } from "../_harness.ts";
 import { Context, type Socket, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 
-/** Why subscriptions over tcp/ipc cannot be relied on yet (see the report of the pub/sub issue). */
 const enc = new TextEncoder(), dec = new TextDecoder();
 const str = (parts: Uint8Array[]) => parts.map((p) => dec.decode(p)).join("|");
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join(" ");

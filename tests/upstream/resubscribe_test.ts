@@ -11,7 +11,6 @@ import { assert, removeDir, tempDir, test } from "../_harness.ts";
 import { Context } from "../../mod.ts";
 import { reservePort, retry } from "./_testutil.ts";
 
-/** Why tcp/ipc cannot pass yet (see the report of the pub/sub issue). */
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join(" ");
 
 for (const scheme of ["tcp", "ipc"] as const) {

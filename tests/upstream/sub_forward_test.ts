@@ -11,7 +11,6 @@ import { assert, scratchEndpoint, test, TRANSPORTS } from "../_harness.ts";
 import { Context, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 
-/** Why tcp/ipc cannot pass yet (see the report of the pub/sub issue). */
 /** How long the retry loops may take before the case fails. */
 const DEADLINE_MS = 10_000;
 
