@@ -1,6 +1,7 @@
 /**
  * The helper thread of upstream timeo/polltimeo (crossroads-tests.md §3.15, §3.18) as a
- * Worker with its own context: sleeps, connects a PUSH to the endpoint it is given,
+ * Worker with its own context: reports "ready" once its I/O worker is up, then on the
+ * go message sleeps, connects a PUSH to the endpoint it is given,
  * sleeps, closes it, terminates its context, and reports "ok" (or the failure).
  *
  * Runs on: a Worker started by tests/upstream/_testutil.ts `startActor`.
@@ -12,6 +13,15 @@ const sleep = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
 
 // deno-lint-ignore no-explicit-any
 const self_ = globalThis as any;
+
+// Warm-up before the clock runs: the context and its I/O worker exist (a tcp bind waits
+// for the worker's answer), so the connect at `connectAfter` happens on time.
+const ctx = xs.xs_init();
+const warm = xs.xs_socket(ctx, xs.XS_PULL);
+xs.xs_bind(warm, "tcp://127.0.0.1:*");
+xs.xs_close(warm);
+self_.postMessage("ready");
+
 self_.onmessage = (e: MessageEvent) => {
   const { endpoint, connectAfter, closeAfter } = e.data as {
     endpoint: string;
@@ -20,7 +30,6 @@ self_.onmessage = (e: MessageEvent) => {
   };
   let report = "ok";
   try {
-    const ctx = xs.xs_init();
     sleep(connectAfter);
     const sc = xs.xs_socket(ctx, xs.XS_PUSH);
     if (!sc) throw new Error(`xs_socket: ${xs.xs_strerror(xs.xs_errno())}`);

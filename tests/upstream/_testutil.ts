@@ -152,20 +152,30 @@ export class RawPeer implements StreamHandlers {
  * Upstream's `timeo_worker`/`polltimeo_worker` on another JS thread, with its own
  * context (crossroads-tests.md §4.1): after `connectAfter` ms a PUSH connects to
  * `endpoint`, after `closeAfter` more ms it is closed. `done` resolves with the
- * worker's report once it finished (`"ok"` or an error text).
+ * worker's report once it finished (`"ok"` or an error text). Resolves once the Worker
+ * and its I/O worker are up, so that start-up does not eat into the timed wait.
  */
-export function startActor(endpoint: string, connectAfter = 1000, closeAfter = 1000): {
+export async function startActor(
+  endpoint: string,
+  connectAfter = 1000,
+  closeAfter = 1000,
+): Promise<{
   done: Promise<string>;
   stop(): void;
-} {
+}> {
   const w = new Worker(new URL("./_actor_worker.ts", import.meta.url).href, { type: "module" });
+  let ready!: () => void;
+  const isReady = new Promise<void>((r) => ready = r);
   const done = new Promise<string>((resolve) => {
-    w.onmessage = (e: MessageEvent) => resolve(String(e.data));
+    w.onmessage = (e: MessageEvent) => e.data === "ready" ? ready() : resolve(String(e.data));
     w.onerror = (e: ErrorEvent) => {
       e.preventDefault?.();
+      ready();
       resolve(`error: ${e.message}`);
     };
   });
+  // Started (and its I/O worker up) before the caller's clock runs.
+  await isReady;
   w.postMessage({ endpoint, connectAfter, closeAfter });
   return { done, stop: () => w.terminate() };
 }

@@ -37,7 +37,7 @@ for (const scheme of ["tcp", "ipc"] as const) {
       assert.ok(sb);
       assert.notEqual(xs.xs_bind(sb, scratchEndpoint(scheme)), -1);
       const items = [{ socket: sb, fd: 0, events: xs.XS_POLLIN, revents: 0 }];
-      const actor = startActor(xs.xs_last_endpoint(sb)!, 1000, 1000);
+      const actor = await startActor(xs.xs_last_endpoint(sb)!, 1000, 1000);
       try {
         const w = xs.xs_stopwatch_start();
         assert.equal(xs.xs_poll(items, 1, 2000), 0);
@@ -49,7 +49,7 @@ for (const scheme of ["tcp", "ipc"] as const) {
         assert.equal(xs.xs_term(ctx), 0);
       }
     },
-    { timeout: 20_000 },
+    { timeout: 40_000 },
   );
 }
 
@@ -82,6 +82,6 @@ for (const scheme of TRANSPORTS) {
         await ctx.term();
       }
     },
-    { timeout: 20_000 },
+    { timeout: 40_000 },
   );
 }

@@ -60,7 +60,7 @@ for (const scheme of ["tcp", "ipc"] as const) {
       assert.ok(sb);
       assert.notEqual(xs.xs_bind(sb, scratchEndpoint(scheme)), -1);
       assert.equal(xs.xs_setsockopt(sb, xs.XS_RCVTIMEO, new Int32Array([2000]), 4), 0);
-      const actor = startActor(xs.xs_last_endpoint(sb)!, 1000, 1000);
+      const actor = await startActor(xs.xs_last_endpoint(sb)!, 1000, 1000);
       try {
         const buf = new Uint8Array(32);
         const w = xs.xs_stopwatch_start();
@@ -74,7 +74,7 @@ for (const scheme of ["tcp", "ipc"] as const) {
         assert.equal(xs.xs_term(ctx), 0);
       }
     },
-    { timeout: 20_000 },
+    { timeout: 40_000 },
   );
 }
 
@@ -123,6 +123,6 @@ for (const scheme of TRANSPORTS) {
         await ctx.term();
       }
     },
-    { timeout: 20_000 },
+    { timeout: 40_000 },
   );
 }
