@@ -8,7 +8,7 @@
  *
  * Runs on: Bun (a development tool, not part of the package).
  */
-import { bundleWorkerSource } from "./_report.ts";
+import { bundleWorkerSource, writeTextFile } from "./_report.ts";
 
 const src = await bundleWorkerSource();
 const out = `/**
@@ -22,5 +22,5 @@ const out = `/**
 /** The bundled worker source. */
 export const WORKER_SOURCE: string = ${JSON.stringify(src)};
 `;
-await Bun.write(new URL("../lib/runtime/_worker_bundle.ts", import.meta.url), out);
+await writeTextFile(new URL("../lib/runtime/_worker_bundle.ts", import.meta.url), out);
 console.log(`wrote lib/runtime/_worker_bundle.ts (${src.length} chars)`);

@@ -440,3 +440,11 @@ export async function bundleWorkerSource(): Promise<string> {
   if (!r.success) throw new Error(r.logs.join("\n"));
   return await r.outputs[0].text();
 }
+
+/** Writes a text file (Deno or Bun). */
+export async function writeTextFile(url: URL, text: string): Promise<void> {
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  if (g.Deno) await g.Deno.writeTextFile(url, text);
+  else await g.Bun.write(url, text);
+}

@@ -281,10 +281,13 @@ export class IoLoop implements SessionOwner {
       });
     } else {
       rec.backoff!.reset();
-      // Attach first: a SUB/XSUB session drops stale subscriptions at attach, and the
-      // API thread writes its fresh set only after it has seen "up".
-      s.attach(rec.pipe!);
+      // Order matters twice: stale subscriptions are dropped before "up" (the API thread
+      // writes its fresh set only after it has seen "up"), and "up" is published before
+      // any data of the new connection (so the peer's identity is known when its first
+      // message is read).
+      s.prepare(rec.pipe!);
       this.#event({ t: "up", pipe: rec.pipe!.id, peerType: r.peerType, peerIdentity: identity, version: r.version });
+      s.attach(rec.pipe!);
     }
   }
 

@@ -176,16 +176,21 @@ export class StreamSession implements StreamHandlers {
     return this.#writing;
   }
 
+  /**
+   * Readies a connect-side pipe for this new connection, before the API thread hears of
+   * it. Crossroads §4.6: when a connection is re-made, unsent subscription traffic is
+   * discarded; the SUB/XSUB writes its whole set again when it hears of the new
+   * connection (Protocol.pipeUp). The first connection carries what was queued before it.
+   */
+  prepare(pipe: WorkerPipe): void {
+    if (this.#subOut && pipe.served) this.#discardOut(pipe);
+    pipe.served = true;
+  }
+
   /** Serves `pipe` from now on (after the handshake). */
   attach(pipe: WorkerPipe): void {
     this.#pipe = pipe;
     if (pipe.outMidMessage) pipe.skipRest = true;
-    // Crossroads §4.6: when a connection is re-made, unsent subscription traffic is
-    // discarded; the SUB/XSUB writes its whole set again when it hears of the new
-    // connection (Protocol.pipeUp), which happens after this. The first connection
-    // simply carries what was queued before it.
-    if (this.#subOut && pipe.served) this.#discardOut(pipe);
-    pipe.served = true;
     this.resumeIn();
     this.pumpOut();
   }

@@ -67,9 +67,9 @@ test("xs1: a Crossroads PUSH that sends its first message at once reaches our PU
   const raw = await rawConnect(pull.lastEndpoint);
   try {
     raw.conn.write(new Uint8Array([0x03, 0x00, 0x6d, 0x31, 0x02, 0x01, 0x61, 0x03, 0x00, 0x62, 0x63]));
-    const m1 = await pull.receive({ timeout: 3000 });
+    const m1 = await pull.receive({ timeout: 10_000 });
     assert.deepEqual(m1.map((p) => new TextDecoder().decode(p)), ["m1"]);
-    const m2 = await pull.receive({ timeout: 3000 });
+    const m2 = await pull.receive({ timeout: 10_000 });
     assert.deepEqual(m2.map((p) => new TextDecoder().decode(p)), ["a", "bc"]);
     assert.equal(raw.got().length, 0, "an xs1 PULL sends nothing first");
   } finally {
@@ -84,7 +84,7 @@ test("xs1: our PUSH writes the legacy frame header first, with no greeting or id
     using push = ctx.socket("PUSH", { wire: "xs1", linger: 0 });
     await push.connect(`tcp://127.0.0.1:${l.port}`);
     await push.send("m1");
-    await waitFor(() => (l.peer()?.got().length ?? 0) >= 4, 3000, "4 bytes");
+    await waitFor(() => (l.peer()?.got().length ?? 0) >= 4, 10_000, "4 bytes");
     assert.equal(hex(l.peer()!.got()), "03 00 6d 31");
   } finally {
     l.peer()?.conn.close();
@@ -98,7 +98,7 @@ test("xs1: REQ sends its identity frame first and takes the peer's first frame a
     await using ctx = new Context();
     using req = ctx.socket("REQ", { wire: "xs1", linger: 0 });
     await req.connect(`tcp://127.0.0.1:${l.port}`);
-    await waitFor(() => (l.peer()?.got().length ?? 0) >= 2, 3000, "identity frame");
+    await waitFor(() => (l.peer()?.got().length ?? 0) >= 2, 10_000, "identity frame");
     assert.equal(hex(l.peer()!.got().subarray(0, 2)), "01 00");
   } finally {
     l.peer()?.conn.close();
@@ -113,9 +113,9 @@ test("zmtp1: our PUSH sends an identity frame (01 00) and, once it has the peer'
     using push = ctx.socket("PUSH", { wire: "zmtp1", linger: 0 });
     await push.connect(`tcp://127.0.0.1:${l.port}`);
     await push.send("m1");
-    await waitFor(() => l.peer() !== null, 3000, "connection");
+    await waitFor(() => l.peer() !== null, 10_000, "connection");
     l.peer()!.conn.write(new Uint8Array([0x01, 0x00])); // the 0MQ 2.x peer's anonymous identity
-    await waitFor(() => (l.peer()?.got().length ?? 0) >= 6, 3000, "6 bytes");
+    await waitFor(() => (l.peer()?.got().length ?? 0) >= 6, 10_000, "6 bytes");
     assert.equal(hex(l.peer()!.got()), "01 00 03 00 6d 31");
   } finally {
     l.peer()?.conn.close();
@@ -130,9 +130,9 @@ test("zmtp1: our PULL takes the 0MQ 2.x peer's first frame as its identity", asy
   const raw = await rawConnect(pull.lastEndpoint);
   try {
     raw.conn.write(new Uint8Array([0x01, 0x00, 0x03, 0x00, 0x68, 0x69]));
-    const m = await pull.receive({ timeout: 3000 });
+    const m = await pull.receive({ timeout: 10_000 });
     assert.deepEqual(m.map((p) => new TextDecoder().decode(p)), ["hi"]);
-    await waitFor(() => raw.got().length >= 2, 3000, "our identity frame");
+    await waitFor(() => raw.got().length >= 2, 10_000, "our identity frame");
     assert.equal(hex(raw.got()), "01 00");
   } finally {
     raw.conn.close();
