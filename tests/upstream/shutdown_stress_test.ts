@@ -6,31 +6,16 @@
  * round, over tcp and ipc (`ioThreads: 7` accepted though one worker serves all). A
  * C-face variant does the same 100 connect + close calls one after another.
  *
- * PUB/SUB are not registered in lib/protocols/mod.ts yet: those cases skip until they
- * are, and the same scenario runs with PUSH/PULL meanwhile (skipped once they exist) (the socket type plays no
- * part in it — no message is sent).
- *
  * Runs on: the test runner's main thread.
  */
 import { assert, scratchEndpoint, test } from "../_harness.ts";
 import { Context, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
-import { PROTOCOLS } from "../../lib/protocols/mod.ts";
 
 const ROUNDS = 10, SUBS = 100;
-const HAVE_PUBSUB = !!PROTOCOLS[xs.XS_PUB] && !!PROTOCOLS[xs.XS_SUB];
-const PUBSUB_SKIP = HAVE_PUBSUB ? false : "PUB/SUB are not registered in lib/protocols/mod.ts yet";
+const PAIRS = [{ bound: "PUB", connecting: "SUB" }] as const;
 
-const PAIRS = [
-  { bound: "PUB", connecting: "SUB", skip: PUBSUB_SKIP },
-  {
-    bound: "PULL",
-    connecting: "PUSH",
-    skip: HAVE_PUBSUB ? "stand-in only while PUB/SUB are missing" : false,
-  },
-] as const;
-
-for (const { bound, connecting, skip } of PAIRS) {
+for (const { bound, connecting } of PAIRS) {
   for (const scheme of ["tcp", "ipc"] as const) {
     test(
       `shutdown_stress: ${ROUNDS} rounds of ${SUBS} ${connecting}s connecting to a ${bound} and closing at once over ${scheme} (async face)`,
@@ -60,7 +45,7 @@ for (const { bound, connecting, skip } of PAIRS) {
           await ctx.term();
         }
       },
-      { timeout: 60_000, skip },
+      { timeout: 60_000 },
     );
 
     test(
@@ -91,7 +76,7 @@ for (const { bound, connecting, skip } of PAIRS) {
           assert.equal(xs.xs_term(ctx), 0);
         }
       },
-      { timeout: 60_000, skip },
+      { timeout: 60_000 },
     );
   }
 }
