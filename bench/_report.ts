@@ -443,7 +443,6 @@ export async function bundleWorkerSource(): Promise<string> {
 
 /** Writes a text file (Deno or Bun). */
 export async function writeTextFile(url: URL, text: string): Promise<void> {
-  // deno-lint-ignore no-explicit-any
   const g = globalThis as any;
   if (g.Deno) await g.Deno.writeTextFile(url, text);
   else await g.Bun.write(url, text);
