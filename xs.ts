@@ -64,4 +64,10 @@ export {
   xs_msg_size,
   xs_msg_t,
 } from "./lib/c_msg.ts";
-export { xs_poll, type xs_pollitem_t, xs_stopwatch_start, xs_stopwatch_stop, type XsStopwatch } from "./lib/c_poll.ts";
+export {
+  xs_poll,
+  type xs_pollitem_t,
+  xs_stopwatch_start,
+  xs_stopwatch_stop,
+  type XsStopwatch,
+} from "./lib/c_poll.ts";

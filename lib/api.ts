@@ -119,7 +119,9 @@ function typeNumber(type: unknown): number {
     if (!Number.isInteger(type)) throw new TypeError(`Cannot make a socket of type ${type}`);
     return type;
   }
-  if (typeof type !== "string") throw new TypeError("The socket type must be a name or an XS_* number");
+  if (typeof type !== "string") {
+    throw new TypeError("The socket type must be a name or an XS_* number");
+  }
   const name = type.toUpperCase();
   const n = ALIASES[name] ?? (C.SOCKET_TYPE_NAMES as readonly string[]).indexOf(name);
   if (n < 0) throw new TypeError(`Unknown socket type "${type}"`);
@@ -160,7 +162,9 @@ function toBytes(part: unknown, what = "A message part"): Uint8Array {
   if (part instanceof Uint8Array) return part.slice();
   if (part instanceof ArrayBuffer) return new Uint8Array(part.slice(0));
   if (ArrayBuffer.isView(part)) {
-    return new Uint8Array(part.buffer.slice(part.byteOffset, part.byteOffset + part.byteLength) as ArrayBuffer);
+    return new Uint8Array(
+      part.buffer.slice(part.byteOffset, part.byteOffset + part.byteLength) as ArrayBuffer,
+    );
   }
   throw new TypeError(`${what} must be a Uint8Array, an ArrayBuffer or a string`);
 }
@@ -173,7 +177,9 @@ function toMessage(parts: unknown): Uint8Array[] {
 
 function timeoutOf(v: unknown, fallback: number): number {
   if (v === undefined) return fallback;
-  if (typeof v !== "number" || Number.isNaN(v)) throw new TypeError("The timeout must be a number of milliseconds");
+  if (typeof v !== "number" || Number.isNaN(v)) {
+    throw new TypeError("The timeout must be a number of milliseconds");
+  }
   return v;
 }
 
@@ -242,7 +248,9 @@ export class Context {
     const s = new Socket(core);
     if (options !== undefined) {
       try {
-        if (typeof options !== "object" || options === null) throw new TypeError("Socket options must be an object");
+        if (typeof options !== "object" || options === null) {
+          throw new TypeError("Socket options must be an object");
+        }
         for (const [k, v] of Object.entries(options)) {
           if (!(k in OPTION_IDS)) throw new TypeError(`Unknown socket option "${k}"`);
           if (v !== undefined) (s as unknown as Record<string, unknown>)[k] = v;
@@ -430,7 +438,9 @@ export class Socket {
   shutdown(id: number): void {
     if (typeof id !== "number") throw new TypeError("The endpoint id must be a number");
     this.#check("Cannot shut down an endpoint");
-    if (this.#core.shutdown(id) < 0) throw new XsError(getErrno(), `Cannot shut down endpoint ${id}`);
+    if (this.#core.shutdown(id) < 0) {
+      throw new XsError(getErrno(), `Cannot shut down endpoint ${id}`);
+    }
   }
 
   /**
@@ -613,7 +623,9 @@ export class Socket {
     const action = `Cannot set ${key}`;
     let value: number | bigint | Uint8Array;
     if (kind === "bytes") {
-      if (typeof v !== "string" && !(v instanceof Uint8Array)) throw new TypeError(`${key} must be a Uint8Array or a string`);
+      if (typeof v !== "string" && !(v instanceof Uint8Array)) {
+        throw new TypeError(`${key} must be a Uint8Array or a string`);
+      }
       value = toBytes(v);
     } else if (kind === "i64") {
       if (typeof v === "number") {
@@ -621,7 +633,9 @@ export class Socket {
         value = BigInt(v);
       } else if (typeof v === "bigint") value = v;
       else throw new TypeError(`${key} must be a number or a bigint`);
-      if (value < -(2n ** 63n) || value >= 2n ** 64n) throw new RangeError(`${key} is out of range`);
+      if (value < -(2n ** 63n) || value >= 2n ** 64n) {
+        throw new RangeError(`${key} is out of range`);
+      }
       value = id === C.XS_MAXMSGSIZE ? BigInt.asIntN(64, value) : BigInt.asUintN(64, value);
     } else if (kind === "wire") {
       value = WIRE_MODES.indexOf(v as WireMode);
@@ -704,7 +718,9 @@ export class Socket {
    */
   get maxmsgsize(): number | bigint {
     const v = this.#get("maxmsgsize") as bigint;
-    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(v)
+      : v;
   }
   set maxmsgsize(v: number | bigint) {
     this.#set("maxmsgsize", v);

@@ -281,7 +281,9 @@ export function xs_setctxopt(
 function intArg(optval: unknown, optvallen: number | undefined): number | { errno: number } {
   if (typeof optval === "number") {
     if (optvallen !== undefined && optvallen !== 4) return { errno: C.EINVAL };
-    if (!Number.isInteger(optval) || optval < -0x80000000 || optval > 0x7fffffff) return { errno: C.EINVAL };
+    if (!Number.isInteger(optval) || optval < -0x80000000 || optval > 0x7fffffff) {
+      return { errno: C.EINVAL };
+    }
     return optval;
   }
   if (ArrayBuffer.isView(optval)) {
@@ -409,8 +411,9 @@ export function xs_setsockopt(
   } else {
     let bytes: Uint8Array;
     if (typeof optval === "string") bytes = new TextEncoder().encode(optval);
-    else if (ArrayBuffer.isView(optval)) bytes = new Uint8Array(optval.buffer, optval.byteOffset, optval.byteLength);
-    else if (optval == null) {
+    else if (ArrayBuffer.isView(optval)) {
+      bytes = new Uint8Array(optval.buffer, optval.byteOffset, optval.byteLength);
+    } else if (optval == null) {
       if (optvallen) return fail(C.EFAULT);
       bytes = new Uint8Array(0);
     } else return fail(C.EINVAL);
@@ -477,7 +480,9 @@ export function xs_getsockopt(
   } else {
     if (optvallen.value < v.length) return fail(C.EINVAL);
     if (v.length) {
-      if (!optval || !ArrayBuffer.isView(optval) || optval.byteLength < v.length) return fail(C.EFAULT);
+      if (!optval || !ArrayBuffer.isView(optval) || optval.byteLength < v.length) {
+        return fail(C.EFAULT);
+      }
       new Uint8Array(optval.buffer, optval.byteOffset, v.length).set(v);
     }
     optvallen.value = v.length;
@@ -656,7 +661,12 @@ function checkBuf(buf: Uint8Array | null, len: number): number {
  * xs.xs_term(ctx);
  * ```
  */
-export function xs_send(s: XsSocket | null, buf: Uint8Array | null, len: number, flags: number): number {
+export function xs_send(
+  s: XsSocket | null,
+  buf: Uint8Array | null,
+  len: number,
+  flags: number,
+): number {
   const st = sockOf(s);
   const e = sockState(st);
   if (e) return fail(e);
@@ -686,7 +696,12 @@ export function xs_send(s: XsSocket | null, buf: Uint8Array | null, len: number,
  * xs.xs_term(ctx);
  * ```
  */
-export function xs_recv(s: XsSocket | null, buf: Uint8Array | null, len: number, flags: number): number {
+export function xs_recv(
+  s: XsSocket | null,
+  buf: Uint8Array | null,
+  len: number,
+  flags: number,
+): number {
   const st = sockOf(s);
   const e = sockState(st);
   if (e) return fail(e);

@@ -157,7 +157,10 @@ export function xs_msg_init_data(
 ): number {
   if (!(msg instanceof xs_msg_t)) return fail(C.EFAULT);
   let view: Uint8Array;
-  if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && data instanceof SharedArrayBuffer)) {
+  if (
+    data instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer !== "undefined" && data instanceof SharedArrayBuffer)
+  ) {
     view = new Uint8Array(data as ArrayBuffer);
   } else if (ArrayBuffer.isView(data)) {
     view = new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
@@ -255,7 +258,11 @@ export function xs_msg_copy(dest: xs_msg_t, src: xs_msg_t): number {
 
 function liveOrThrow(msg: unknown, what: string): MsgState {
   const st = live(msg);
-  if (!st) throw new TypeError(`Cannot read the ${what} of a message that is not initialised or was closed`);
+  if (!st) {
+    throw new TypeError(
+      `Cannot read the ${what} of a message that is not initialised or was closed`,
+    );
+  }
   return st;
 }
 
@@ -312,7 +319,11 @@ export function writeInt(view: ArrayBufferView, value: number): boolean {
 /** Writes a 64-bit value into `view` in platform byte order; false if it does not fit. */
 export function writeI64(view: ArrayBufferView, value: bigint): boolean {
   if (!ArrayBuffer.isView(view) || view.byteLength < 8) return false;
-  new DataView(view.buffer, view.byteOffset, view.byteLength).setBigUint64(0, BigInt.asUintN(64, value), LITTLE);
+  new DataView(view.buffer, view.byteOffset, view.byteLength).setBigUint64(
+    0,
+    BigInt.asUintN(64, value),
+    LITTLE,
+  );
   return true;
 }
 
@@ -356,7 +367,9 @@ export function xs_getmsgopt(
   const st = live(msg);
   if (!st) return fail(C.EFAULT);
   if (option !== C.XS_MORE) return fail(C.EINVAL);
-  if (!optvallen || typeof optvallen.value !== "number" || optvallen.value < 4) return fail(C.EINVAL);
+  if (!optvallen || typeof optvallen.value !== "number" || optvallen.value < 4) {
+    return fail(C.EINVAL);
+  }
   if (!writeInt(optval, st.more ? 1 : 0)) return fail(C.EFAULT);
   optvallen.value = 4;
   return 0;

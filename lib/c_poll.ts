@@ -12,7 +12,7 @@
 import * as C from "./constants.ts";
 import { fail } from "./errors.ts";
 import type { ContextCore } from "./context.ts";
-import { sockEvents, sockOf, sockState, type SockState, type XsSocket } from "./c_api.ts";
+import { sockEvents, sockOf, type SockState, sockState, type XsSocket } from "./c_api.ts";
 
 /**
  * One entry of an `xs_poll` set, as C's `xs_pollitem_t`.

@@ -16,7 +16,11 @@ export function XS_MAKE_VERSION(major: number, minor: number, patch: number): nu
   return major * 10000 + minor * 100 + patch;
 }
 /** 10200. */
-export const XS_VERSION: number = XS_MAKE_VERSION(XS_VERSION_MAJOR, XS_VERSION_MINOR, XS_VERSION_PATCH);
+export const XS_VERSION: number = XS_MAKE_VERSION(
+  XS_VERSION_MAJOR,
+  XS_VERSION_MINOR,
+  XS_VERSION_PATCH,
+);
 
 /** Base of the library's own error numbers. */
 export const XS_HAUSNUMERO = 156384712;
@@ -215,6 +219,19 @@ export const XS_FILTER_TOPIC = 2;
 
 /** Socket type names, indexed by their XS_* number. */
 export const SOCKET_TYPE_NAMES = [
-  "PAIR", "PUB", "SUB", "REQ", "REP", "XREQ", "XREP", "PULL", "PUSH", "XPUB", "XSUB",
-  "SURVEYOR", "RESPONDENT", "XSURVEYOR", "XRESPONDENT",
+  "PAIR",
+  "PUB",
+  "SUB",
+  "REQ",
+  "REP",
+  "XREQ",
+  "XREP",
+  "PULL",
+  "PUSH",
+  "XPUB",
+  "XSUB",
+  "SURVEYOR",
+  "RESPONDENT",
+  "XSURVEYOR",
+  "XRESPONDENT",
 ] as const;

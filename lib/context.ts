@@ -82,7 +82,10 @@ export class ContextCore {
   #started = false;
   readonly #sockets = new Map<number, SocketCore>();
   readonly #lingering = new Set<number>();
-  readonly #ringPipes = new Map<number, { pipe: RingPipe; sab: SharedArrayBuffer; sock: SocketCore }>();
+  readonly #ringPipes = new Map<
+    number,
+    { pipe: RingPipe; sab: SharedArrayBuffer; sock: SocketCore }
+  >();
   readonly #replies = new Map<number, Record<string, unknown>>();
   readonly #inproc = new Map<string, InprocBinding>();
   readonly #inprocPending = new Map<string, PendingConnect[]>();
@@ -306,7 +309,9 @@ export class ContextCore {
     // Re-check after arming: the worker may have published or freed room just before
     // the flag was set, and would then not send a wake message.
     let room = false;
-    for (const { pipe } of this.#ringPipes.values()) if (pipe.hasOverflow && !pipe.pump()) room = true;
+    for (const { pipe } of this.#ringPipes.values()) {
+      if (pipe.hasOverflow && !pipe.pump()) room = true;
+    }
     if (room || this.#control.pending()) return this.kickSoon();
     for (const s of this.#watched) if (s.proto.hasIn() || s.proto.hasOut()) return this.kickSoon();
   }
@@ -388,7 +393,12 @@ export class ContextCore {
     return 0;
   }
 
-  #completeInproc(b: InprocBinding, connector: SocketCore, near: InprocPipe, far: InprocPipe): void {
+  #completeInproc(
+    b: InprocBinding,
+    connector: SocketCore,
+    near: InprocPipe,
+    far: InprocPipe,
+  ): void {
     near.peerIdentity = new Uint8Array(b.identity);
     near.peerType = b.socket.info.zmtpName;
     far.peerIdentity = new Uint8Array(connector.options.identity);

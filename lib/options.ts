@@ -98,11 +98,23 @@ export const OPTIONS: ReadonlyMap<number, OptionDef> = new Map<number, OptionDef
     valid: (v) => v instanceof Uint8Array && v.length >= 1 && v.length <= 255 && v[0] !== 0,
   }],
   [C.XS_RATE, { id: C.XS_RATE, key: "rate", kind: "int", settable: true, valid: positive }],
-  [C.XS_RECOVERY_IVL, { id: C.XS_RECOVERY_IVL, key: "recoveryIvl", kind: "int", settable: true, valid: nonNeg }],
+  [C.XS_RECOVERY_IVL, {
+    id: C.XS_RECOVERY_IVL,
+    key: "recoveryIvl",
+    kind: "int",
+    settable: true,
+    valid: nonNeg,
+  }],
   [C.XS_SNDBUF, { id: C.XS_SNDBUF, key: "sndbuf", kind: "int", settable: true, valid: nonNeg }],
   [C.XS_RCVBUF, { id: C.XS_RCVBUF, key: "rcvbuf", kind: "int", settable: true, valid: nonNeg }],
   [C.XS_LINGER, { id: C.XS_LINGER, key: "linger", kind: "int", settable: true }],
-  [C.XS_RECONNECT_IVL, { id: C.XS_RECONNECT_IVL, key: "reconnectIvl", kind: "int", settable: true, valid: nonNeg }],
+  [C.XS_RECONNECT_IVL, {
+    id: C.XS_RECONNECT_IVL,
+    key: "reconnectIvl",
+    kind: "int",
+    settable: true,
+    valid: nonNeg,
+  }],
   [C.XS_RECONNECT_IVL_MAX, {
     id: C.XS_RECONNECT_IVL_MAX,
     key: "reconnectIvlMax",
@@ -112,14 +124,37 @@ export const OPTIONS: ReadonlyMap<number, OptionDef> = new Map<number, OptionDef
   }],
   [C.XS_BACKLOG, { id: C.XS_BACKLOG, key: "backlog", kind: "int", settable: true }],
   [C.XS_MAXMSGSIZE, { id: C.XS_MAXMSGSIZE, key: "maxmsgsize", kind: "i64", settable: true }],
-  [C.XS_MULTICAST_HOPS, { id: C.XS_MULTICAST_HOPS, key: "multicastHops", kind: "int", settable: true, valid: positive }],
+  [C.XS_MULTICAST_HOPS, {
+    id: C.XS_MULTICAST_HOPS,
+    key: "multicastHops",
+    kind: "int",
+    settable: true,
+    valid: positive,
+  }],
   [C.XS_RCVTIMEO, { id: C.XS_RCVTIMEO, key: "rcvtimeo", kind: "int", settable: true }],
   [C.XS_SNDTIMEO, { id: C.XS_SNDTIMEO, key: "sndtimeo", kind: "int", settable: true }],
   [C.XS_IPV4ONLY, { id: C.XS_IPV4ONLY, key: "ipv4only", kind: "int", settable: true, valid: bool }],
-  [C.XS_KEEPALIVE, { id: C.XS_KEEPALIVE, key: "keepalive", kind: "int", settable: true, valid: bool }],
-  [C.XS_PROTOCOL, { id: C.XS_PROTOCOL, key: "protocol", kind: "int", settable: true, valid: nonNeg }],
+  [C.XS_KEEPALIVE, {
+    id: C.XS_KEEPALIVE,
+    key: "keepalive",
+    kind: "int",
+    settable: true,
+    valid: bool,
+  }],
+  [C.XS_PROTOCOL, {
+    id: C.XS_PROTOCOL,
+    key: "protocol",
+    kind: "int",
+    settable: true,
+    valid: nonNeg,
+  }],
   [C.XS_FILTER, { id: C.XS_FILTER, key: "filter", kind: "int", settable: true }],
-  [C.XS_SURVEY_TIMEOUT, { id: C.XS_SURVEY_TIMEOUT, key: "surveyTimeout", kind: "int", settable: true }],
+  [C.XS_SURVEY_TIMEOUT, {
+    id: C.XS_SURVEY_TIMEOUT,
+    key: "surveyTimeout",
+    kind: "int",
+    settable: true,
+  }],
   [C.XS_WIRE_MODE, {
     id: C.XS_WIRE_MODE,
     key: "wireMode",
@@ -130,7 +165,12 @@ export const OPTIONS: ReadonlyMap<number, OptionDef> = new Map<number, OptionDef
 ]);
 
 /** Get-only options (set → EINVAL), all `int`. */
-export const GET_ONLY: ReadonlySet<number> = new Set([C.XS_RCVMORE, C.XS_FD, C.XS_EVENTS, C.XS_TYPE]);
+export const GET_ONLY: ReadonlySet<number> = new Set([
+  C.XS_RCVMORE,
+  C.XS_FD,
+  C.XS_EVENTS,
+  C.XS_TYPE,
+]);
 
 /** The kind of an option number (also for type-specific and get-only ones), or undefined. */
 export function optionKind(id: number): OptionKind | undefined {

@@ -193,7 +193,13 @@ export class SocketCore {
       return 0;
     }
     const id = this.#nextEndpointId();
-    const res = this.ctx.request({ t: "bind", sock: this.id, ep: id, endpoint: ep, opts: this.wireOptions() });
+    const res = this.ctx.request({
+      t: "bind",
+      sock: this.id,
+      ep: id,
+      endpoint: ep,
+      opts: this.wireOptions(),
+    });
     if (res.errno) return fail(res.errno as number);
     const bound = res.endpoint as Endpoint;
     this.#endpoints.set(id, {
@@ -293,7 +299,12 @@ export class SocketCore {
     }
     const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
     for (;;) {
-      if (!this.ctx.waitSync(deadline, () => this.#closed || this.ctx.terminating || this.proto.hasOut())) {
+      if (
+        !this.ctx.waitSync(
+          deadline,
+          () => this.#closed || this.ctx.terminating || this.proto.hasOut(),
+        )
+      ) {
         return fail(C.EAGAIN);
       }
       st = this.#state();
@@ -333,7 +344,10 @@ export class SocketCore {
       // then too and ask again.
       const until = Math.min(deadline, this.proto.deadline?.() ?? Infinity);
       if (
-        !this.ctx.waitSync(until, () => this.#closed || this.ctx.terminating || this.proto.hasIn()) &&
+        !this.ctx.waitSync(
+          until,
+          () => this.#closed || this.ctx.terminating || this.proto.hasIn(),
+        ) &&
         until === deadline
       ) {
         return fail(C.EAGAIN), null;
@@ -511,7 +525,9 @@ export class SocketCore {
         // There is no descriptor to poll in JavaScript; -1 says so (see xs_poll).
         return -1;
     }
-    if (id === C.XS_SURVEY_TIMEOUT && this.info.number !== C.XS_SURVEYOR) return fail(C.ENOTSUP), null;
+    if (id === C.XS_SURVEY_TIMEOUT && this.info.number !== C.XS_SURVEYOR) {
+      return fail(C.ENOTSUP), null;
+    }
     const def = OPTIONS.get(id);
     if (!def || GET_ONLY.has(id)) return fail(C.EINVAL), null;
     const v = (this.options as unknown as Record<string, number | bigint | Uint8Array>)[def.key];
@@ -534,4 +550,3 @@ export class SocketCore {
     return 0;
   }
 }
-

@@ -48,7 +48,10 @@ export function test(name: string, fn: () => unknown | Promise<unknown>, opts: T
   const bounded = async () => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const watchdog = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`test timed out after ${limit} ms: ${name}`)), limit);
+      timer = setTimeout(
+        () => reject(new Error(`test timed out after ${limit} ms: ${name}`)),
+        limit,
+      );
     });
     try {
       await Promise.race([Promise.resolve().then(fn), watchdog]);
@@ -78,7 +81,11 @@ export function delay(ms: number): Promise<void> {
 }
 
 /** Polls `cond` every few ms until it is true; rejects after `ms`. */
-export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5_000, what = "condition") {
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  ms = 5_000,
+  what = "condition",
+) {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
@@ -119,15 +126,29 @@ export interface ChildResult {
 }
 
 /** Runs a command to completion with a time bound; used for Node peers and exit checks. */
-export async function runCommand(cmd: string, args: string[], opts: { timeout?: number; cwd?: string } = {}): Promise<ChildResult> {
+export async function runCommand(
+  cmd: string,
+  args: string[],
+  opts: { timeout?: number; cwd?: string } = {},
+): Promise<ChildResult> {
   const limit = opts.timeout ?? 30_000;
   if (runtime === "deno") {
     const D = (globalThis as any).Deno;
     const ac = new AbortController();
     const t = setTimeout(() => ac.abort(), limit);
     try {
-      const out = await new D.Command(cmd, { args, cwd: opts.cwd, stdout: "piped", stderr: "piped", signal: ac.signal }).output();
-      return { code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
+      const out = await new D.Command(cmd, {
+        args,
+        cwd: opts.cwd,
+        stdout: "piped",
+        stderr: "piped",
+        signal: ac.signal,
+      }).output();
+      return {
+        code: out.code,
+        stdout: new TextDecoder().decode(out.stdout),
+        stderr: new TextDecoder().decode(out.stderr),
+      };
     } finally {
       clearTimeout(t);
     }
@@ -136,7 +157,10 @@ export async function runCommand(cmd: string, args: string[], opts: { timeout?: 
   const p = B.spawn([cmd, ...args], { cwd: opts.cwd, stdout: "pipe", stderr: "pipe" });
   const t = setTimeout(() => p.kill(), limit);
   try {
-    const [stdout, stderr] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
+    const [stdout, stderr] = await Promise.all([
+      new Response(p.stdout).text(),
+      new Response(p.stderr).text(),
+    ]);
     const code = await p.exited;
     return { code, stdout, stderr };
   } finally {
@@ -170,17 +194,35 @@ export function spawnLines(cmd: string, args: string[], opts: { cwd?: string } =
   let stdout: ReadableStream<Uint8Array>;
   if (runtime === "deno") {
     const D = (globalThis as any).Deno;
-    const p = new D.Command(cmd, { args, cwd: opts.cwd, stdin: "piped", stdout: "piped", stderr: "inherit" }).spawn();
+    const p = new D.Command(cmd, {
+      args,
+      cwd: opts.cwd,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
     const w = p.stdin.getWriter();
     write = (s) => void w.write(enc.encode(s));
     closeIn = () => void w.close().catch(() => {});
     exited = p.status.then((s: any) => s.code);
-    kill = () => { try { p.kill(); } catch { /* gone */ } };
+    kill = () => {
+      try {
+        p.kill();
+      } catch { /* gone */ }
+    };
     stdout = p.stdout;
   } else {
     const B = (globalThis as any).Bun;
-    const p = B.spawn([cmd, ...args], { cwd: opts.cwd, stdin: "pipe", stdout: "pipe", stderr: "inherit" });
-    write = (s) => { p.stdin.write(s); p.stdin.flush(); };
+    const p = B.spawn([cmd, ...args], {
+      cwd: opts.cwd,
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "inherit",
+    });
+    write = (s) => {
+      p.stdin.write(s);
+      p.stdin.flush();
+    };
     closeIn = () => p.stdin.end();
     exited = p.exited;
     kill = () => p.kill();

@@ -53,7 +53,9 @@ function imports(file: string): Imp[] {
   return out;
 }
 
-const folder = (p: string) => (p.startsWith("lib/") ? p.split("/").slice(0, 2).join("/") : p.split("/")[0]);
+const folder = (
+  p: string,
+) => (p.startsWith("lib/") ? p.split("/").slice(0, 2).join("/") : p.split("/")[0]);
 
 const ALLOWED: Record<string, string[]> = {
   "lib/wire": [],
@@ -61,7 +63,13 @@ const ALLOWED: Record<string, string[]> = {
   "lib/runtime": [],
   "lib/transports": ["lib/wire", "lib/pipe", "lib/runtime"],
   "lib/io": ["lib/transports", "lib/wire", "lib/pipe", "lib/runtime"],
-  "lib/protocols": ["lib/pipe", "lib/options.ts", "lib/errors.ts", "lib/constants.ts", "lib/message.ts"],
+  "lib/protocols": [
+    "lib/pipe",
+    "lib/options.ts",
+    "lib/errors.ts",
+    "lib/constants.ts",
+    "lib/message.ts",
+  ],
   "workers": ["lib/io", "lib/runtime"],
 };
 const ALWAYS = ["lib/errors.ts", "lib/constants.ts"];
@@ -73,7 +81,10 @@ test("layers: every folder imports only what STYLE.md allows", () => {
     for (const i of imports(f)) {
       const to = i.to.startsWith("lib/") && i.to.split("/").length > 2 ? folder(i.to) : i.to;
       if (to === from) continue;
-      if (i.to.startsWith("bench/") || i.to.startsWith("tests/") || (from !== "workers" && i.to.startsWith("workers/"))) {
+      if (
+        i.to.startsWith("bench/") || i.to.startsWith("tests/") ||
+        (from !== "workers" && i.to.startsWith("workers/"))
+      ) {
         bad.push(`${f} → ${i.to} (lib never imports bench, tests or workers)`);
         continue;
       }
@@ -96,7 +107,8 @@ test("layers: cross-folder imports go through mod.ts and never reach a _ file", 
   ]);
   for (const f of [...files("lib"), ...files("workers")]) {
     for (const i of imports(f)) {
-      const sameFolder = i.to.split("/").slice(0, -1).join("/") === f.split("/").slice(0, -1).join("/");
+      const sameFolder =
+        i.to.split("/").slice(0, -1).join("/") === f.split("/").slice(0, -1).join("/");
       if (sameFolder || !i.to.startsWith("lib/") || i.to.split("/").length < 3) continue;
       const base = i.to.split("/").pop()!;
       if (base === "mod.ts" || exceptions.has(`${f} → ${i.to}`)) continue;

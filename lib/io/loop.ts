@@ -159,7 +159,9 @@ export class IoLoop implements SessionOwner {
         // XS_LINGER counts from the application's xs_close, not from when we got the
         // command (a worker that is still starting may see it much later).
         const linger = m.linger as number;
-        const left = linger > 0 ? Math.max(0, linger - (Date.now() - (m.at as number ?? Date.now()))) : linger;
+        const left = linger > 0
+          ? Math.max(0, linger - (Date.now() - (m.at as number ?? Date.now())))
+          : linger;
         this.#closeSocket(m.sock as number, linger > 0 && left === 0 ? 0 : left);
         break;
       }
@@ -286,7 +288,13 @@ export class IoLoop implements SessionOwner {
       // any data of the new connection (so the peer's identity is known when its first
       // message is read).
       s.prepare(rec.pipe!);
-      this.#event({ t: "up", pipe: rec.pipe!.id, peerType: r.peerType, peerIdentity: identity, version: r.version });
+      this.#event({
+        t: "up",
+        pipe: rec.pipe!.id,
+        peerType: r.peerType,
+        peerIdentity: identity,
+        version: r.version,
+      });
       s.attach(rec.pipe!);
     }
   }

@@ -16,7 +16,12 @@ import type { RingPlace } from "./ring.ts";
 
 /** The control ring's place inside a context block. */
 export function controlPlace(sab: SharedArrayBuffer): RingPlace {
-  return { sab, header: CONTROL_RING_HEADER, data: CONTROL_RING_DATA, capacity: CONTROL_RING_BYTES };
+  return {
+    sab,
+    header: CONTROL_RING_HEADER,
+    data: CONTROL_RING_DATA,
+    capacity: CONTROL_RING_BYTES,
+  };
 }
 
 /** A new pipe block with rings of `outBytes` and `inBytes` (powers of two). */
@@ -25,7 +30,11 @@ export function newPipeBlock(outBytes: number, inBytes: number): SharedArrayBuff
 }
 
 /** The OUT (API → worker) and IN (worker → API) ring places of a pipe block. */
-export function pipePlaces(sab: SharedArrayBuffer, outBytes: number, inBytes: number): { out: RingPlace; in: RingPlace } {
+export function pipePlaces(
+  sab: SharedArrayBuffer,
+  outBytes: number,
+  inBytes: number,
+): { out: RingPlace; in: RingPlace } {
   return {
     out: { sab, header: PIPE_OUT_HEADER, data: PIPE_DATA, capacity: outBytes },
     in: { sab, header: PIPE_IN_HEADER, data: PIPE_DATA + outBytes, capacity: inBytes },

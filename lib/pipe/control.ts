@@ -11,7 +11,7 @@
  *
  * Runs on: I/O worker (ControlWriter) and API thread (ControlReader).
  */
-import { RingReader, RingWriter, type RingPlace } from "./ring.ts";
+import { type RingPlace, RingReader, RingWriter } from "./ring.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -6,7 +6,7 @@
  * Runs on: both threads.
  */
 export * from "./layout.ts";
-export { RingReader, RingWriter, type RingPlace } from "./ring.ts";
+export { type RingPlace, RingReader, RingWriter } from "./ring.ts";
 export { Doorbell } from "./doorbell.ts";
 export type { Pipe } from "./pipe.ts";
 export { RingPipe } from "./ring_pipe.ts";

@@ -97,7 +97,7 @@ export class RingWriter {
     const pos = this.#tail & this.#mask;
     const first = this.capacity - pos;
     if (n <= first) {
-      if (n <= 16) for (let i = 0; i < n; i++) this.bytes[pos + i] = src[i];
+      if (n <= 16) { for (let i = 0; i < n; i++) this.bytes[pos + i] = src[i]; }
       else this.bytes.set(src, pos);
     } else {
       this.bytes.set(src.subarray(0, first), pos);

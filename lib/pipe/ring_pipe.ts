@@ -13,8 +13,8 @@
  *
  * Runs on: API thread.
  */
-import { F_COMMAND, F_LONG, F_MORE, CMD_ABORT } from "./layout.ts";
-import { RingReader, RingWriter, type RingPlace } from "./ring.ts";
+import { CMD_ABORT, F_COMMAND, F_LONG, F_MORE } from "./layout.ts";
+import { type RingPlace, RingReader, RingWriter } from "./ring.ts";
 import type { Pipe } from "./pipe.ts";
 
 const BATCH = 64 * 1024;

@@ -13,7 +13,7 @@
  *
  * Runs on: API thread.
  */
-import { ENOTSUP, EAGAIN, XS_PUSH } from "../constants.ts";
+import { EAGAIN, ENOTSUP, XS_PUSH } from "../constants.ts";
 import type { Pipe } from "../pipe/mod.ts";
 import { LoadBalancer } from "./_load_balancer.ts";
 import type { Protocol, ProtocolInfo } from "./protocol.ts";

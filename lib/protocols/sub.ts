@@ -21,7 +21,7 @@
  *
  * Runs on: API thread.
  */
-import { EAGAIN, EINVAL, ENOTSUP, XS_SUB, XS_SUBSCRIBE, XS_UNSUBSCRIBE } from "../constants.ts";
+import { EINVAL, ENOTSUP, XS_SUB, XS_SUBSCRIBE, XS_UNSUBSCRIBE } from "../constants.ts";
 import type { Pipe } from "../pipe/mod.ts";
 import {
   CMD_SUBSCRIBE,

@@ -87,7 +87,11 @@ export interface Runtime {
    * Connects to `host:port`. The returned function attaches handlers; data arriving before
    * that is held. Rejects with a {@linkcode NetError} (e.g. ECONNREFUSED).
    */
-  connectTcp(host: string, port: number, opts?: TcpOptions): Promise<(h: StreamHandlers) => StreamConn>;
+  connectTcp(
+    host: string,
+    port: number,
+    opts?: TcpOptions,
+  ): Promise<(h: StreamHandlers) => StreamConn>;
   /** Listens on a unix stream socket at `path` (an existing file is removed first). */
   listenUnix(path: string, accept: AcceptFn, opts?: TcpOptions): Promise<Listener>;
   /** Connects to a unix stream socket at `path`. */

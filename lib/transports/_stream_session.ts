@@ -16,15 +16,15 @@
  *
  * Runs on: I/O worker.
  */
-import { F_COMMAND, F_LONG, F_MORE, CMD_ABORT, type WorkerPipe } from "../pipe/mod.ts";
+import { CMD_ABORT, F_COMMAND, F_LONG, F_MORE, type WorkerPipe } from "../pipe/mod.ts";
 import {
   Decoder1,
   Decoder3,
   encodeCommand,
-  encodeFrame1,
-  encodeFrame3,
   encodedSize1,
   encodedSize3,
+  encodeFrame1,
+  encodeFrame3,
   Handshake,
   type HandshakeResult,
   LegacyHandshake,
@@ -70,7 +70,12 @@ export class StreamSession implements StreamHandlers {
   readonly config: SessionConfig;
   readonly owner: SessionOwner;
   /** Free slot for the owner (socket id, endpoint id, connection id...). */
-  meta: { sock: number; ep: number; conn: number; accepted: boolean } = { sock: 0, ep: 0, conn: 0, accepted: true };
+  meta: { sock: number; ep: number; conn: number; accepted: boolean } = {
+    sock: 0,
+    ep: 0,
+    conn: 0,
+    accepted: true,
+  };
   #conn: StreamConn | null = null;
   #hs: Handshake | LegacyHandshake | null;
   #dec: Decoder3 | Decoder1 | null = null;
@@ -432,7 +437,9 @@ export class StreamSession implements StreamHandlers {
       if (this.#version === "xs1") {
         // Crossroads form: u16 cmd, u16 filter, body; malformed ones are skipped (8.1 #36).
         const cmd = body.length >= 4 ? body[0] << 8 | body[1] : 0;
-        if (cmd === 1 || cmd === 2) this.#subscriptionIn(cmd, body.subarray(4), body[2] << 8 | body[3]);
+        if (cmd === 1 || cmd === 2) {
+          this.#subscriptionIn(cmd, body.subarray(4), body[2] << 8 | body[3]);
+        }
       } else if (body.length >= 1 && body[0] <= 1) {
         this.#subscriptionIn(body[0] === 1 ? 1 : 2, body.subarray(1));
       }
@@ -713,7 +720,6 @@ export class StreamSession implements StreamHandlers {
     this.#conn!.write(out);
   }
 }
-
 
 function readSize(r: { byteAt(o: number): number }, off: number): number {
   return (r.byteAt(off + 3) << 8 | r.byteAt(off + 4)) * 4294967296 +

@@ -21,7 +21,16 @@ export interface Transport {
    * Listens on `ep`; resolves with the listener and the endpoint as actually bound
    * (a tcp port 0 replaced by the chosen port). Rejects with a NetError.
    */
-  listen(rt: Runtime, ep: Endpoint, accept: AcceptFn, opts: TransportOptions): Promise<{ listener: Listener; bound: Endpoint }>;
+  listen(
+    rt: Runtime,
+    ep: Endpoint,
+    accept: AcceptFn,
+    opts: TransportOptions,
+  ): Promise<{ listener: Listener; bound: Endpoint }>;
   /** Dials `ep`; resolves with a function that attaches handlers. Rejects with a NetError. */
-  dial(rt: Runtime, ep: Endpoint, opts: TransportOptions): Promise<(h: StreamHandlers) => StreamConn>;
+  dial(
+    rt: Runtime,
+    ep: Endpoint,
+    opts: TransportOptions,
+  ): Promise<(h: StreamHandlers) => StreamConn>;
 }

@@ -18,7 +18,10 @@ function throwsWith(fn: () => unknown, code: string): void {
   assert.throws(fn, (e: unknown) => e instanceof XsError && e.code === code);
 }
 
-async function pushPull(ctx: Context, scheme: "inproc" | "ipc" | "tcp" = "inproc"): Promise<[Socket, Socket]> {
+async function pushPull(
+  ctx: Context,
+  scheme: "inproc" | "ipc" | "tcp" = "inproc",
+): Promise<[Socket, Socket]> {
   const pull = ctx.socket("PULL"), push = ctx.socket("PUSH");
   await pull.bind(scratchEndpoint(scheme));
   await push.connect(pull.lastEndpoint);
@@ -54,7 +57,13 @@ for (const scheme of TRANSPORTS) {
 
 test("Context.socket applies options, accepts names and numbers, reports the type", async () => {
   await using ctx = new Context({ ioThreads: 1, maxSockets: 10 });
-  using a = ctx.socket("PULL", { rcvhwm: 10, linger: 0, identity: "me", maxmsgsize: 100n, ipv4only: false });
+  using a = ctx.socket("PULL", {
+    rcvhwm: 10,
+    linger: 0,
+    identity: "me",
+    maxmsgsize: 100n,
+    ipv4only: false,
+  });
   using b = ctx.socket(XS_PUSH);
   using c = ctx.socket("pair");
   assert.equal(a.type, "PULL");

@@ -11,7 +11,10 @@ import * as xs from "../../xs.ts";
 const enc = new TextEncoder(), dec = new TextDecoder();
 
 /** A PUSH connected to a bound PULL over `scheme`; every receive bounded by RCVTIMEO. */
-function pushPull(scheme: "inproc" | "ipc" | "tcp", opts: { sndhwm?: number; rcvhwm?: number } = {}) {
+function pushPull(
+  scheme: "inproc" | "ipc" | "tcp",
+  opts: { sndhwm?: number; rcvhwm?: number } = {},
+) {
   const ctx = xs.xs_init();
   const pull = xs.xs_socket(ctx, xs.XS_PULL)!, push = xs.xs_socket(ctx, xs.XS_PUSH)!;
   assert.equal(xs.xs_setsockopt(pull, xs.XS_RCVTIMEO, 2000), 0);

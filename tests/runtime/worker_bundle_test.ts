@@ -31,12 +31,19 @@ test("the embedded worker bundle matches workers/io_worker.ts (regenerate: bun b
   if (runtime !== "bun") {
     // Bundling needs Bun's bundler; run it through the bun binary installed beside us.
     const bun = new URL("../../node_modules/.bin/bun", import.meta.url).pathname;
-    const probe = `import { bundleWorkerSource } from "./bench/_report.ts"; process.stdout.write(await bundleWorkerSource());`;
-    const r = await runCommand(bun, ["-e", probe], { cwd: new URL("../../", import.meta.url).pathname, timeout: 60_000 });
+    const probe =
+      `import { bundleWorkerSource } from "./bench/_report.ts"; process.stdout.write(await bundleWorkerSource());`;
+    const r = await runCommand(bun, ["-e", probe], {
+      cwd: new URL("../../", import.meta.url).pathname,
+      timeout: 60_000,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout === WORKER_SOURCE, "lib/runtime/_worker_bundle.ts is stale");
     return;
   }
   const { bundleWorkerSource } = await import("../../bench/_report.ts");
-  assert.ok((await bundleWorkerSource()) === WORKER_SOURCE, "lib/runtime/_worker_bundle.ts is stale");
+  assert.ok(
+    (await bundleWorkerSource()) === WORKER_SOURCE,
+    "lib/runtime/_worker_bundle.ts is stale",
+  );
 });

@@ -130,14 +130,22 @@ test("PUSH cannot receive and PULL cannot send: ENOTSUP", async () => {
   // SHALL: PUSH recv → ENOTSUP; PULL send → ENOTSUP (§4.1 table).
   await using ctx = new Context();
   using pull = ctx.socket("PULL"), push = ctx.socket("PUSH");
-  await assert.rejects(pull.send("x"), (e: unknown) => e instanceof XsError && e.code === "ENOTSUP");
-  await assert.rejects(push.receive(), (e: unknown) => e instanceof XsError && e.code === "ENOTSUP");
+  await assert.rejects(
+    pull.send("x"),
+    (e: unknown) => e instanceof XsError && e.code === "ENOTSUP",
+  );
+  await assert.rejects(
+    push.receive(),
+    (e: unknown) => e instanceof XsError && e.code === "ENOTSUP",
+  );
 });
 
 test("a PUSH that only bound blocks with no peer; a connected one queues before the bind", async () => {
   // SHALL (trap 8): "bound-only PUSH blocks with no peer; connected ones queue to SNDHWM".
   await using ctx = new Context();
-  using push = ctx.socket("PUSH"), push2 = ctx.socket("PUSH", { sndhwm: 3 }), pull = ctx.socket("PULL");
+  using push = ctx.socket("PUSH"),
+    push2 = ctx.socket("PUSH", { sndhwm: 3 }),
+    pull = ctx.socket("PULL");
   await push.bind(scratchEndpoint("inproc"));
   assert.equal(push.trySend("x"), false);
   const ep = scratchEndpoint("inproc");

@@ -13,7 +13,8 @@ import type { StreamConn, StreamHandlers } from "../../lib/runtime/mod.ts";
 const dec = new TextDecoder();
 const strs = (parts: Uint8Array[]) => parts.map((p) => dec.decode(p));
 const portOf = (ep: string) => Number(ep.slice(ep.lastIndexOf(":") + 1));
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0").toUpperCase()).join(" ");
+const hex = (b: Uint8Array) =>
+  Array.from(b, (x) => x.toString(16).padStart(2, "0").toUpperCase()).join(" ");
 
 /** A free TCP port on 127.0.0.1: listen on 0, read the port, close the listener. */
 async function reservePort(): Promise<number> {
@@ -251,19 +252,25 @@ test("term with linger 100 and an undeliverable message takes about 100 ms", asy
   // Under `deno test` on a cold cache the worker is type-checked as it starts (> 500 ms),
   // and term must wait for it; the bound itself is asserted by the next case, with the
   // worker already up. Runs on Bun, where the worker starts in ~20 ms.
-  skip: runtime === "deno" ? "cold Deno worker start (type check) exceeds the 600 ms bound; see the next case" : false,
+  skip: runtime === "deno"
+    ? "cold Deno worker start (type check) exceeds the 600 ms bound; see the next case"
+    : false,
 });
 
-test("term with linger 100 and an undeliverable message takes about 100 ms (I/O worker already up)", async () => {
-  const port = await reservePort();
-  const ctx = new Context();
-  const push = ctx.socket("PUSH", { linger: 100, reconnectIvl: 50 });
-  await push.connect(`tcp://127.0.0.1:${port}`);
-  await push.send("lost");
-  await delay(300); // scenario delay: let the I/O worker start before the clock runs
-  push.close();
-  const t0 = performance.now();
-  await ctx.term();
-  const t = performance.now() - t0;
-  assert.ok(t > 50 && t < 600, `term took ${t.toFixed(0)} ms`);
-}, { timeout: 15_000 });
+test(
+  "term with linger 100 and an undeliverable message takes about 100 ms (I/O worker already up)",
+  async () => {
+    const port = await reservePort();
+    const ctx = new Context();
+    const push = ctx.socket("PUSH", { linger: 100, reconnectIvl: 50 });
+    await push.connect(`tcp://127.0.0.1:${port}`);
+    await push.send("lost");
+    await delay(300); // scenario delay: let the I/O worker start before the clock runs
+    push.close();
+    const t0 = performance.now();
+    await ctx.term();
+    const t = performance.now() - t0;
+    assert.ok(t > 50 && t < 600, `term took ${t.toFixed(0)} ms`);
+  },
+  { timeout: 15_000 },
+);

@@ -66,7 +66,9 @@ test("xs1: a Crossroads PUSH that sends its first message at once reaches our PU
   await pull.bind("tcp://127.0.0.1:*");
   const raw = await rawConnect(pull.lastEndpoint);
   try {
-    raw.conn.write(new Uint8Array([0x03, 0x00, 0x6d, 0x31, 0x02, 0x01, 0x61, 0x03, 0x00, 0x62, 0x63]));
+    raw.conn.write(
+      new Uint8Array([0x03, 0x00, 0x6d, 0x31, 0x02, 0x01, 0x61, 0x03, 0x00, 0x62, 0x63]),
+    );
     const m1 = await pull.receive({ timeout: 10_000 });
     assert.deepEqual(m1.map((p) => new TextDecoder().decode(p)), ["m1"]);
     const m2 = await pull.receive({ timeout: 10_000 });
