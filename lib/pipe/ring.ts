@@ -14,6 +14,7 @@
  * Runs on: both threads (each object on exactly one).
  */
 import {
+  F_LONG,
   R_CONSUMER_DONE,
   R_HEAD,
   R_HWM,
@@ -104,6 +105,29 @@ export class RingWriter {
       this.bytes.set(src.subarray(first), 0);
     }
     this.#tail = (this.#tail + n) | 0;
+  }
+
+  /**
+   * Stages a ZMTP/3.1 frame header (the ring's framing, layout.ts): `flags` (MORE,
+   * COMMAND) plus LONG and an 8-byte size when `size` > 255. The caller checked
+   * `free()` for the 2 or 9 bytes.
+   */
+  putHeader(flags: number, size: number): void {
+    if (size > 255) {
+      this.putByte(flags | F_LONG);
+      const hi = Math.floor(size / 4294967296);
+      this.putByte(0);
+      this.putByte(0);
+      this.putByte((hi >>> 8) & 0xff);
+      this.putByte(hi & 0xff);
+      this.putByte(size >>> 24);
+      this.putByte((size >>> 16) & 0xff);
+      this.putByte((size >>> 8) & 0xff);
+      this.putByte(size & 0xff);
+    } else {
+      this.putByte(flags);
+      this.putByte(size);
+    }
   }
 
   /** Counts one whole message as staged (published with the next `publish()`). */

@@ -114,7 +114,7 @@ export class RingPipe implements Pipe {
       if (need <= out.free()) {
         for (let i = 0; i < n; i++) {
           const part = msg[i];
-          this.#header(i < n - 1 ? F_MORE : 0, part.length);
+          out.putHeader(i < n - 1 ? F_MORE : 0, part.length);
           out.put(part);
         }
         out.endMessage();
@@ -128,25 +128,6 @@ export class RingPipe implements Pipe {
     out.endMessage();
     this.pump();
     return true;
-  }
-
-  #header(flags: number, size: number): void {
-    const out = this.#out;
-    if (size > 255) {
-      out.putByte(flags | F_LONG);
-      const hi = Math.floor(size / 4294967296);
-      out.putByte(0);
-      out.putByte(0);
-      out.putByte((hi >>> 8) & 0xff);
-      out.putByte(hi & 0xff);
-      out.putByte(size >>> 24);
-      out.putByte((size >>> 16) & 0xff);
-      out.putByte((size >>> 8) & 0xff);
-      out.putByte(size & 0xff);
-    } else {
-      out.putByte(flags);
-      out.putByte(size);
-    }
   }
 
   /**
@@ -164,7 +145,7 @@ export class RingPipe implements Pipe {
           if (!this.#blocked(hs)) return true;
           continue;
         }
-        this.#header(p.more ? F_MORE : 0, p.data.length);
+        out.putHeader(p.more ? F_MORE : 0, p.data.length);
         this.#ovOffset = 0;
       }
       const left = p.data.length - this.#ovOffset;

@@ -1,0 +1,173 @@
+/**
+ * InboundSink: where a connection's decoded frames go — into its pipe's IN ring, as the
+ * ring's own ZMTP/3.1 framing (layout.ts). The decoder (lib/wire) calls `start` and
+ * `body`; whole messages are published by the session once per received chunk.
+ *
+ * - Backpressure: a frame is refused (`start` false, or `body` taking fewer bytes) when
+ *   the ring lacks room or a new message would pass the receive HWM; the sink first asks
+ *   the API thread to ring when it reads (`R_WAITING`), so the session can resume.
+ * - Frames larger than half the ring are streamed into it (published as they come).
+ * - Commands (PING → PONG, SUBSCRIBE/CANCEL) are collected whole and acted on here.
+ * - PUB/XPUB: subscriptions — SUBSCRIBE/CANCEL commands, `01`/`00` data frames, or the
+ *   Crossroads 4-byte form from `xs1` peers — become one Crossroads 1.2 message each
+ *   (`u16 cmd`, `u16 filter`, body, §4.5); other data is ignored.
+ *
+ * Runs on: I/O worker.
+ */
+import { CMD_ABORT, F_COMMAND, F_MORE, type WorkerPipe } from "../pipe/mod.ts";
+import { parseCommand, parsePing, pongFrame } from "../wire/mod.ts";
+
+/** The decoder's sink for one connection. */
+export class InboundSink {
+  /** The pipe fed, while the session serves one. */
+  pipe: WorkerPipe | null = null;
+  /** The peer's dialect ("3.1", "xs1", ...), once known. */
+  version = "";
+  readonly #pubIn: boolean;
+  readonly #reply: (frame: Uint8Array) => void;
+  #bodyLeft = 0;
+  #more = false;
+  #big = false;
+  #cmd: Uint8Array | null = null;
+  #cmdFill = 0;
+  #cmdIsData = false;
+  #cmdMore = false;
+  #dropIn = false;
+
+  /**
+   * @param pubIn true for PUB/XPUB (inbound subscriptions)
+   * @param reply queues a control frame to send (PONG)
+   */
+  constructor(pubIn: boolean, reply: (frame: Uint8Array) => void) {
+    this.#pubIn = pubIn;
+    this.#reply = reply;
+  }
+
+  /** FrameSink.start: a frame from the peer begins. */
+  start(flags: number, size: number): boolean {
+    const p = this.pipe!;
+    const w = p.in;
+    if (this.#pubIn) {
+      // Subscriptions are small; make sure the translated message will fit before
+      // taking the frame, so a full ring pauses the connection instead of losing it.
+      if (w.free() < size + 16 && !w.waitForRoom(size + 16)) return false;
+    }
+    if ((flags & F_COMMAND) || this.#pubIn) {
+      this.#cmd = new Uint8Array(size);
+      this.#cmdFill = 0;
+      this.#cmdIsData = (flags & F_COMMAND) === 0;
+      this.#cmdMore = (flags & F_MORE) !== 0;
+      if (size === 0) this.#command();
+      return true;
+    }
+    if (!p.inOpen) {
+      const hwm = w.hwm;
+      if (hwm > 0 && w.queuedMessages() >= hwm) {
+        w.waitForRoom(0);
+        if (w.queuedMessages() >= hwm) return false;
+      }
+    }
+    const hs = size > 255 ? 9 : 2;
+    const big = hs + size > (w.capacity >>> 1);
+    const need = big ? hs : hs + size;
+    if (w.free() < need && !w.waitForRoom(need)) return false;
+    const more = flags & F_MORE;
+    w.putHeader(more, size);
+    p.inOpen = true;
+    this.#bodyLeft = size;
+    this.#more = more !== 0;
+    this.#big = big;
+    if (size === 0) this.#frameDone();
+    return true;
+  }
+
+  /** FrameSink.body: body bytes of the current frame; returns how many were taken. */
+  body(bytes: Uint8Array): number {
+    if (this.#cmd) {
+      this.#cmd.set(bytes, this.#cmdFill);
+      this.#cmdFill += bytes.length;
+      if (this.#cmdFill === this.#cmd.length) this.#command();
+      return bytes.length;
+    }
+    const w = this.pipe!.in;
+    let n = Math.min(bytes.length, w.free());
+    if (n === 0) {
+      if (!w.waitForRoom(1)) return 0;
+      n = Math.min(bytes.length, w.free());
+    }
+    w.put(n === bytes.length ? bytes : bytes.subarray(0, n));
+    this.#bodyLeft -= n;
+    if (this.#bodyLeft === 0) this.#frameDone();
+    else if (this.#big) w.publish();
+    return n;
+  }
+
+  /**
+   * The connection died: a message cut short never reaches the application. Unpublished
+   * parts are taken back; parts already published (a streamed large frame) are followed
+   * by an ABORT marker telling the reader to drop them.
+   */
+  abort(p: WorkerPipe): void {
+    if (!p.inOpen) return;
+    p.in.rewind();
+    if (p.in.publishedMidMessage && p.in.free() >= 3) {
+      p.in.putHeader(F_COMMAND, 1);
+      p.in.putByte(CMD_ABORT);
+      p.in.endMessage();
+      p.in.publish();
+    }
+    p.inOpen = false;
+  }
+
+  #frameDone(): void {
+    if (!this.#more) {
+      const p = this.pipe!;
+      p.in.endMessage();
+      p.inOpen = false;
+    }
+  }
+
+  #command(): void {
+    const body = this.#cmd!;
+    this.#cmd = null;
+    if (this.#cmdIsData) {
+      // PUB/XPUB: a data message from a subscriber. Only a single-part message is a
+      // subscription (wire.md 3.7); anything else is ignored.
+      const first = !this.#dropIn;
+      this.#dropIn = this.#cmdMore;
+      if (!first || this.#cmdMore) return;
+      if (this.version === "xs1") {
+        // Crossroads form: u16 cmd, u16 filter, body; malformed ones are skipped (8.1 #36).
+        const cmd = body.length >= 4 ? body[0] << 8 | body[1] : 0;
+        if (cmd === 1 || cmd === 2) {
+          this.#subscription(cmd, body.subarray(4), body[2] << 8 | body[3]);
+        }
+      } else if (body.length >= 1 && body[0] <= 1) {
+        this.#subscription(body[0] === 1 ? 1 : 2, body.subarray(1));
+      }
+      return;
+    }
+    const c = parseCommand(body);
+    if (!c) return; // wire.md 8.1 row 17: malformed commands after the handshake are ignored
+    if (c.name === "PING") {
+      this.#reply(pongFrame(parsePing(c.data).context));
+    } else if (this.#pubIn && (c.name === "SUBSCRIBE" || c.name === "CANCEL")) {
+      this.#subscription(c.name === "SUBSCRIBE" ? 1 : 2, c.data);
+    }
+    // PONG counts as traffic only; everything else is ignored (rows 16-18).
+  }
+
+  /** Writes a subscription for the PUB/XPUB as one Crossroads 1.2 message (§4.5). */
+  #subscription(cmd: number, topic: Uint8Array, filter = 1): void {
+    const w = this.pipe!.in;
+    const size = topic.length + 4;
+    if (w.free() < size + 9) return; // room was checked at frame start
+    w.putHeader(0, size);
+    w.putByte(0);
+    w.putByte(cmd);
+    w.putByte(filter >>> 8);
+    w.putByte(filter & 0xff); // XS_FILTER_PREFIX unless a Crossroads peer said otherwise
+    w.put(topic);
+    w.endMessage();
+  }
+}

@@ -1,0 +1,366 @@
+/**
+ * Outbound: what a connection writes — control frames of its own (greeting, READY,
+ * PONG, subscriptions) and the messages in its pipe's OUT ring, one write in flight.
+ *
+ * Ring bytes are ZMTP/3.1 frames already, so to a ZMTP/3 peer contiguous ring spans go
+ * out verbatim (zero copy: the ring bytes are handed to the OS and released when the
+ * write completes); to a ZMTP/1.0 or 2.0 peer frame headers are re-encoded into a staging
+ * buffer. In-band command frames from the API thread are never sent. The walk state that
+ * must survive a reconnect (the current frame, a message to skip) lives in the pipe.
+ *
+ * SUB/XSUB: every outbound message is a subscription in the Crossroads 1.2 form and is
+ * translated per dialect (`#encodeSubscription`).
+ *
+ * Runs on: I/O worker.
+ */
+import { F_COMMAND, F_LONG, F_MORE, type WorkerPipe } from "../pipe/mod.ts";
+import {
+  encodeCommand,
+  encodedSize1,
+  encodedSize3,
+  encodeFrame1,
+  encodeFrame3,
+  writeHeader1,
+} from "../wire/mod.ts";
+import type { StreamConn } from "../runtime/mod.ts";
+
+const STAGE_BYTES = 64 * 1024;
+const MAX_WRITE = 256 * 1024;
+
+/** Frame encoding towards the peer: ZMTP/3.x, 2.0, or the legacy 1.0 framing. */
+export type Framing = "v3" | "v2" | "v1";
+
+/** The write side of one connection. */
+export class Outbound {
+  /** The stream written to. */
+  conn: StreamConn | null = null;
+  /** The pipe whose OUT ring is sent, while the session serves one. */
+  pipe: WorkerPipe | null = null;
+  /** The peer's dialect once known ("3.1", "xs1", ...). */
+  version = "";
+  /** null until the handshake is done: only control frames go out before. */
+  framing: Framing | null = null;
+  /** Set when the connection is gone: nothing more is written. */
+  closed = false;
+  readonly #subOut: boolean;
+  readonly #wakeApi: () => void;
+  #ctrl: Uint8Array[] = [];
+  #writing = false;
+  #writeLeft = 0;
+  #inFlight = 0;
+  #writeMsgs = 0;
+  #stage: Uint8Array | null = null;
+  #dropOut = false;
+
+  /**
+   * @param subOut true for SUB/XSUB (outbound messages are subscriptions)
+   * @param wakeApi rings the API thread (room was freed in the OUT ring)
+   */
+  constructor(subOut: boolean, wakeApi: () => void) {
+    this.#subOut = subOut;
+    this.#wakeApi = wakeApi;
+  }
+
+  /** Queues a control frame, written before further data at a frame boundary. */
+  push(frame: Uint8Array): void {
+    this.#ctrl.push(frame);
+  }
+
+  /** True if control frames wait. */
+  get hasControl(): boolean {
+    return this.#ctrl.length > 0;
+  }
+
+  /** True while a write is in progress. */
+  get writing(): boolean {
+    return this.#writing;
+  }
+
+  /** True if the pipe has outbound bytes and no write is in progress. */
+  get wantsOut(): boolean {
+    return !this.#writing && !this.closed && this.pipe !== null && this.framing !== null &&
+      this.pipe.out.available() > this.#writeLeft;
+  }
+
+  /** The stream finished the last write: release its ring bytes, write on. */
+  written(): void {
+    this.#writing = false;
+    const p = this.pipe;
+    if (this.#inFlight > 0 && p) {
+      p.out.advance(this.#inFlight);
+      this.#writeLeft -= this.#inFlight;
+      this.#inFlight = 0;
+      if (this.#writeLeft > 0) {
+        this.#writeSpan();
+        return;
+      }
+      p.out.messagesRead(this.#writeMsgs);
+      this.#writeMsgs = 0;
+      if (p.out.commit()) this.#wakeApi();
+    }
+    this.flush();
+  }
+
+  /**
+   * The connection died. Bytes handed to it are lost and the message they belong to is
+   * lost whole: the next connection skips the rest of it.
+   */
+  release(p: WorkerPipe): void {
+    if (this.#writeLeft > 0) {
+      p.out.advance(this.#writeLeft);
+      p.out.messagesRead(this.#writeMsgs);
+      this.#writeLeft = 0;
+      this.#writeMsgs = 0;
+      if (p.out.commit()) this.#wakeApi();
+    }
+    if (p.outMidMessage) p.skipRest = true;
+    this.pipe = null;
+  }
+
+  /** Writes what can be written now: control frames first (between frames), then data. */
+  flush(): void {
+    if (this.#writing || this.closed || !this.conn) return;
+    const p = this.pipe;
+    const atBoundary = !p || p.bodyLeft === 0;
+    if (this.#ctrl.length && atBoundary && this.#writeLeft === 0) {
+      const b = this.#ctrl.shift()!;
+      this.#writing = true;
+      this.#inFlight = 0;
+      this.conn.write(b);
+      return;
+    }
+    if (!p || this.framing === null) return;
+    if (this.#subOut) this.#subscriptionsOut(p);
+    else if (this.framing !== "v3") this.#stageV1(p);
+    else this.#walkV3(p);
+  }
+
+  /**
+   * SUB/XSUB: every outbound message is a subscription in the Crossroads 1.2 form
+   * (`u16 cmd`, `u16 filter`, body). ZMTP/3.1 peers get SUBSCRIBE/CANCEL commands, older
+   * dialects a `01`/`00`-prefixed data frame (wire.md 2.3, 3.7). A topic-filter pattern
+   * (XS_FILTER_TOPIC) cannot be expressed in ZMTP: it goes out as the literal prefix
+   * before its first `*` element, a superset that the SUB's local filter narrows.
+   */
+  #subscriptionsOut(p: WorkerPipe): void {
+    const r = p.out;
+    const avail = r.available();
+    let off = 0, msgs = 0;
+    const frames: Uint8Array[] = [];
+    while (off < avail && frames.length < 256) {
+      const flags = r.byteAt(off);
+      const hs = flags & F_LONG ? 9 : 2;
+      if (avail - off < hs) break;
+      const size = hs === 9 ? readSize(r, off) : r.byteAt(off + 1);
+      if (avail - off < hs + size) break;
+      const body = new Uint8Array(size);
+      r.copyOut(body, 0, off + hs, size);
+      off += hs + size;
+      if (flags & F_COMMAND) continue;
+      const more = (flags & F_MORE) !== 0;
+      const drop = this.#dropOut || more;
+      this.#dropOut = more;
+      if (!more) msgs++;
+      if (drop) continue;
+      const f = this.#encodeSubscription(body);
+      if (f) frames.push(f);
+    }
+    if (off === 0) return;
+    r.advance(off);
+    r.messagesRead(msgs);
+    if (r.commit()) this.#wakeApi();
+    if (frames.length) {
+      this.#ctrl.push(...frames);
+      this.flush();
+    }
+  }
+
+  #encodeSubscription(body: Uint8Array): Uint8Array | null {
+    if (body.length < 4) return null;
+    const cmd = body[0] << 8 | body[1];
+    const filter = body[2] << 8 | body[3];
+    if (cmd !== 1 && cmd !== 2) return null;
+    if (this.version === "zmtp1") return null; // 0MQ 2.x: the SUB filters locally
+    if (this.version === "xs1") {
+      // Crossroads 1.2.0 peers take the 4-byte form itself (wire.md 2.3).
+      const out = new Uint8Array(encodedSize1(body.length));
+      encodeFrame1(out, 0, false, body);
+      return out;
+    }
+    let topic = body.subarray(4);
+    if (filter === 2) {
+      let end = topic.indexOf(0);
+      if (end < 0) end = topic.length;
+      const star = topic.subarray(0, end).indexOf(0x2a);
+      topic = topic.subarray(0, star >= 0 ? star : end);
+    } else if (filter !== 1) return null;
+    if (this.version === "3.1") return encodeCommand(cmd === 1 ? "SUBSCRIBE" : "CANCEL", topic);
+    const data = new Uint8Array(topic.length + 1);
+    data[0] = cmd === 1 ? 1 : 0;
+    data.set(topic, 1);
+    if (this.framing === "v1") {
+      const out = new Uint8Array(encodedSize1(data.length));
+      encodeFrame1(out, 0, false, data);
+      return out;
+    }
+    const out = new Uint8Array(encodedSize3(data.length));
+    encodeFrame3(out, 0, 0, data);
+    return out;
+  }
+
+  /** Drops every complete outbound message queued in the pipe. */
+  discard(p: WorkerPipe): void {
+    const r = p.out;
+    const avail = r.available();
+    let off = 0, msgs = 0;
+    while (off < avail) {
+      const flags = r.byteAt(off);
+      const hs = flags & F_LONG ? 9 : 2;
+      if (avail - off < hs) break;
+      const size = hs === 9 ? readSize(r, off) : r.byteAt(off + 1);
+      if (avail - off < hs + size) break;
+      off += hs + size;
+      if (!(flags & (F_MORE | F_COMMAND))) msgs++;
+    }
+    if (off === 0) return;
+    r.advance(off);
+    r.messagesRead(msgs);
+    if (r.commit()) this.#wakeApi();
+  }
+
+  /** ZMTP/3 peers: walk frame headers over the available bytes and write them verbatim. */
+  #walkV3(p: WorkerPipe): void {
+    const r = p.out;
+    const avail = r.available();
+    if (avail === 0) return;
+    let off = 0;
+    let msgs = 0;
+    const limit = Math.min(avail, MAX_WRITE);
+    while (off < limit) {
+      if (p.bodyLeft > 0) {
+        const n = Math.min(p.bodyLeft, avail - off);
+        off += n;
+        p.bodyLeft -= n;
+        if (p.bodyLeft === 0 && !p.more) msgs++;
+        if (p.bodyLeft > 0) break;
+        continue;
+      }
+      const flags = r.byteAt(off);
+      const hs = flags & F_LONG ? 9 : 2;
+      if (avail - off < hs) break;
+      const size = hs === 9 ? readSize(r, off) : r.byteAt(off + 1);
+      if ((flags & F_COMMAND) || p.skipRest) {
+        // In-band commands are for us, and skipped frames for nobody: consume them, but
+        // only at the start of a write so the span stays contiguous on the wire.
+        if (off > 0) break;
+        if (avail < hs + size) break;
+        r.advance(hs + size);
+        if (!(flags & F_COMMAND)) {
+          if (!(flags & F_MORE)) {
+            p.skipRest = false;
+            r.messagesRead(1);
+          }
+        }
+        if (r.commit()) this.#wakeApi();
+        return this.#walkV3(p);
+      }
+      off += hs;
+      p.more = (flags & F_MORE) !== 0;
+      p.bodyLeft = size;
+      if (size === 0 && !p.more) msgs++;
+    }
+    if (off === 0) return;
+    this.#writeLeft = off;
+    this.#writeMsgs = msgs;
+    this.#writeSpan();
+  }
+
+  #writeSpan(): void {
+    const span = this.pipe!.out.span(0, this.#writeLeft);
+    this.#inFlight = span.length;
+    this.#writing = true;
+    this.conn!.write(span);
+  }
+
+  /** ZMTP/1.0 and 2.0 peers: re-encode frame headers into a staging buffer. */
+  #stageV1(p: WorkerPipe): void {
+    const r = p.out;
+    const avail = r.available();
+    if (avail === 0) return;
+    const stage = this.#stage ??= new Uint8Array(STAGE_BYTES);
+    const legacy = this.framing === "v1";
+    let off = 0, pos = 0, msgs = 0;
+    while (off < avail && pos < STAGE_BYTES) {
+      if (p.bodyLeft > 0) {
+        const n = Math.min(p.bodyLeft, avail - off, STAGE_BYTES - pos);
+        r.copyOut(stage, pos, off, n);
+        off += n;
+        pos += n;
+        p.bodyLeft -= n;
+        if (p.bodyLeft === 0 && !p.more) msgs++;
+        continue;
+      }
+      const flags = r.byteAt(off);
+      const hs = flags & F_LONG ? 9 : 2;
+      if (avail - off < hs) break;
+      const size = hs === 9 ? readSize(r, off) : r.byteAt(off + 1);
+      if ((flags & F_COMMAND) || p.skipRest) {
+        if (avail - off < hs + size) break;
+        off += hs + size;
+        if (!(flags & F_COMMAND) && !(flags & F_MORE)) {
+          p.skipRest = false;
+          msgs++;
+        }
+        continue;
+      }
+      if (STAGE_BYTES - pos < 10) break;
+      const more = (flags & F_MORE) !== 0;
+      pos += legacy ? writeHeader1(stage, pos, more, size) : writeV2Header(stage, pos, more, size);
+      off += hs;
+      p.more = more;
+      p.bodyLeft = size;
+      if (size === 0 && !more) msgs++;
+    }
+    if (off === 0) return;
+    if (pos === 0) {
+      // Only skipped frames: release them now.
+      r.advance(off);
+      r.messagesRead(msgs);
+      if (r.commit()) this.#wakeApi();
+      return;
+    }
+    // The staged copy is ours, so the ring bytes can be released before the write ends.
+    r.advance(off);
+    r.messagesRead(msgs);
+    if (r.commit()) this.#wakeApi();
+    this.#writing = true;
+    this.#inFlight = 0;
+    const out = stage.slice(0, pos);
+    this.conn!.write(out);
+  }
+}
+
+function readSize(r: { byteAt(o: number): number }, off: number): number {
+  return (r.byteAt(off + 3) << 8 | r.byteAt(off + 4)) * 4294967296 +
+    ((r.byteAt(off + 5) << 24 | r.byteAt(off + 6) << 16 | r.byteAt(off + 7) << 8 |
+      r.byteAt(off + 8)) >>> 0);
+}
+
+function writeV2Header(dst: Uint8Array, pos: number, more: boolean, size: number): number {
+  if (size > 255) {
+    dst[pos] = (more ? 1 : 0) | 2;
+    const hi = Math.floor(size / 4294967296);
+    dst[pos + 1] = 0;
+    dst[pos + 2] = 0;
+    dst[pos + 3] = (hi >>> 8) & 0xff;
+    dst[pos + 4] = hi & 0xff;
+    dst[pos + 5] = size >>> 24;
+    dst[pos + 6] = (size >>> 16) & 0xff;
+    dst[pos + 7] = (size >>> 8) & 0xff;
+    dst[pos + 8] = size & 0xff;
+    return 9;
+  }
+  dst[pos] = more ? 1 : 0;
+  dst[pos + 1] = size;
+  return 2;
+}
