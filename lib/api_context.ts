@@ -1,0 +1,164 @@
+/**
+ * The idiomatic face's `Context` (api.md §2): makes sockets by type name or number,
+ * applies their initial `SocketOptions`, and terminates with `term()` / `await using`.
+ * The shell over lib/context.ts's ContextCore; `Socket` is in api_socket.ts.
+ *
+ * Runs on: API thread.
+ */
+import * as C from "./constants.ts";
+import { XsError } from "./errors.ts";
+import { ContextCore } from "./context.ts";
+import { OPTION_IDS, type SocketOptions } from "./api_options.ts";
+import { Socket } from "./api_socket.ts";
+
+/** A socket type name, upper or lower case (the `XS_*` number is accepted too). */
+export type SocketType = SocketTypeName | Lowercase<SocketTypeName>;
+
+/** The socket type names of Crossroads, with the DEALER/ROUTER aliases. */
+export type SocketTypeName =
+  | "PAIR"
+  | "PUB"
+  | "SUB"
+  | "REQ"
+  | "REP"
+  | "DEALER"
+  | "ROUTER"
+  | "XREQ"
+  | "XREP"
+  | "PULL"
+  | "PUSH"
+  | "XPUB"
+  | "XSUB"
+  | "SURVEYOR"
+  | "RESPONDENT"
+  | "XSURVEYOR"
+  | "XRESPONDENT";
+
+/** Options of `new Context()`. */
+export interface ContextOptions {
+  /** I/O threads (`XS_IO_THREADS`, ≥ 1, default 1). One worker serves all for now. */
+  ioThreads?: number;
+  /** Limit of live sockets (`XS_MAX_SOCKETS`, ≥ 0, default 512). */
+  maxSockets?: number;
+}
+
+const ALIASES: Record<string, number> = { DEALER: C.XS_DEALER, ROUTER: C.XS_ROUTER };
+
+function typeNumber(type: unknown): number {
+  if (typeof type === "number") {
+    if (!Number.isInteger(type)) throw new TypeError(`Cannot make a socket of type ${type}`);
+    return type;
+  }
+  if (typeof type !== "string") {
+    throw new TypeError("The socket type must be a name or an XS_* number");
+  }
+  const name = type.toUpperCase();
+  const n = ALIASES[name] ?? (C.SOCKET_TYPE_NAMES as readonly string[]).indexOf(name);
+  if (n < 0) throw new TypeError(`Unknown socket type "${type}"`);
+  return n;
+}
+
+/**
+ * A context: owns sockets, the inproc name space and the I/O worker. Make one per
+ * application; terminate it with `await ctx.term()` (or `await using`).
+ *
+ * @example
+ * ```ts
+ * import { Context } from "@crossroads/xs";
+ * await using ctx = new Context({ ioThreads: 1 });
+ * using pull = ctx.socket("PULL");
+ * using push = ctx.socket("PUSH");
+ * await pull.bind("inproc://ctx-example");
+ * await push.connect("inproc://ctx-example");
+ * await push.send("hello");
+ * console.log(await pull.receive()); // [ Uint8Array(5) ]
+ * ```
+ */
+export class Context {
+  readonly #core: ContextCore;
+  #terming: Promise<void> | null = null;
+
+  /**
+   * Makes a context. No thread starts until a tcp or ipc endpoint needs one.
+   * @param options `ioThreads` (≥ 1) and `maxSockets` (≥ 0)
+   * @throws {RangeError} for an out-of-range option
+   */
+  constructor(options: ContextOptions = {}) {
+    const { ioThreads, maxSockets } = options;
+    if (ioThreads !== undefined && !(Number.isInteger(ioThreads) && ioThreads >= 1)) {
+      throw new RangeError("ioThreads must be an integer of at least 1");
+    }
+    if (maxSockets !== undefined && !(Number.isInteger(maxSockets) && maxSockets >= 0)) {
+      throw new RangeError("maxSockets must be a non-negative integer");
+    }
+    this.#core = new ContextCore({ ioThreads, maxSockets });
+  }
+
+  /**
+   * Makes a socket and applies `options` before returning it.
+   *
+   * @param type a socket type name ("PUSH") or `XS_*` number
+   * @param options initial option values
+   * @returns the socket
+   * @throws {XsError} ETERM (context terminated), EMFILE (`maxSockets` reached), EINVAL
+   *   (type not available)
+   * @throws {TypeError} for an unknown type name or option
+   *
+   * @example
+   * ```ts
+   * import { Context } from "@crossroads/xs";
+   * const ctx = new Context();
+   * const pull = ctx.socket("PULL", { rcvhwm: 10 });
+   * console.log(pull.rcvhwm); // 10
+   * pull.close();
+   * await ctx.term();
+   * ```
+   */
+  socket(type: SocketType | number, options?: SocketOptions): Socket {
+    const n = typeNumber(type);
+    const core = this.#core.socket(n);
+    if (typeof core === "number") {
+      throw new XsError(core, `Cannot make a ${C.SOCKET_TYPE_NAMES[n] ?? n} socket`);
+    }
+    const s = new Socket(core);
+    if (options !== undefined) {
+      try {
+        if (typeof options !== "object" || options === null) {
+          throw new TypeError("Socket options must be an object");
+        }
+        for (const [k, v] of Object.entries(options)) {
+          if (!(k in OPTION_IDS)) throw new TypeError(`Unknown socket option "${k}"`);
+          if (v !== undefined) (s as unknown as Record<string, unknown>)[k] = v;
+        }
+      } catch (e) {
+        s.close();
+        throw e;
+      }
+    }
+    return s;
+  }
+
+  /**
+   * Terminates the context: pending and later calls on its sockets fail with `ETERM`,
+   * open sockets are closed, and the promise resolves once every socket finished
+   * lingering and the I/O worker stopped. Calling it again returns the same promise.
+   *
+   * @returns resolves when the context is gone
+   *
+   * @example
+   * ```ts
+   * import { Context } from "@crossroads/xs";
+   * const ctx = new Context();
+   * await ctx.term();
+   * ```
+   */
+  term(): Promise<void> {
+    this.#terming ??= this.#core.term();
+    return this.#terming;
+  }
+
+  /** Same as `term()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.term();
+  }
+}

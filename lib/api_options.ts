@@ -1,0 +1,166 @@
+/**
+ * The socket options of the idiomatic face (lib/api_socket.ts): the `SocketOptions`
+ * shape, the accessor table (key → `XS_*` number and kind) and the conversion and
+ * validation of values before they reach the engine, plus the argument conversions
+ * shared by `send`, `subscribe` and the options (parts to bytes, timeouts).
+ *
+ * Runs on: API thread.
+ */
+import * as C from "./constants.ts";
+
+/** Socket options settable at `ctx.socket(type, options)`; see the `Socket` accessors. */
+export interface SocketOptions {
+  /** Outbound queue limit in messages (`XS_SNDHWM`). */
+  sndhwm?: number;
+  /** Inbound queue limit in messages (`XS_RCVHWM`). */
+  rcvhwm?: number;
+  /** ms to flush queued messages after close (`XS_LINGER`; negative = forever). */
+  linger?: number;
+  /** Socket identity, 1–255 bytes not starting with 0 (`XS_IDENTITY`). */
+  identity?: Uint8Array | string;
+  /** Reconnect delay in ms (`XS_RECONNECT_IVL`). */
+  reconnectIvl?: number;
+  /** Reconnect back-off cap in ms (`XS_RECONNECT_IVL_MAX`). */
+  reconnectIvlMax?: number;
+  /** Inbound part size limit in bytes, -1 = none (`XS_MAXMSGSIZE`). */
+  maxmsgsize?: number | bigint;
+  /** Receive timeout in ms (`XS_RCVTIMEO`; -1 = none). */
+  rcvtimeo?: number;
+  /** Send timeout in ms (`XS_SNDTIMEO`; -1 = none). */
+  sndtimeo?: number;
+  /** SURVEYOR deadline in ms (`XS_SURVEY_TIMEOUT`). */
+  surveyTimeout?: number;
+  /** Listen backlog (`XS_BACKLOG`). */
+  backlog?: number;
+  /** I/O thread bitmask (`XS_AFFINITY`). */
+  affinity?: number | bigint;
+  /** Multicast rate in kbit/s (`XS_RATE`). */
+  rate?: number;
+  /** Multicast recovery interval in ms (`XS_RECOVERY_IVL`). */
+  recoveryIvl?: number;
+  /** OS send buffer size, 0 = default (`XS_SNDBUF`). */
+  sndbuf?: number;
+  /** OS receive buffer size, 0 = default (`XS_RCVBUF`). */
+  rcvbuf?: number;
+  /** Multicast TTL (`XS_MULTICAST_HOPS`). */
+  multicastHops?: number;
+  /** tcp: IPv4 only (`XS_IPV4ONLY`, default true). */
+  ipv4only?: boolean;
+  /** tcp: SO_KEEPALIVE (`XS_KEEPALIVE`). */
+  keepalive?: boolean;
+  /** 1 = 0MQ/2.1-compatible PUB/SUB (`XS_PROTOCOL`). */
+  protocol?: number;
+  /** Filter id for later subscriptions (`XS_FILTER`). */
+  filter?: number;
+  /**
+   * Wire dialect of later tcp/ipc endpoints (extension `XS_WIRE_MODE`, wire.md 4.4):
+   * "auto" (default: ZMTP/3.x, 2.0 and 1.0 detected), "xs1" (real Crossroads I/O 1.2.0
+   * peers of any type), "zmtp1" (real 0MQ 2.x peers), "zmtp3" (ZMTP/3.x only).
+   */
+  wire?: WireMode;
+}
+
+/** Wire dialects of `SocketOptions.wire`. */
+export type WireMode = "auto" | "xs1" | "zmtp1" | "zmtp3";
+/** The wire dialects in `XS_WIRE_MODE` order (the option's value is the index). */
+export const WIRE_MODES: readonly WireMode[] = ["auto", "xs1", "zmtp1", "zmtp3"];
+
+/** Option accessor table: key → [XS_* number, kind]. */
+export const OPTION_IDS = {
+  sndhwm: [C.XS_SNDHWM, "int"],
+  rcvhwm: [C.XS_RCVHWM, "int"],
+  linger: [C.XS_LINGER, "int"],
+  identity: [C.XS_IDENTITY, "bytes"],
+  reconnectIvl: [C.XS_RECONNECT_IVL, "int"],
+  reconnectIvlMax: [C.XS_RECONNECT_IVL_MAX, "int"],
+  maxmsgsize: [C.XS_MAXMSGSIZE, "i64"],
+  rcvtimeo: [C.XS_RCVTIMEO, "int"],
+  sndtimeo: [C.XS_SNDTIMEO, "int"],
+  surveyTimeout: [C.XS_SURVEY_TIMEOUT, "int"],
+  backlog: [C.XS_BACKLOG, "int"],
+  affinity: [C.XS_AFFINITY, "i64"],
+  rate: [C.XS_RATE, "int"],
+  recoveryIvl: [C.XS_RECOVERY_IVL, "int"],
+  sndbuf: [C.XS_SNDBUF, "int"],
+  rcvbuf: [C.XS_RCVBUF, "int"],
+  multicastHops: [C.XS_MULTICAST_HOPS, "int"],
+  ipv4only: [C.XS_IPV4ONLY, "bool"],
+  keepalive: [C.XS_KEEPALIVE, "bool"],
+  wire: [C.XS_WIRE_MODE, "wire"],
+  protocol: [C.XS_PROTOCOL, "int"],
+  filter: [C.XS_FILTER, "int"],
+} as const satisfies Record<keyof SocketOptions, readonly [number, string]>;
+
+/** A key of `SocketOptions`, i.e. of the option accessor table. */
+export type OptionKey = keyof typeof OPTION_IDS;
+
+const encoder = new TextEncoder();
+
+/** Copies a message part or option value into bytes (strings as UTF-8). */
+export function toBytes(part: unknown, what = "A message part"): Uint8Array {
+  if (typeof part === "string") return encoder.encode(part);
+  // Copied: the engine may keep the bytes (inproc peers read the very same array).
+  if (part instanceof Uint8Array) return part.slice();
+  if (part instanceof ArrayBuffer) return new Uint8Array(part.slice(0));
+  if (ArrayBuffer.isView(part)) {
+    return new Uint8Array(
+      part.buffer.slice(part.byteOffset, part.byteOffset + part.byteLength) as ArrayBuffer,
+    );
+  }
+  throw new TypeError(`${what} must be a Uint8Array, an ArrayBuffer or a string`);
+}
+
+/** One part or an array of parts → the message's parts, copied. */
+export function toMessage(parts: unknown): Uint8Array[] {
+  const list = Array.isArray(parts) ? parts : [parts];
+  if (list.length === 0) throw new RangeError("Cannot send a message of no parts");
+  return list.map((p) => toBytes(p));
+}
+
+/** A `WaitOptions.timeout`, checked; `fallback` when not given. */
+export function timeoutOf(v: unknown, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== "number" || Number.isNaN(v)) {
+    throw new TypeError("The timeout must be a number of milliseconds");
+  }
+  return v;
+}
+
+/**
+ * Converts and validates a value for the option `key`: returns the `XS_*` number and the
+ * engine value, or throws `TypeError`/`RangeError` for a wrong type or range.
+ */
+export function optionValue(key: OptionKey, v: unknown): [number, number | bigint | Uint8Array] {
+  const [id, kind] = OPTION_IDS[key];
+  let value: number | bigint | Uint8Array;
+  if (kind === "bytes") {
+    if (typeof v !== "string" && !(v instanceof Uint8Array)) {
+      throw new TypeError(`${key} must be a Uint8Array or a string`);
+    }
+    value = toBytes(v);
+  } else if (kind === "i64") {
+    if (typeof v === "number") {
+      if (!Number.isSafeInteger(v)) throw new RangeError(`${key} must be an integer`);
+      value = BigInt(v);
+    } else if (typeof v === "bigint") value = v;
+    else throw new TypeError(`${key} must be a number or a bigint`);
+    if (value < -(2n ** 63n) || value >= 2n ** 64n) {
+      throw new RangeError(`${key} is out of range`);
+    }
+    value = id === C.XS_MAXMSGSIZE ? BigInt.asIntN(64, value) : BigInt.asUintN(64, value);
+  } else if (kind === "wire") {
+    value = WIRE_MODES.indexOf(v as WireMode);
+    if (value < 0) throw new TypeError(`wire must be one of ${WIRE_MODES.join(", ")}`);
+  } else if (kind === "bool") {
+    if (typeof v === "boolean") value = v ? 1 : 0;
+    else if (v === 0 || v === 1) value = v;
+    else throw new TypeError(`${key} must be a boolean`);
+  } else {
+    if (typeof v !== "number") throw new TypeError(`${key} must be a number`);
+    if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
+      throw new RangeError(`${key} must be a 32-bit integer`);
+    }
+    value = v;
+  }
+  return [id, value];
+}

@@ -1,0 +1,241 @@
+/**
+ * Sending and receiving on the C face: `xs_send`, `xs_recv`, `xs_sendmsg`, `xs_recvmsg`
+ * (crossroads-behavior.md §2), one message part per call.
+ *
+ * Multi-part messages: the engine moves whole messages, so parts sent with `XS_SNDMORE`
+ * are collected here and handed over with the last part; the first part checks that
+ * the socket can send (waiting per `XS_SNDTIMEO`, EAGAIN under `XS_DONTWAIT`), as
+ * upstream writes the first part to a pipe at once. Received messages are handed out
+ * one part per call, with `XS_RCVMORE` following them. Blocking calls block the calling
+ * thread (lib/socket.ts waits on the context's doorbell).
+ *
+ * Runs on: API thread.
+ */
+import * as C from "./constants.ts";
+import { fail, getErrno } from "./errors.ts";
+import { msgEmpty, msgLive, msgPayload, msgReceived, msgSent, type xs_msg_t } from "./c_msg.ts";
+import { sockOf, type SockState, sockState, type XsSocket } from "./c_handles.ts";
+
+/** Types that can never send: ENOTSUP already at the first part (upstream xsend). */
+const CANNOT_SEND = new Set([C.XS_PULL, C.XS_SUB]);
+
+/** Waits until the socket can take the first part of a message (per flags/SNDTIMEO). */
+function waitWritable(st: SockState, flags: number): number {
+  const core = st.core, ctx = st.ctx.core;
+  if (CANNOT_SEND.has(core.info.number)) return fail(C.ENOTSUP);
+  const ev = core.events();
+  if (ev < 0) return ev;
+  if (ev & C.XS_POLLOUT) return 0;
+  const timeout = flags & C.XS_DONTWAIT ? 0 : core.options.sndtimeo;
+  if (timeout === 0) return fail(C.EAGAIN);
+  const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
+  const ok = ctx.waitSync(deadline, () => core.closed || ctx.terminating || core.proto.hasOut());
+  const e = sockState(st);
+  if (e) return fail(e);
+  return ok ? 0 : fail(C.EAGAIN);
+}
+
+/** Sends one part: 0 or -1 with errno. The part is owned by the library on success. */
+function sendPart(st: SockState, part: Uint8Array, flags: number): number {
+  if (st.out.length === 0) {
+    // Out of turn (REQ awaiting a reply, REP before a request): EFSM at the first part.
+    const state = st.core.proto.sendState?.((flags & C.XS_SNDMORE) !== 0) ?? 0;
+    if (state) return fail(state);
+  }
+  if (st.out.length === 0 && flags & C.XS_SNDMORE) {
+    if (waitWritable(st, flags) < 0) return -1;
+  }
+  if (flags & C.XS_SNDMORE) {
+    st.out.push(part);
+    return 0;
+  }
+  const msg = st.out.length ? [...st.out, part] : [part];
+  if (st.core.send(msg, flags) < 0) {
+    // EAGAIN may be retried with the last part; any other failure ends the message.
+    if (getErrno() !== C.EAGAIN) st.out = [];
+    return -1;
+  }
+  st.out = [];
+  return 0;
+}
+
+/** Receives one part, or null with errno. */
+function recvPart(st: SockState, flags: number): { part: Uint8Array; more: boolean } | null {
+  let part: Uint8Array;
+  if (st.inNext < st.inParts.length) {
+    part = st.inParts[st.inNext++];
+  } else {
+    const state = st.core.proto.recvState?.() ?? 0;
+    if (state) return fail(state), null;
+    const parts = st.core.recv(flags);
+    if (!parts) return null;
+    st.inParts = parts;
+    st.inNext = 1;
+    part = parts[0] ?? new Uint8Array(0);
+  }
+  const more = st.inNext < st.inParts.length;
+  if (!more) {
+    st.inParts = [];
+    st.inNext = 0;
+  }
+  st.core.rcvmore = more ? 1 : 0;
+  return { part, more };
+}
+
+function checkBuf(buf: Uint8Array | null, len: number): number {
+  if (!Number.isSafeInteger(len) || len < 0) return C.EINVAL;
+  if (buf === null || buf === undefined) return len === 0 ? 0 : C.EFAULT;
+  if (!(buf instanceof Uint8Array)) return C.EFAULT;
+  return len > buf.length ? C.EFAULT : 0;
+}
+
+/**
+ * Sends `len` bytes of `buf` as one message part (`xs_send(3)`); the bytes are copied.
+ *
+ * @param s a socket handle
+ * @param buf the bytes (null allowed when `len` is 0)
+ * @param len how many bytes to send
+ * @param flags `XS_DONTWAIT`, `XS_SNDMORE`
+ * @returns `len`, or -1 with errno EAGAIN, ENOTSUP, EFSM, ETERM, ENOTSOCK, EFAULT...
+ *
+ * @example
+ * ```ts
+ * import * as xs from "@crossroads/xs/xs";
+ * const ctx = xs.xs_init();
+ * const pull = xs.xs_socket(ctx, xs.XS_PULL), push = xs.xs_socket(ctx, xs.XS_PUSH);
+ * xs.xs_bind(pull, "inproc://send-example");
+ * xs.xs_connect(push, "inproc://send-example");
+ * console.log(xs.xs_send(push, new TextEncoder().encode("hi"), 2, 0)); // 2
+ * xs.xs_close(push);
+ * xs.xs_close(pull);
+ * xs.xs_term(ctx);
+ * ```
+ */
+export function xs_send(
+  s: XsSocket | null,
+  buf: Uint8Array | null,
+  len: number,
+  flags: number,
+): number {
+  const st = sockOf(s);
+  const e = sockState(st);
+  if (e) return fail(e);
+  const b = checkBuf(buf, len);
+  if (b) return fail(b);
+  const part = len === 0 ? new Uint8Array(0) : buf!.slice(0, len);
+  return sendPart(st!, part, flags | 0) < 0 ? -1 : len;
+}
+
+/**
+ * Receives one message part into `buf` (`xs_recv(3)`): copies at most `len` bytes and
+ * returns the full size of the part, which may be larger (silent truncation, as in C).
+ *
+ * @param s a socket handle
+ * @param buf where the bytes go (null allowed when `len` is 0)
+ * @param len room in `buf`
+ * @param flags `XS_DONTWAIT`
+ * @returns the part's size, or -1 with errno EAGAIN, ENOTSUP, EFSM, ETERM, ENOTSOCK...
+ *
+ * @example
+ * ```ts
+ * import * as xs from "@crossroads/xs/xs";
+ * const ctx = xs.xs_init();
+ * const pull = xs.xs_socket(ctx, xs.XS_PULL);
+ * console.log(xs.xs_recv(pull, new Uint8Array(8), 8, xs.XS_DONTWAIT)); // -1 (EAGAIN)
+ * xs.xs_close(pull);
+ * xs.xs_term(ctx);
+ * ```
+ */
+export function xs_recv(
+  s: XsSocket | null,
+  buf: Uint8Array | null,
+  len: number,
+  flags: number,
+): number {
+  const st = sockOf(s);
+  const e = sockState(st);
+  if (e) return fail(e);
+  const b = checkBuf(buf, len);
+  if (b) return fail(b);
+  const r = recvPart(st!, flags | 0);
+  if (!r) return -1;
+  const n = Math.min(len, r.part.length);
+  if (n > 0) buf!.set(r.part.subarray(0, n));
+  return r.part.length;
+}
+
+/**
+ * Sends a message part (`xs_sendmsg(3)`). On success the library takes the content and
+ * `msg` becomes a valid empty message; on failure `msg` is untouched.
+ *
+ * @param s a socket handle
+ * @param msg a live message
+ * @param flags `XS_DONTWAIT`, `XS_SNDMORE`
+ * @returns the number of bytes sent, or -1 with errno EAGAIN, ENOTSUP, EFSM, ETERM,
+ *   ENOTSOCK, EFAULT (message not live)...
+ *
+ * @example
+ * ```ts
+ * import * as xs from "@crossroads/xs/xs";
+ * const ctx = xs.xs_init();
+ * const pull = xs.xs_socket(ctx, xs.XS_PULL), push = xs.xs_socket(ctx, xs.XS_PUSH);
+ * xs.xs_bind(pull, "inproc://sendmsg-example");
+ * xs.xs_connect(push, "inproc://sendmsg-example");
+ * const msg = new xs.xs_msg_t();
+ * xs.xs_msg_init_size(msg, 6);
+ * xs.xs_msg_data(msg).fill(0x41);
+ * console.log(xs.xs_sendmsg(push, msg, 0), xs.xs_msg_size(msg)); // 6 0
+ * xs.xs_msg_close(msg);
+ * xs.xs_close(push);
+ * xs.xs_close(pull);
+ * xs.xs_term(ctx);
+ * ```
+ */
+export function xs_sendmsg(s: XsSocket | null, msg: xs_msg_t, flags: number): number {
+  const st = sockOf(s);
+  const e = sockState(st);
+  if (e) return fail(e);
+  if (!msgLive(msg)) return fail(C.EFAULT);
+  const part = msgPayload(msg);
+  const size = part.length;
+  if (sendPart(st!, part, flags | 0) < 0) return -1;
+  msgSent(msg);
+  return size;
+}
+
+/**
+ * Receives a message part into `msg` (`xs_recvmsg(3)`), releasing its old content.
+ * A receive that fails with EAGAIN empties `msg` (crossroads-behavior.md trap 3).
+ *
+ * @param s a socket handle
+ * @param msg a live message
+ * @param flags `XS_DONTWAIT`
+ * @returns the part's size, or -1 with errno EAGAIN, ENOTSUP, EFSM, ETERM, ENOTSOCK,
+ *   EFAULT (message not live)...
+ *
+ * @example
+ * ```ts
+ * import * as xs from "@crossroads/xs/xs";
+ * const ctx = xs.xs_init();
+ * const pull = xs.xs_socket(ctx, xs.XS_PULL);
+ * const msg = new xs.xs_msg_t();
+ * xs.xs_msg_init(msg);
+ * console.log(xs.xs_recvmsg(pull, msg, xs.XS_DONTWAIT)); // -1 (EAGAIN)
+ * xs.xs_msg_close(msg);
+ * xs.xs_close(pull);
+ * xs.xs_term(ctx);
+ * ```
+ */
+export function xs_recvmsg(s: XsSocket | null, msg: xs_msg_t, flags: number): number {
+  const st = sockOf(s);
+  const e = sockState(st);
+  if (e) return fail(e);
+  if (!msgLive(msg)) return fail(C.EFAULT);
+  const r = recvPart(st!, flags | 0);
+  if (!r) {
+    if (getErrno() === C.EAGAIN && st!.core.info.number !== C.XS_XPUB) msgEmpty(msg);
+    return -1;
+  }
+  msgReceived(msg, r.part, r.more);
+  return r.part.length;
+}
