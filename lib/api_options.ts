@@ -96,6 +96,22 @@ export type OptionKey = keyof typeof OPTION_IDS;
 
 const encoder = new TextEncoder();
 
+/**
+ * A message part as bytes, without copying: a Uint8Array is used as it is and an
+ * ArrayBuffer (or other view) is wrapped, so large parts cost no copy on the API thread.
+ * The library may keep a reference until the part was copied into shared memory (or, on
+ * inproc, handed to the peer), so the caller must not modify it after `send` (README).
+ */
+export function toPart(part: unknown): Uint8Array {
+  if (part instanceof Uint8Array) return part;
+  if (typeof part === "string") return encoder.encode(part);
+  if (part instanceof ArrayBuffer) return new Uint8Array(part);
+  if (ArrayBuffer.isView(part)) {
+    return new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+  }
+  throw new TypeError("A message part must be a Uint8Array, an ArrayBuffer or a string");
+}
+
 /** Copies a message part or option value into bytes (strings as UTF-8). */
 export function toBytes(part: unknown, what = "A message part"): Uint8Array {
   if (typeof part === "string") return encoder.encode(part);
@@ -110,11 +126,11 @@ export function toBytes(part: unknown, what = "A message part"): Uint8Array {
   throw new TypeError(`${what} must be a Uint8Array, an ArrayBuffer or a string`);
 }
 
-/** One part or an array of parts → the message's parts, copied. */
+/** One part or an array of parts → the message's parts (not copied: see `toPart`). */
 export function toMessage(parts: unknown): Uint8Array[] {
   const list = Array.isArray(parts) ? parts : [parts];
   if (list.length === 0) throw new RangeError("Cannot send a message of no parts");
-  return list.map((p) => toBytes(p));
+  return list.map(toPart);
 }
 
 /** A `WaitOptions.timeout`, checked; `fallback` when not given. */

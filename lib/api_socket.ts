@@ -192,7 +192,8 @@ export class Socket {
   /**
    * Sends one message: one part or an array of parts (strings as UTF-8). Resolves when
    * the message is queued; waits while the socket cannot send (high-water mark, no
-   * peer).
+   * peer). Parts are not copied here: do not modify a part after sending it (an inproc
+   * peer receives that very array; tcp/ipc copy it into shared memory).
    *
    * @param parts a part or the parts of one message
    * @param options `signal`, and `timeout` in ms (default the socket's `sndtimeo`)
