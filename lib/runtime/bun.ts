@@ -14,10 +14,10 @@
  * Runs on: I/O worker.
  */
 import { unlinkSync } from "node:fs";
+import { netError, resolveHost } from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
-  NetError,
   Runtime,
   StreamConn,
   StreamHandlers,
@@ -57,16 +57,6 @@ declare const Bun: {
   listen(o: BunSocketOptions): BunListenerHandle;
   connect(o: BunSocketOptions): Promise<BunSocket>;
 };
-
-/** Wraps a Bun/OS error as a {@linkcode NetError}; Bun already sets errno names as `code`. */
-function netError(e: unknown, what: string): NetError {
-  const src = e instanceof Error ? e : new Error(String(e));
-  const code = (src as Partial<NetError>).code;
-  const err = new Error(`${what}: ${src.message}`, { cause: src }) as NetError;
-  err.name = "NetError";
-  err.code = typeof code === "string" && code ? code : "EIO";
-  return err;
-}
 
 /** One connected stream over a Bun socket. */
 class BunStream implements StreamConn {
@@ -267,8 +257,6 @@ function removeFile(path: string): void {
   } catch { /* absent or not ours: nothing to do */ }
 }
 
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-
 /** Connect-side glue: `open` has already made the stream. */
 function connected(s: BunSocket): (h: StreamHandlers) => StreamConn {
   const st = s.data!;
@@ -339,19 +327,7 @@ export const bunRuntime: Runtime = {
     return connected(s);
   },
 
-  async resolve(host) {
-    if (IPV4.test(host) || host.includes(":")) return [host];
-    if (host === "localhost") return ["127.0.0.1"];
-    const dns = await import("node:dns");
-    let all: { address: string; family: number }[];
-    try {
-      all = await dns.promises.lookup(host, { all: true });
-    } catch (e) {
-      throw netError(e, `cannot resolve ${host}`);
-    }
-    if (all.length === 0) throw netError(new Error("no address"), `cannot resolve ${host}`);
-    return all.sort((a, b) => a.family - b.family).map((a) => a.address);
-  },
+  resolve: resolveHost,
 
   removeFile,
 };

@@ -11,6 +11,7 @@
  *
  * Runs on: I/O worker.
  */
+import { netError as commonNetError, resolveHost } from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
@@ -40,22 +41,8 @@ const CODES: [new (...a: never[]) => Error, string][] = [
 
 /** Wraps any Deno error as a {@linkcode NetError} carrying a POSIX errno name. */
 function netError(e: unknown, what: string): NetError {
-  const src = e instanceof Error ? e : new Error(String(e));
   // Deno 2 sets `code` on most OS errors; the class map covers the ones that do not.
-  let code = (src as Partial<NetError>).code;
-  if (typeof code !== "string" || !code) {
-    code = "EIO";
-    for (const [cls, name] of CODES) {
-      if (src instanceof cls) {
-        code = name;
-        break;
-      }
-    }
-  }
-  const err = new Error(`${what}: ${src.message}`, { cause: src }) as NetError;
-  err.name = "NetError";
-  err.code = code;
-  return err;
+  return commonNetError(e, what, (src) => CODES.find(([cls]) => src instanceof cls)?.[1]);
 }
 
 /** "host:port", with brackets around IPv6 hosts. */
@@ -305,8 +292,6 @@ function removeFile(path: string): void {
   } catch { /* absent or not ours: nothing to do */ }
 }
 
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-
 /** The Deno adapter. */
 export const denoRuntime: Runtime = {
   name: "deno",
@@ -360,20 +345,7 @@ export const denoRuntime: Runtime = {
     return (h) => s.attach(h);
   },
 
-  async resolve(host) {
-    if (IPV4.test(host) || host.includes(":")) return [host];
-    if (host === "localhost") return ["127.0.0.1"];
-    // Deno.resolveDns ignores /etc/hosts; getaddrinfo through node:dns does not.
-    const dns = await import("node:dns");
-    let all: { address: string; family: number }[];
-    try {
-      all = await dns.promises.lookup(host, { all: true });
-    } catch (e) {
-      throw netError(e, `cannot resolve ${host}`);
-    }
-    if (all.length === 0) throw netError(new Error("no address"), `cannot resolve ${host}`);
-    return all.sort((a, b) => a.family - b.family).map((a) => a.address);
-  },
+  resolve: resolveHost,
 
   removeFile,
 };

@@ -14,26 +14,15 @@
  */
 import * as net from "node:net";
 import { unlinkSync } from "node:fs";
-import { promises as dns } from "node:dns";
+import { netError, resolveHost } from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
-  NetError,
   Runtime,
   StreamConn,
   StreamHandlers,
   TcpOptions,
 } from "./runtime.ts";
-
-/** Wraps a Node error (which carries its errno name as `code`) as a {@linkcode NetError}. */
-function netError(e: unknown, what: string): NetError {
-  const src = e instanceof Error ? e : new Error(String(e));
-  const code = (src as Partial<NetError>).code;
-  const err = new Error(`${what}: ${src.message}`, { cause: src }) as NetError;
-  err.name = "NetError";
-  err.code = typeof code === "string" && code ? code : "EIO";
-  return err;
-}
 
 /** One connected stream over a `net.Socket`. */
 class NodeStream implements StreamConn {
@@ -177,8 +166,6 @@ function removeFile(path: string): void {
   } catch { /* absent or not ours: nothing to do */ }
 }
 
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-
 /** The Node adapter. */
 export const nodeRuntime: Runtime = {
   name: "node",
@@ -202,18 +189,7 @@ export const nodeRuntime: Runtime = {
     return connect({ path }, path, undefined, path);
   },
 
-  async resolve(host) {
-    if (IPV4.test(host) || host.includes(":")) return [host];
-    if (host === "localhost") return ["127.0.0.1"];
-    let all: { address: string; family: number }[];
-    try {
-      all = await dns.lookup(host, { all: true });
-    } catch (e) {
-      throw netError(e, `cannot resolve ${host}`);
-    }
-    if (all.length === 0) throw netError(new Error("no address"), `cannot resolve ${host}`);
-    return all.sort((a, b) => a.family - b.family).map((a) => a.address);
-  },
+  resolve: resolveHost,
 
   removeFile,
 };

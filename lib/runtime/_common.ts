@@ -1,0 +1,46 @@
+/**
+ * What the three runtime adapters share: the NetError shape and host name resolution.
+ *
+ * Runs on: I/O worker (and the API thread in tests).
+ */
+import type { NetError } from "./runtime.ts";
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * Wraps a runtime/OS error as a {@linkcode NetError} whose `code` is the errno name:
+ * the error's own `code` when it has one (Node, Bun and most Deno errors), else
+ * `fallback(src)`, else "EIO".
+ */
+export function netError(
+  e: unknown,
+  what: string,
+  fallback?: (src: Error) => string | undefined,
+): NetError {
+  const src = e instanceof Error ? e : new Error(String(e));
+  let code = (src as Partial<NetError>).code;
+  if (typeof code !== "string" || !code) code = fallback?.(src) ?? "EIO";
+  const err = new Error(`${what}: ${src.message}`, { cause: src }) as NetError;
+  err.name = "NetError";
+  err.code = code;
+  return err;
+}
+
+/**
+ * Numeric addresses for `host`, IPv4 first: literals as they are, "localhost" as
+ * 127.0.0.1, other names through getaddrinfo (node:dns, which every runtime has; Deno's
+ * own resolveDns ignores /etc/hosts).
+ */
+export async function resolveHost(host: string): Promise<string[]> {
+  if (IPV4.test(host) || host.includes(":")) return [host];
+  if (host === "localhost") return ["127.0.0.1"];
+  const dns = await import("node:dns");
+  let all: { address: string; family: number }[];
+  try {
+    all = await dns.promises.lookup(host, { all: true });
+  } catch (e) {
+    throw netError(e, `cannot resolve ${host}`);
+  }
+  if (all.length === 0) throw netError(new Error("no address"), `cannot resolve ${host}`);
+  return all.sort((a, b) => a.family - b.family).map((a) => a.address);
+}
