@@ -28,6 +28,7 @@ import {
   type Pipe,
   PIPE_RING_BYTES,
   pipePlaces,
+  R_HWM,
   RingPipe,
   WAKE_MESSAGE,
   WAKE_NOTIFY,
@@ -173,7 +174,7 @@ export class ContextCore {
     const sab = newPipeBlock(PIPE_RING_BYTES, PIPE_RING_BYTES);
     const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
     // The IN ring's limit is our receive HWM; the worker enforces it as producer.
-    new Int32Array(sab)[(places.in.header >> 2) + 2] = rcvhwm;
+    new Int32Array(sab)[(places.in.header >> 2) + R_HWM] = rcvhwm;
     const pipe = new RingPipe(id, places.out, places.in, sndhwm, this.#wakeWorker);
     this.#ringPipes.set(id, { pipe, sab, sock: sock! });
     return pipe;
@@ -420,7 +421,6 @@ export class ContextCore {
       if (rest.length) this.#inprocPending.set(name, rest);
       else this.#inprocPending.delete(name);
     }
-    let usesWorker = false;
     for (const p of pipes) {
       if (p instanceof InprocPipe) {
         const peer = p.peer;
@@ -434,7 +434,6 @@ export class ContextCore {
     for (const [id, rp] of this.#ringPipes) {
       if (rp.sock === s || pipes.has(rp.pipe)) {
         this.#ringPipes.delete(id);
-        usesWorker = true;
       }
     }
     if (this.#worker) {
@@ -443,7 +442,6 @@ export class ContextCore {
     } else {
       this.#sockets.delete(s.id);
     }
-    void usesWorker;
     this.kick();
   }
 

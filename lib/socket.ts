@@ -271,7 +271,7 @@ export class SocketCore {
     this.proto.detach(pipe);
   }
 
-  /** Pipes of connections accepted through bind endpoint `epId` were closed by the worker. */
+  /** True while endpoint `epId` is open (not shut down); connections it accepts get pipes. */
   hasEndpoint(epId: number): boolean {
     return this.#endpoints.has(epId);
   }

@@ -153,7 +153,7 @@ export class IoLoop implements SessionOwner {
         break;
       }
       case "shutdown":
-        this.#shutdown(m.sock as number, m.ep as number, m.linger as number);
+        this.#shutdown(m.sock as number, m.ep as number);
         break;
       case "close": {
         // XS_LINGER counts from the application's xs_close, not from when we got the
@@ -340,7 +340,12 @@ export class IoLoop implements SessionOwner {
 
   // ------------------------------------------------------------------ close
 
-  #shutdown(sockId: number, epId: number, linger: number): void {
+  /**
+   * Closes one endpoint: its listener, reconnect timer and connections. Unlike upstream,
+   * the socket's XS_LINGER is not applied here: queued outbound messages of the
+   * endpoint's connections are dropped at once. TODO(#3): linger on shutdown as on close.
+   */
+  #shutdown(sockId: number, epId: number): void {
     const sock = this.#sockets.get(sockId);
     const rec = sock?.endpoints.get(epId);
     if (!sock || !rec) return;
@@ -351,7 +356,6 @@ export class IoLoop implements SessionOwner {
     for (const s of [...sock.sessions]) {
       if (s.meta.ep === epId) s.close("endpoint shut down");
     }
-    void linger;
   }
 
   #closeSocket(sockId: number, linger: number): void {
@@ -414,18 +418,17 @@ export class IoLoop implements SessionOwner {
 
   // ------------------------------------------------------------------ pump
 
-  /** One bounded pass over the sessions: start writes, resume paused reads. */
-  #pump(): boolean {
-    let work = false;
+  /**
+   * One bounded pass: events the control ring could not take yet (the API thread rings
+   * us when it has read), then each session's writes and paused reads.
+   */
+  #pump(): void {
+    this.#control.flush();
     for (const s of this.#sessions) {
-      if (s.wantsOut) {
-        s.pumpOut();
-        work = true;
-      }
+      if (s.wantsOut) s.pumpOut();
       if (s.blockedIn) s.resumeIn();
     }
     for (const sock of this.#sockets.values()) if (sock.closing) this.#maybeClosed(sock);
-    return work;
   }
 
   #hasWork(): boolean {

@@ -5,11 +5,13 @@
  * an exchange so one sleep costs at most one wake-up (runtime-facts: notify only when the
  * other side is parked).
  *
- * - `WAKE_NOTIFY`: the sleeper is in `Atomics.wait` (API thread, C face) or
- *   `Atomics.waitAsync` (I/O worker) on `BELL_SEQ`.
- * - `WAKE_MESSAGE`: the sleeper is the API thread's event loop (idiomatic face); the
- *   worker answers with a `postMessage({ t: "wake" })`, which also keeps Bun and Node
- *   processes alive while a receive is pending (trap 1).
+ * - `WAKE_NOTIFY`: the sleeper is blocked in `Atomics.wait` on `BELL_SEQ` (the API
+ *   thread in a C-face call).
+ * - `WAKE_MESSAGE`: the sleeper is an event loop — the API thread's (idiomatic face) or
+ *   the I/O worker's — and the waker sends it `postMessage({ t: "wake" })`. That also
+ *   keeps Bun and Node processes alive while a receive is pending (trap 1), and it is
+ *   the worker's only bell: `Atomics.waitAsync` in a worker resolved only when its loop
+ *   turned for another reason (measured on Deno 2.9 and Bun 1.4; lib/io/loop.ts).
  *
  * Runs on: both threads.
  */
@@ -70,11 +72,5 @@ export class Doorbell {
   /** Sleeper side, step 2 (blocking): parks until rung or `ms` elapsed (-1 = forever). */
   wait(seq: number, ms: number): void {
     Atomics.wait(this.#i32, this.#seq, seq, ms < 0 ? Infinity : ms);
-  }
-
-  /** Sleeper side, step 2 (async): resolves when rung or after `ms` (-1 = forever). */
-  waitAsync(seq: number, ms: number): Promise<unknown> | null {
-    const r = Atomics.waitAsync(this.#i32, this.#seq, seq, ms < 0 ? Infinity : ms);
-    return r.async ? r.value : null;
   }
 }

@@ -68,7 +68,7 @@ export const CONTEXT_BLOCK_BYTES = CONTROL_RING_DATA + CONTROL_RING_BYTES;
 // ---- doorbell (slots relative to the bell's Int32 index) ----
 /** Sequence number, bumped by every ring of the bell; sleepers wait on it. */
 export const BELL_SEQ = 0;
-/** What the sleeper wants: bit `WAKE_NOTIFY` = parked in Atomics.wait/waitAsync,
+/** What the sleeper wants: bit `WAKE_NOTIFY` = blocked in Atomics.wait,
  *  bit `WAKE_MESSAGE` = parked in its event loop, wants a `postMessage`. */
 export const BELL_FLAGS = 1;
 /** Flag bit: wake the sleeper with `Atomics.notify`. */

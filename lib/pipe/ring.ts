@@ -235,6 +235,17 @@ export class RingReader {
     return this.bytes[(this.#head + offset) & this.#mask];
   }
 
+  /**
+   * Body size of the ring frame (layout.ts framing) whose header starts `offset` after
+   * the head; the caller checked that the whole header (2 or 9 bytes) is available.
+   */
+  sizeAt(offset: number): number {
+    if (!(this.byteAt(offset) & F_LONG)) return this.byteAt(offset + 1);
+    return (this.byteAt(offset + 3) << 8 | this.byteAt(offset + 4)) * 4294967296 +
+      ((this.byteAt(offset + 5) << 24 | this.byteAt(offset + 6) << 16 |
+        this.byteAt(offset + 7) << 8 | this.byteAt(offset + 8)) >>> 0);
+  }
+
   /** Copies `len` bytes starting `offset` after the head into `dst` at `dstOff`. */
   copyOut(dst: Uint8Array, dstOff: number, offset: number, len: number): void {
     const pos = (this.#head + offset) & this.#mask;

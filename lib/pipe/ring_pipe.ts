@@ -81,11 +81,6 @@ export class RingPipe implements Pipe {
     this.#out.close();
   }
 
-  /** Messages accepted by `write` that the worker has not yet taken. */
-  get queuedOut(): number {
-    return this.#out.queuedMessages();
-  }
-
   /** True while parts wait in the overflow list for ring room. */
   get hasOverflow(): boolean {
     return this.#ovHead < this.#overflow.length;
@@ -243,17 +238,9 @@ export class RingPipe implements Pipe {
       let off = 0;
       while (off < avail) {
         const flags = r.byteAt(off);
-        let hs = 2, size: number;
-        if (flags & F_LONG) {
-          if (avail - off < 9) break;
-          hs = 9;
-          size = (r.byteAt(off + 3) << 8 | r.byteAt(off + 4)) * 4294967296 +
-            ((r.byteAt(off + 5) << 24 | r.byteAt(off + 6) << 16 | r.byteAt(off + 7) << 8 |
-              r.byteAt(off + 8)) >>> 0);
-        } else {
-          if (avail - off < 2) break;
-          size = r.byteAt(off + 1);
-        }
+        const hs = flags & F_LONG ? 9 : 2;
+        if (avail - off < hs) break;
+        const size = r.sizeAt(off);
         if (off + hs + size > avail) {
           if (off === 0 && hs + size > (r.capacity >>> 1)) {
             // Too large to ever sit whole in the ring: stream it into its own buffer.
@@ -290,12 +277,5 @@ export class RingPipe implements Pipe {
       if (this.#qHead < this.#queue.length && off < BATCH) break;
     }
     if (moved && r.commit()) this.#wake();
-  }
-
-  /** Marks this end gone; the worker stops delivering. */
-  close(): void {
-    this.#in.close();
-    this.#out.close();
-    this.#wake();
   }
 }

@@ -44,9 +44,4 @@ export class WorkerPipe {
   get outMidMessage(): boolean {
     return this.bodyLeft > 0 || this.more;
   }
-
-  /** True once the application's end was closed. */
-  get apiGone(): boolean {
-    return this.in.consumerGone;
-  }
 }

@@ -151,7 +151,7 @@ export class Outbound {
       const flags = r.byteAt(off);
       const hs = flags & F_LONG ? 9 : 2;
       if (avail - off < hs) break;
-      const size = hs === 9 ? readSize(r, off) : r.byteAt(off + 1);
+      const size = r.sizeAt(off);
       if (avail - off < hs + size) break;
       const body = new Uint8Array(size);
       r.copyOut(body, 0, off + hs, size);
@@ -217,7 +217,7 @@ export class Outbound {
       const flags = r.byteAt(off);
       const hs = flags & F_LONG ? 9 : 2;
       if (avail - off < hs) break;
-      const size = hs === 9 ? readSize(r, off) : r.byteAt(off + 1);
+      const size = r.sizeAt(off);
       if (avail - off < hs + size) break;
       off += hs + size;
       if (!(flags & (F_MORE | F_COMMAND))) msgs++;
@@ -248,7 +248,7 @@ export class Outbound {
       const flags = r.byteAt(off);
       const hs = flags & F_LONG ? 9 : 2;
       if (avail - off < hs) break;
-      const size = hs === 9 ? readSize(r, off) : r.byteAt(off + 1);
+      const size = r.sizeAt(off);
       if ((flags & F_COMMAND) || p.skipRest) {
         // In-band commands are for us, and skipped frames for nobody: consume them, but
         // only at the start of a write so the span stays contiguous on the wire.
@@ -303,7 +303,7 @@ export class Outbound {
       const flags = r.byteAt(off);
       const hs = flags & F_LONG ? 9 : 2;
       if (avail - off < hs) break;
-      const size = hs === 9 ? readSize(r, off) : r.byteAt(off + 1);
+      const size = r.sizeAt(off);
       if ((flags & F_COMMAND) || p.skipRest) {
         if (avail - off < hs + size) break;
         off += hs + size;
@@ -338,12 +338,6 @@ export class Outbound {
     const out = stage.slice(0, pos);
     this.conn!.write(out);
   }
-}
-
-function readSize(r: { byteAt(o: number): number }, off: number): number {
-  return (r.byteAt(off + 3) << 8 | r.byteAt(off + 4)) * 4294967296 +
-    ((r.byteAt(off + 5) << 24 | r.byteAt(off + 6) << 16 | r.byteAt(off + 7) << 8 |
-      r.byteAt(off + 8)) >>> 0);
 }
 
 function writeV2Header(dst: Uint8Array, pos: number, more: boolean, size: number): number {
