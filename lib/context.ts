@@ -24,6 +24,7 @@ import {
   controlPlace,
   ControlReader,
   Doorbell,
+  type ExternalBatch,
   newPipeBlock,
   type Pipe,
   PIPE_RING_BYTES,
@@ -98,6 +99,11 @@ export class ContextCore {
     // The worker parks in its event loop; a message is the one wake-up that reliably
     // reaches it (see lib/io/loop.ts #park), sent only while it is parked.
     if (this.#workerBell.ring() & WAKE_MESSAGE) this.#worker?.post({ t: "wake" });
+  };
+
+  /** Hands messages that did not fit in a ring to the worker (their buffer transferred). */
+  readonly #postExt = (b: ExternalBatch) => {
+    this.#worker?.post({ t: "ext", ...b }, [b.buf]);
   };
 
   constructor(opts: ContextOptions = {}) {
@@ -175,7 +181,7 @@ export class ContextCore {
     const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
     // The IN ring's limit is our receive HWM; the worker enforces it as producer.
     new Int32Array(sab)[(places.in.header >> 2) + R_HWM] = rcvhwm;
-    const pipe = new RingPipe(id, places.out, places.in, sndhwm, this.#wakeWorker);
+    const pipe = new RingPipe(id, places.out, places.in, sndhwm, this.#wakeWorker, this.#postExt);
     this.#ringPipes.set(id, { pipe, sab, sock: sock! });
     return pipe;
   }
@@ -192,7 +198,7 @@ export class ContextCore {
     if (this.#control.pending()) this.process();
   }
 
-  /** Reads the control ring and acts on every event; pumps pipes waiting for room. */
+  /** Reads the control ring and acts on every event. */
   process(): void {
     const ev = this.#events;
     if (this.#control.pending()) {
@@ -200,7 +206,6 @@ export class ContextCore {
       for (let i = 0; i < ev.length; i++) this.#handle(ev[i]);
       ev.length = 0;
     }
-    for (const { pipe } of this.#ringPipes.values()) if (pipe.hasOverflow) pipe.pump();
   }
 
   #handle(e: Record<string, unknown>): void {
@@ -309,11 +314,7 @@ export class ContextCore {
     this.#apiBell.prepare(WAKE_MESSAGE);
     // Re-check after arming: the worker may have published or freed room just before
     // the flag was set, and would then not send a wake message.
-    let room = false;
-    for (const { pipe } of this.#ringPipes.values()) {
-      if (pipe.hasOverflow && !pipe.pump()) room = true;
-    }
-    if (room || this.#control.pending()) return this.kickSoon();
+    if (this.#control.pending()) return this.kickSoon();
     for (const s of this.#watched) if (s.proto.hasIn() || s.proto.hasOut()) return this.kickSoon();
   }
 

@@ -22,6 +22,7 @@ import {
   controlPlace,
   ControlWriter,
   Doorbell,
+  type ExternalBatch,
   WAKE_MESSAGE,
   WORKER_BELL,
   WorkerPipe,
@@ -95,6 +96,8 @@ export class IoLoop implements SessionOwner {
   readonly #sockets = new Map<number, WSocket>();
   readonly #sessions = new Set<StreamSession>();
   readonly #awaiting = new Map<number, StreamSession>();
+  /** Every pipe the worker serves, by id (messages posted beside the ring find theirs). */
+  readonly #pipes = new Map<number, WorkerPipe>();
   #nextConn = 1;
 
   /**
@@ -130,6 +133,15 @@ export class IoLoop implements SessionOwner {
       case "wake":
         this.wake();
         break;
+      case "ext": {
+        // Messages that did not fit in a pipe's OUT ring (lib/pipe/ring_pipe.ts).
+        const b = m as unknown as ExternalBatch;
+        const p = this.#pipes.get(b.pipe);
+        if (!p) break;
+        p.addExternal(b);
+        this.wake();
+        break;
+      }
       case "bind":
         this.#bind(m).catch((e) => {
           this.#event({ t: "reply", req: m.req, errno: 22, error: String(e) });
@@ -143,7 +155,9 @@ export class IoLoop implements SessionOwner {
         if (!s) break;
         this.#awaiting.delete(m.conn as number);
         this.#servedPipe.set(s, m.pipe as number);
-        s.attach(new WorkerPipe(m.pipe as number, m.sab as SharedArrayBuffer));
+        const wp = new WorkerPipe(m.pipe as number, m.sab as SharedArrayBuffer);
+        this.#pipes.set(wp.id, wp);
+        s.attach(wp);
         break;
       }
       case "refuse": {
@@ -226,6 +240,7 @@ export class IoLoop implements SessionOwner {
       backoff: new Backoff(opts.reconnectIvl, opts.reconnectIvlMax),
     };
     sock.endpoints.set(rec.id, rec);
+    this.#pipes.set(rec.pipe!.id, rec.pipe!);
     this.#dial(sock, rec);
   }
 
@@ -265,8 +280,11 @@ export class IoLoop implements SessionOwner {
     const sock = this.#sockets.get(s.meta.sock);
     const rec = sock?.endpoints.get(s.meta.ep);
     if (!sock || sock.closing || !rec) {
-      if (!s.meta.accepted && rec?.pipe) s.attach(rec.pipe);
-      else return s.close("socket closing");
+      if (!s.meta.accepted && rec?.pipe && sock) {
+        // Closed while connecting: deliver what is queued (linger), then close.
+        s.attach(rec.pipe);
+        this.#maybeClosed(sock);
+      } else s.close("socket closing");
       return;
     }
     const identity = Array.from(r.peerIdentity);
@@ -310,7 +328,10 @@ export class IoLoop implements SessionOwner {
     if (s.meta.accepted) {
       // An accepted connection's pipe dies with it (a returning peer is a new pipe).
       if (this.#servedPipe.has(s)) {
-        this.#event({ t: "gone", pipe: this.#servedPipe.get(s) });
+        const id = this.#servedPipe.get(s)!;
+        this.#pipes.get(id)?.dropExternal();
+        this.#pipes.delete(id);
+        this.#event({ t: "gone", pipe: id });
         this.#servedPipe.delete(s);
       }
     } else if (rec && rec.session === s) {
@@ -322,6 +343,12 @@ export class IoLoop implements SessionOwner {
   }
 
   readonly #servedPipe = new Map<StreamSession, number>();
+
+  /** SessionOwner: a connection wrote everything it had; a closing socket may be done. */
+  drained(s: StreamSession): void {
+    const sock = this.#sockets.get(s.meta.sock);
+    if (sock?.closing) this.#maybeClosed(sock);
+  }
 
   /** SessionOwner: ring the API thread. */
   wakeApi(): void {
@@ -391,7 +418,7 @@ export class IoLoop implements SessionOwner {
     let busy = false;
     for (const rec of sock.endpoints.values()) {
       if (rec.dead || !rec.pipe) continue;
-      if (rec.pipe.out.available() > 0 || rec.session?.writing) busy = true;
+      if (rec.pipe.outPending || rec.session?.writing) busy = true;
       else {
         rec.dead = true;
         clearTimeout(rec.timer);
@@ -401,7 +428,7 @@ export class IoLoop implements SessionOwner {
     for (const s of sock.sessions) {
       if (s.meta.accepted) {
         const p = s.pipe;
-        if (p && (p.out.available() > 0 || s.writing)) busy = true;
+        if (p && (p.outPending || s.writing)) busy = true;
         else if (!s.isClosed) s.close("socket closed");
       }
     }
@@ -411,6 +438,10 @@ export class IoLoop implements SessionOwner {
       rec.dead = true;
       clearTimeout(rec.timer);
       rec.listener?.close();
+      if (rec.pipe) {
+        rec.pipe.dropExternal();
+        this.#pipes.delete(rec.pipe.id);
+      }
     }
     this.#sockets.delete(sock.id);
     this.#event({ t: "closed", sock: sock.id });

@@ -31,6 +31,7 @@
  *    | 1    | `R_MSGS_WRITTEN`  | producer   | whole messages published, mod 2^32                |
  *    | 2    | `R_HWM`           | creator    | message limit of the ring, 0 = none               |
  *    | 3    | `R_PRODUCER_DONE` | producer   | 1: no more data will ever be written              |
+ *    | 4    | `R_EXT_POSTED`    | producer   | messages sent beside the ring (`postMessage`), mod 2^32 |
  *    | 16   | `R_HEAD`          | consumer   | bytes consumed, mod 2^32                          |
  *    | 17   | `R_MSGS_READ`     | consumer   | whole messages taken by the reader, mod 2^32      |
  *    | 18   | `R_WAITING`       | both       | producer sets 1 when it waits for room; the consumer clears it and rings the producer's doorbell |
@@ -85,6 +86,13 @@ export const R_MSGS_WRITTEN = 1;
 export const R_HWM = 2;
 /** Producer: will write no more. */
 export const R_PRODUCER_DONE = 3;
+/**
+ * Producer (OUT ring only): messages handed to the worker beside the ring, by
+ * `postMessage`, because they did not fit in its free space (see ring_pipe.ts). Each
+ * carries the ring position it stands at; the worker never walks past a position while
+ * such a message is still on its way.
+ */
+export const R_EXT_POSTED = 4;
 /** Consumer: bytes consumed. */
 export const R_HEAD = 16;
 /** Consumer: whole messages read. */
@@ -125,3 +133,11 @@ export const F_LONG = 2;
 export const F_COMMAND = 4;
 /** In-band command (body = this one byte): drop the partial message read so far. */
 export const CMD_ABORT = 1;
+/**
+ * In-band command (IN ring): a frame too large for the ring begins. Body: this byte,
+ * the frame's flags (MORE), its size as 8 bytes big-endian. Its body follows as
+ * `CMD_CHUNK` commands, so an `CMD_ABORT` can still be seen between them.
+ */
+export const CMD_BIG = 2;
+/** In-band command (IN ring): the next piece of a `CMD_BIG` frame's body (after this byte). */
+export const CMD_CHUNK = 3;

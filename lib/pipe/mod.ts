@@ -9,7 +9,7 @@ export * from "./layout.ts";
 export { type RingPlace, RingReader, RingWriter } from "./ring.ts";
 export { Doorbell } from "./doorbell.ts";
 export type { Pipe } from "./pipe.ts";
-export { RingPipe } from "./ring_pipe.ts";
+export { type ExternalBatch, RingPipe } from "./ring_pipe.ts";
 export { ControlReader, ControlWriter } from "./control.ts";
 
 export { controlPlace, newPipeBlock, pipePlaces } from "./blocks.ts";

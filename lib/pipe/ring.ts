@@ -20,6 +20,7 @@ import {
   R_HWM,
   R_MSGS_READ,
   R_MSGS_WRITTEN,
+  R_EXT_POSTED,
   R_PRODUCER_DONE,
   R_TAIL,
   R_WAITING,
@@ -63,6 +64,7 @@ export class RingWriter {
     this.#tail = this.#published = Atomics.load(this.#i32, this.#h + R_TAIL);
     this.#msgs = this.#publishedMsgs = Atomics.load(this.#i32, this.#h + R_MSGS_WRITTEN);
     this.#boundary = this.#tail;
+    this.#ext = Atomics.load(this.#i32, this.#h + R_EXT_POSTED);
   }
 
   /** Bytes that can be staged now. */
@@ -136,6 +138,11 @@ export class RingWriter {
     this.#boundary = this.#tail;
   }
 
+  /** Ends an in-band command written between messages (counted as no message). */
+  endCommand(): void {
+    this.#boundary = this.#tail;
+  }
+
   /**
    * Publishes staged bytes up to the end of the last whole message, keeping a message in
    * progress private (so a connection that dies mid-message can `rewind()` it).
@@ -188,6 +195,21 @@ export class RingWriter {
     return this.free() >= need;
   }
 
+  /**
+   * Counts one message handed over beside the ring (R_EXT_POSTED). Stored before any
+   * later ring bytes are published, so a consumer that sees those bytes sees the count.
+   */
+  countExternal(): void {
+    this.#ext = (this.#ext + 1) | 0;
+    Atomics.store(this.#i32, this.#h + R_EXT_POSTED, this.#ext);
+  }
+  #ext = 0;
+
+  /** The local tail: the ring position of the next byte staged. */
+  get position(): number {
+    return this.#tail;
+  }
+
   /** Marks the producer finished. */
   close(): void {
     this.publish();
@@ -222,6 +244,16 @@ export class RingReader {
     this.#mask = place.capacity - 1;
     this.#head = this.#committed = Atomics.load(this.#i32, this.#h + R_HEAD);
     this.#msgsRead = Atomics.load(this.#i32, this.#h + R_MSGS_READ);
+  }
+
+  /** The local head: the ring position of the next byte to read. */
+  get position(): number {
+    return this.#head;
+  }
+
+  /** Messages the producer handed over beside the ring so far (R_EXT_POSTED). */
+  get externalPosted(): number {
+    return Atomics.load(this.#i32, this.#h + R_EXT_POSTED);
   }
 
   /** Published bytes not yet consumed (from the local head). */

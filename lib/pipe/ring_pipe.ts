@@ -1,28 +1,45 @@
 /**
  * RingPipe: the API-thread end of a pipe whose far end is served by the I/O worker.
  *
- * Outbound, messages are encoded as ZMTP/3.1 frames straight into the OUT ring. A message
- * that does not fit in the free space right now is kept (by reference, no copy) in a
- * small overflow list and streamed into the ring as the worker frees room, so the only
- * limit a sender meets is the message-counting send HWM, as in Crossroads. Inbound,
- * complete frames are copied out of the IN ring in batches of up to 64 KiB into one fresh
- * ArrayBuffer, and the parts handed to the user are views of that buffer: one allocation
- * per batch instead of one per message (Deno allocates slowly), and the user may keep
- * the parts for as long as they like. Frames too large for the ring are streamed into a
- * buffer of their own.
+ * Outbound, a message that fits in the OUT ring's free space is encoded there as
+ * ZMTP/3.1 frames. One that does not (the ring is full, or the message is larger than
+ * the ring) is copied into a batch buffer and handed to the worker beside the ring with
+ * `postMessage` (the buffer transferred, not copied again), tagged with the ring
+ * position it stands at; `R_EXT_POSTED` tells the worker one is on its way, so it never
+ * walks past that position before the message arrives. Nothing waits on this thread for
+ * ring room: delivery needs nothing more from the sending thread once `write` returned
+ * and the batch was posted (at the next `flush`, a microtask at the latest). The only
+ * limit a sender meets is the message-counting send HWM, as in Crossroads.
+ *
+ * Inbound, complete frames are copied out of the IN ring in batches of up to 64 KiB into
+ * one fresh ArrayBuffer, and the parts handed to the user are views of that buffer: one
+ * allocation per batch instead of one per message (Deno allocates slowly), and the user
+ * may keep the parts for as long as they like. A frame too large for the ring arrives
+ * as `CMD_BIG` then `CMD_CHUNK` commands (layout.ts) streamed into a buffer of its own;
+ * a `CMD_ABORT` (the connection died) drops the partial message.
  *
  * Runs on: API thread.
  */
-import { CMD_ABORT, F_COMMAND, F_LONG, F_MORE } from "./layout.ts";
+import { CMD_ABORT, CMD_BIG, CMD_CHUNK, F_COMMAND, F_LONG, F_MORE } from "./layout.ts";
 import { type RingPlace, RingReader, RingWriter } from "./ring.ts";
 import type { Pipe } from "./pipe.ts";
 
 const BATCH = 64 * 1024;
 const PUBLISH_EVERY = 32;
+/** Bytes of messages gathered into one `postMessage` to the worker. */
+const EXT_BATCH = 4 * 1024 * 1024;
 
-interface PendingPart {
-  data: Uint8Array;
-  more: boolean;
+/**
+ * Messages handed to the worker beside the ring (one `postMessage`): message `i` stands
+ * at ring position `pos[i]` and has `parts[i]` parts; part sizes follow in `sizes`, the
+ * bytes one after the other in `buf`.
+ */
+export interface ExternalBatch {
+  pipe: number;
+  pos: number[];
+  parts: number[];
+  sizes: number[];
+  buf: ArrayBuffer;
 }
 
 /** The API-thread end of a worker-served pipe. */
@@ -37,12 +54,11 @@ export class RingPipe implements Pipe {
   readonly #out: RingWriter;
   readonly #in: RingReader;
   readonly #wake: () => void;
+  readonly #post: (b: ExternalBatch) => void;
   #sndhwm: number;
-  #accepted = 0;
   #unpublished = 0;
-  #overflow: PendingPart[] = [];
-  #ovHead = 0;
-  #ovOffset = -1; // -1: header of overflow[ovHead] not written yet
+  #ext: { pos: number[]; parts: number[]; sizes: number[]; data: Uint8Array[]; bytes: number } |
+    null = null;
   #queue: Uint8Array[][] = [];
   #qHead = 0;
   #partial: Uint8Array[] = [];
@@ -59,14 +75,23 @@ export class RingPipe implements Pipe {
    * @param inn the IN ring (we consume)
    * @param sndhwm message limit of the OUT ring (0 = none)
    * @param wake rings the worker's doorbell
+   * @param post hands a batch of messages to the worker beside the ring
    */
-  constructor(id: number, out: RingPlace, inn: RingPlace, sndhwm: number, wake: () => void) {
+  constructor(
+    id: number,
+    out: RingPlace,
+    inn: RingPlace,
+    sndhwm: number,
+    wake: () => void,
+    post: (b: ExternalBatch) => void,
+  ) {
     this.id = id;
     this.#out = new RingWriter(out);
     this.#in = new RingReader(inn);
     this.#sndhwm = sndhwm;
     this.#out.hwm = sndhwm;
     this.#wake = wake;
+    this.#post = post;
   }
 
   get terminated(): boolean {
@@ -76,14 +101,8 @@ export class RingPipe implements Pipe {
   /** Called when the worker reports the far end gone for good. */
   terminate(): void {
     this.#terminated = true;
-    this.#overflow.length = 0;
-    this.#ovHead = 0;
+    this.#ext = null;
     this.#out.close();
-  }
-
-  /** True while parts wait in the overflow list for ring room. */
-  get hasOverflow(): boolean {
-    return this.#ovHead < this.#overflow.length;
   }
 
   checkWrite(): boolean {
@@ -100,83 +119,71 @@ export class RingPipe implements Pipe {
     if (!this.checkWrite()) return false;
     const out = this.#out;
     const n = msg.length;
-    if (this.#ovHead === this.#overflow.length) {
-      let need = 0;
-      for (let i = 0; i < n; i++) {
-        const len = msg[i].length;
-        need += (len > 255 ? 9 : 2) + len;
-      }
-      if (need <= out.free()) {
-        for (let i = 0; i < n; i++) {
-          const part = msg[i];
-          out.putHeader(i < n - 1 ? F_MORE : 0, part.length);
-          out.put(part);
-        }
-        out.endMessage();
-        const u = ++this.#unpublished;
-        if (u >= PUBLISH_EVERY) this.flush();
-        else if (u === 1) queueMicrotask(this.#flushSoon);
-        return true;
-      }
+    let need = 0;
+    for (let i = 0; i < n; i++) {
+      const len = msg[i].length;
+      need += (len > 255 ? 9 : 2) + len;
     }
-    for (let i = 0; i < n; i++) this.#overflow.push({ data: msg[i], more: i < n - 1 });
-    out.endMessage();
-    this.pump();
+    if (need <= out.free()) {
+      for (let i = 0; i < n; i++) {
+        const part = msg[i];
+        out.putHeader(i < n - 1 ? F_MORE : 0, part.length);
+        out.put(part);
+      }
+      out.endMessage();
+    } else {
+      this.#external(msg, need);
+    }
+    const u = ++this.#unpublished;
+    if (u >= PUBLISH_EVERY) this.flush();
+    else if (u === 1) queueMicrotask(this.#flushSoon);
     return true;
   }
 
-  /**
-   * Streams overflow parts into the ring as far as room allows. Returns true if parts
-   * remain (the worker will ring our doorbell when it frees room).
-   */
-  pump(): boolean {
+  /** Queues `msg` for the worker beside the ring, at the ring's current position. */
+  #external(msg: Uint8Array[], bytes: number): void {
     const out = this.#out;
-    const ov = this.#overflow;
-    while (this.#ovHead < ov.length) {
-      const p = ov[this.#ovHead];
-      if (this.#ovOffset < 0) {
-        const hs = p.data.length > 255 ? 9 : 2;
-        if (out.free() < hs) {
-          if (!this.#blocked(hs)) return true;
-          continue;
-        }
-        out.putHeader(p.more ? F_MORE : 0, p.data.length);
-        this.#ovOffset = 0;
-      }
-      const left = p.data.length - this.#ovOffset;
-      const room = out.free();
-      if (left > 0 && room === 0) {
-        if (!this.#blocked(1)) return true;
-        continue;
-      }
-      const n = Math.min(left, room);
-      out.put(p.data.subarray(this.#ovOffset, this.#ovOffset + n));
-      this.#ovOffset += n;
-      if (this.#ovOffset === p.data.length) {
-        ov[this.#ovHead++] = undefined as unknown as PendingPart;
-        this.#ovOffset = -1;
-      }
+    // The count is stored before any later ring bytes are published (ring.ts).
+    out.countExternal();
+    let e = this.#ext;
+    if (e && e.bytes + bytes > EXT_BATCH) {
+      this.#postExternal();
+      e = null;
     }
-    ov.length = 0;
-    this.#ovHead = 0;
-    this.flush();
-    return false;
+    e ??= this.#ext = { pos: [], parts: [], sizes: [], data: [], bytes: 0 };
+    e.pos.push(out.position);
+    e.parts.push(msg.length);
+    for (const part of msg) {
+      e.sizes.push(part.length);
+      e.data.push(part);
+    }
+    e.bytes += bytes;
+    out.endMessage();
   }
 
-  /** Publishes what we have and asks for a wake-up; true if room appeared meanwhile. */
-  #blocked(need: number): boolean {
-    this.flush();
-    return this.#out.waitForRoom(need);
+  #postExternal(): void {
+    const e = this.#ext;
+    if (!e) return;
+    this.#ext = null;
+    let total = 0;
+    for (const d of e.data) total += d.length;
+    const buf = new Uint8Array(total);
+    let off = 0;
+    for (const d of e.data) {
+      buf.set(d, off);
+      off += d.length;
+    }
+    this.#post({ pipe: this.id, pos: e.pos, parts: e.parts, sizes: e.sizes, buf: buf.buffer });
   }
 
   flush(): void {
+    if (this.#ext) this.#postExternal();
     if (this.#out.dirty || this.#unpublished) {
       this.#unpublished = 0;
       this.#out.publish();
       this.#wake();
     }
   }
-
   checkRead(): boolean {
     if (this.#qHead < this.#queue.length) return true;
     this.#fill();
@@ -202,15 +209,34 @@ export class RingPipe implements Pipe {
     return msg;
   }
 
-  #part(part: Uint8Array, flags: number): void {
-    if (flags & F_COMMAND) {
-      if (part.length === 1 && part[0] === CMD_ABORT) this.#partial = [];
-      return;
-    }
+  #part(part: Uint8Array, more: boolean): void {
     this.#partial.push(part);
-    if (!(flags & F_MORE)) {
+    if (!more) {
       this.#queue.push(this.#partial);
       this.#partial = [];
+    }
+  }
+
+  /** An in-band command frame of the IN ring (`hs` header bytes, `size` body bytes). */
+  #command(r: RingReader, hs: number, size: number): void {
+    if (size < 1) return;
+    const code = r.byteAt(hs);
+    if (code === CMD_ABORT) {
+      this.#partial = [];
+      this.#big = null;
+    } else if (code === CMD_BIG && size >= 10) {
+      let len = 0;
+      for (let i = 0; i < 8; i++) len = len * 256 + r.byteAt(hs + 2 + i);
+      this.#big = { buf: new Uint8Array(len), filled: 0, more: (r.byteAt(hs + 1) & F_MORE) !== 0 };
+    } else if (code === CMD_CHUNK && this.#big) {
+      const big = this.#big;
+      const n = Math.min(size - 1, big.buf.length - big.filled);
+      r.copyOut(big.buf, big.filled, hs + 1, n);
+      big.filled += n;
+      if (big.filled === big.buf.length) {
+        this.#big = null;
+        this.#part(big.buf, big.more);
+      }
     }
   }
 
@@ -220,41 +246,29 @@ export class RingPipe implements Pipe {
     let avail = r.available();
     let moved = false;
     while (avail > 0) {
-      const big = this.#big;
-      if (big) {
-        const n = Math.min(avail, big.buf.length - big.filled);
-        r.copyOut(big.buf, big.filled, 0, n);
-        r.advance(n);
-        avail -= n;
-        big.filled += n;
+      const first = r.byteAt(0);
+      const fhs = first & F_LONG ? 9 : 2;
+      if (avail < fhs) break;
+      const fsize = r.sizeAt(0);
+      if (avail < fhs + fsize) break;
+      if (first & F_COMMAND) {
+        this.#command(r, fhs, fsize);
+        r.advance(fhs + fsize);
+        avail -= fhs + fsize;
         moved = true;
-        if (big.filled === big.buf.length) {
-          this.#big = null;
-          this.#part(big.buf, big.more ? F_MORE : 0);
-        }
         continue;
       }
-      // Scan complete frames up to BATCH bytes.
+      // Scan complete data frames up to BATCH bytes (each fits: larger ones come chunked).
       let off = 0;
       while (off < avail) {
         const flags = r.byteAt(off);
         const hs = flags & F_LONG ? 9 : 2;
-        if (avail - off < hs) break;
+        if (avail - off < hs || (flags & F_COMMAND)) break;
         const size = r.sizeAt(off);
-        if (off + hs + size > avail) {
-          if (off === 0 && hs + size > (r.capacity >>> 1)) {
-            // Too large to ever sit whole in the ring: stream it into its own buffer.
-            r.advance(hs);
-            avail -= hs;
-            moved = true;
-            this.#big = { buf: new Uint8Array(size), filled: 0, more: (flags & F_MORE) !== 0 };
-          }
-          break;
-        }
+        if (off + hs + size > avail) break;
         off += hs + size;
         if (off >= BATCH) break;
       }
-      if (off === 0) break;
       const buf = new Uint8Array(off);
       r.copyOut(buf, 0, 0, off);
       r.advance(off);
@@ -271,7 +285,7 @@ export class RingPipe implements Pipe {
         } else {
           size = buf[p + 1];
         }
-        this.#part(buf.subarray(p + hs, p + hs + size), flags);
+        this.#part(buf.subarray(p + hs, p + hs + size), (flags & F_MORE) !== 0);
         p += hs + size;
       }
       if (this.#qHead < this.#queue.length && off < BATCH) break;

@@ -7,11 +7,22 @@
  * rest of that message must be skipped on the next one (crossroads-behavior.md §5.5:
  * the message being written when a connection breaks is lost whole).
  *
+ * It also holds the messages the API thread handed over beside the OUT ring
+ * (ring_pipe.ts): each stands at a ring position, and the outbound walk asks
+ * `ringLimit()` how far it may go before the next one is due.
+ *
  * Runs on: I/O worker.
  */
 import { PIPE_RING_BYTES } from "./layout.ts";
 import { RingReader, RingWriter } from "./ring.ts";
 import { pipePlaces } from "./blocks.ts";
+import type { ExternalBatch } from "./ring_pipe.ts";
+
+/** One message handed over beside the ring, due at ring position `pos`. */
+export interface ExternalMessage {
+  pos: number;
+  parts: Uint8Array[];
+}
 
 /** The worker's end of one pipe. */
 export class WorkerPipe {
@@ -29,8 +40,14 @@ export class WorkerPipe {
   skipRest = false;
   /** An inbound message is partly staged in the IN ring. */
   inOpen = false;
+  /** An inbound message was cut after parts of it were published: an ABORT must follow. */
+  abortPending = false;
   /** A connection has served this pipe before (so a new one is a reconnection). */
   served = false;
+
+  #ext: ExternalMessage[] = [];
+  #extHead = 0;
+  #extReceived = 0;
 
   /** Attaches to the pipe block `sab` made by the API thread. */
   constructor(id: number, sab: SharedArrayBuffer) {
@@ -38,6 +55,71 @@ export class WorkerPipe {
     const p = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
     this.out = new RingReader(p.out);
     this.in = new RingWriter(p.in);
+  }
+
+  /** Takes in a batch of messages posted beside the ring, in order. */
+  addExternal(b: ExternalBatch): void {
+    const buf = new Uint8Array(b.buf);
+    let off = 0, k = 0;
+    for (let i = 0; i < b.pos.length; i++) {
+      const parts: Uint8Array[] = [];
+      for (let j = 0; j < b.parts[i]; j++) {
+        const n = b.sizes[k++];
+        parts.push(buf.subarray(off, off + n));
+        off += n;
+      }
+      this.#ext.push({ pos: b.pos[i], parts });
+    }
+    this.#extReceived = (this.#extReceived + b.pos.length) | 0;
+  }
+
+  /** True if a message posted beside the ring stands at the ring's current head. */
+  get externalDue(): boolean {
+    return this.#extHead < this.#ext.length &&
+      this.#ext[this.#extHead].pos === this.out.position;
+  }
+
+  /**
+   * How many ring bytes after the head the outbound walk may take before the next
+   * message posted beside the ring: Infinity if none is pending, 0 while one is still on
+   * its way (its position is not known yet, and may be the head itself).
+   */
+  ringLimit(): number {
+    if (this.#extHead < this.#ext.length) {
+      return (this.#ext[this.#extHead].pos - this.out.position) | 0;
+    }
+    // Atomics (in externalPosted): read after the tail the caller loaded, so a message
+    // whose position is before ring bytes we saw is counted here.
+    return this.out.externalPosted === this.#extReceived ? Infinity : 0;
+  }
+
+  /** Takes the message due at the head (the caller checked `externalDue`). */
+  takeExternal(): Uint8Array[] {
+    const m = this.#ext[this.#extHead];
+    this.#ext[this.#extHead++] = undefined as unknown as ExternalMessage;
+    if (this.#extHead === this.#ext.length) {
+      this.#ext.length = 0;
+      this.#extHead = 0;
+    }
+    return m.parts;
+  }
+
+  /** Messages posted beside the ring not yet taken (received or still on their way). */
+  get externalPending(): boolean {
+    return this.#extHead < this.#ext.length || this.out.externalPosted !== this.#extReceived;
+  }
+
+  /** Drops every message held beside the ring; returns how many. */
+  dropExternal(): number {
+    const n = this.#ext.length - this.#extHead;
+    this.#ext = [];
+    this.#extHead = 0;
+    return n;
+  }
+
+  /** True if anything waits to go out: ring bytes or messages beside the ring. */
+  get outPending(): boolean {
+    return this.out.available() > 0 || this.externalPending;
   }
 
   /** True if an outbound message is half-walked (some of its frames already went out). */

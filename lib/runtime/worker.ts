@@ -17,8 +17,11 @@ import { WORKER_SOURCE } from "./_worker_bundle.ts";
 
 /** What the context holds of its worker. */
 export interface WorkerHandle {
-  /** Sends a command (SharedArrayBuffers inside are shared, not copied). */
-  post(msg: unknown): void;
+  /**
+   * Sends a command (SharedArrayBuffers inside are shared, not copied; the buffers in
+   * `transfer` move to the worker).
+   */
+  post(msg: unknown, transfer?: Transferable[]): void;
   /** Stops the worker at once; its sockets close (peers see FIN). */
   terminate(): void;
 }
@@ -51,7 +54,7 @@ export function startIoWorker(
     onMessage({ t: "error", error: String(e.message ?? e) });
   };
   return {
-    post: (msg) => w.postMessage(msg),
+    post: (msg, transfer) => transfer ? w.postMessage(msg, transfer) : w.postMessage(msg),
     terminate: () => w.terminate(),
   };
 }

@@ -6,7 +6,9 @@
  * - Backpressure: a frame is refused (`start` false, or `body` taking fewer bytes) when
  *   the ring lacks room or a new message would pass the receive HWM; the sink first asks
  *   the API thread to ring when it reads (`R_WAITING`), so the session can resume.
- * - Frames larger than half the ring are streamed into it (published as they come).
+ * - Frames larger than half the ring are streamed into it as a `CMD_BIG` command and
+ *   `CMD_CHUNK` commands (layout.ts), published as they come, so that an `CMD_ABORT`
+ *   after a cut connection is still read as a command.
  * - Commands (PING → PONG, SUBSCRIBE/CANCEL) are collected whole and acted on here.
  * - PUB/XPUB: subscriptions — SUBSCRIBE/CANCEL commands, `01`/`00` data frames, or the
  *   Crossroads 4-byte form from `xs1` peers — become one Crossroads 1.2 message each
@@ -14,7 +16,14 @@
  *
  * Runs on: I/O worker.
  */
-import { CMD_ABORT, F_COMMAND, F_MORE, type WorkerPipe } from "../pipe/mod.ts";
+import {
+  CMD_ABORT,
+  CMD_BIG,
+  CMD_CHUNK,
+  F_COMMAND,
+  F_MORE,
+  type WorkerPipe,
+} from "../pipe/mod.ts";
 import { parseCommand, parsePing, pongFrame } from "../wire/mod.ts";
 
 /** The decoder's sink for one connection. */
@@ -47,6 +56,8 @@ export class InboundSink {
   start(flags: number, size: number): boolean {
     const p = this.pipe!;
     const w = p.in;
+    // A message cut by the previous connection must be dropped by the reader first.
+    if (p.abortPending && !this.#writeAbort(p)) return false;
     if (this.#pubIn) {
       // Subscriptions are small; make sure the translated message will fit before
       // taking the frame, so a full ring pauses the connection instead of losing it.
@@ -69,10 +80,20 @@ export class InboundSink {
     }
     const hs = size > 255 ? 9 : 2;
     const big = hs + size > (w.capacity >>> 1);
-    const need = big ? hs : hs + size;
+    const need = big ? 12 : hs + size;
     if (w.free() < need && !w.waitForRoom(need)) return false;
     const more = flags & F_MORE;
-    w.putHeader(more, size);
+    if (big) {
+      w.putHeader(F_COMMAND, 10);
+      w.putByte(CMD_BIG);
+      w.putByte(more);
+      const hi = Math.floor(size / 4294967296);
+      for (const b of [0, 0, hi >>> 8, hi & 0xff, size >>> 24, size >>> 16, size >>> 8, size]) {
+        w.putByte(b & 0xff);
+      }
+    } else {
+      w.putHeader(more, size);
+    }
     p.inOpen = true;
     this.#bodyLeft = size;
     this.#more = more !== 0;
@@ -90,6 +111,7 @@ export class InboundSink {
       return bytes.length;
     }
     const w = this.pipe!.in;
+    if (this.#big) return this.#chunk(w, bytes);
     let n = Math.min(bytes.length, w.free());
     if (n === 0) {
       if (!w.waitForRoom(1)) return 0;
@@ -98,7 +120,24 @@ export class InboundSink {
     w.put(n === bytes.length ? bytes : bytes.subarray(0, n));
     this.#bodyLeft -= n;
     if (this.#bodyLeft === 0) this.#frameDone();
-    else if (this.#big) w.publish();
+    return n;
+  }
+
+  /** A piece of a large frame's body, as one `CMD_CHUNK` command (published at once). */
+  #chunk(w: WorkerPipe["in"], bytes: Uint8Array): number {
+    // 9-byte header + the command byte; a chunk stays below half the ring.
+    const room = Math.min(w.free(), w.capacity >>> 1) - 10;
+    if (room < Math.min(bytes.length, 4096) && !w.waitForRoom(Math.min(bytes.length, 4096) + 10)) {
+      return 0;
+    }
+    const n = Math.min(bytes.length, Math.min(w.free(), w.capacity >>> 1) - 10);
+    if (n <= 0) return 0;
+    w.putHeader(F_COMMAND, n + 1);
+    w.putByte(CMD_CHUNK);
+    w.put(n === bytes.length ? bytes : bytes.subarray(0, n));
+    this.#bodyLeft -= n;
+    if (this.#bodyLeft === 0) this.#frameDone();
+    w.publish();
     return n;
   }
 
@@ -110,13 +149,23 @@ export class InboundSink {
   abort(p: WorkerPipe): void {
     if (!p.inOpen) return;
     p.in.rewind();
-    if (p.in.publishedMidMessage && p.in.free() >= 3) {
-      p.in.putHeader(F_COMMAND, 1);
-      p.in.putByte(CMD_ABORT);
-      p.in.endMessage();
-      p.in.publish();
-    }
     p.inOpen = false;
+    if (p.in.publishedMidMessage) {
+      p.abortPending = true;
+      this.#writeAbort(p);
+    }
+  }
+
+  /** Writes the pending ABORT if the ring has room; false if it must wait for room. */
+  #writeAbort(p: WorkerPipe): boolean {
+    const w = p.in;
+    if (w.free() < 3 && !w.waitForRoom(3)) return false;
+    w.putHeader(F_COMMAND, 1);
+    w.putByte(CMD_ABORT);
+    w.endCommand();
+    w.publish();
+    p.abortPending = false;
+    return true;
   }
 
   #frameDone(): void {

@@ -8,6 +8,10 @@
  * buffer. In-band command frames from the API thread are never sent. The walk state that
  * must survive a reconnect (the current frame, a message to skip) lives in the pipe.
  *
+ * Messages the API thread handed over beside the ring (they did not fit in it) are
+ * written when the walk reaches the ring position they stand at (`WorkerPipe.ringLimit`):
+ * headers and small parts gathered into one write, large parts written as they are.
+ *
  * SUB/XSUB: every outbound message is a subscription in the Crossroads 1.2 form and is
  * translated per dialect (`#encodeSubscription`).
  *
@@ -26,6 +30,8 @@ import type { StreamConn } from "../runtime/mod.ts";
 
 const STAGE_BYTES = 64 * 1024;
 const MAX_WRITE = 256 * 1024;
+/** Parts of a message from beside the ring up to this size are gathered with headers. */
+const SMALL_PART = 16 * 1024;
 
 /** Frame encoding towards the peer: ZMTP/3.x, 2.0, or the legacy 1.0 framing. */
 export type Framing = "v3" | "v2" | "v1";
@@ -51,6 +57,10 @@ export class Outbound {
   #writeMsgs = 0;
   #stage: Uint8Array | null = null;
   #dropOut = false;
+  /** The message from beside the ring being written: its chunks and the next one. */
+  #ext: { chunks: Uint8Array[]; next: number } | null = null;
+  /** Called when a write completed and nothing more is pending (lingering closes). */
+  onIdle: (() => void) | null = null;
 
   /**
    * @param subOut true for SUB/XSUB (outbound messages are subscriptions)
@@ -78,14 +88,27 @@ export class Outbound {
 
   /** True if the pipe has outbound bytes and no write is in progress. */
   get wantsOut(): boolean {
-    return !this.#writing && !this.closed && this.pipe !== null && this.framing !== null &&
-      this.pipe.out.available() > this.#writeLeft;
+    const p = this.pipe;
+    if (this.#writing || this.closed || p === null || this.framing === null) return false;
+    if (p.externalDue) return true;
+    return p.out.available() > this.#writeLeft && p.ringLimit() > this.#writeLeft;
   }
 
   /** The stream finished the last write: release its ring bytes, write on. */
   written(): void {
     this.#writing = false;
     const p = this.pipe;
+    const e = this.#ext;
+    if (e && p) {
+      if (e.next < e.chunks.length) {
+        this.#writing = true;
+        this.conn!.write(e.chunks[e.next++]);
+        return;
+      }
+      this.#ext = null;
+      p.out.messagesRead(1);
+      if (p.out.commit()) this.#wakeApi();
+    }
     if (this.#inFlight > 0 && p) {
       p.out.advance(this.#inFlight);
       this.#writeLeft -= this.#inFlight;
@@ -99,6 +122,7 @@ export class Outbound {
       if (p.out.commit()) this.#wakeApi();
     }
     this.flush();
+    if (!this.#writing && this.onIdle && p && !p.outPending) this.onIdle();
   }
 
   /**
@@ -106,6 +130,11 @@ export class Outbound {
    * lost whole: the next connection skips the rest of it.
    */
   release(p: WorkerPipe): void {
+    if (this.#ext) {
+      this.#ext = null;
+      p.out.messagesRead(1);
+      if (p.out.commit()) this.#wakeApi();
+    }
     if (this.#writeLeft > 0) {
       p.out.advance(this.#writeLeft);
       p.out.messagesRead(this.#writeMsgs);
@@ -130,6 +159,11 @@ export class Outbound {
       return;
     }
     if (!p || this.framing === null) return;
+    if (p.externalDue && p.bodyLeft === 0 && !p.more && this.#writeLeft === 0) {
+      if (!this.#subOut) return this.#writeExternal(p);
+      this.#subscriptionExternal(p);
+      return this.flush();
+    }
     if (this.#subOut) this.#subscriptionsOut(p);
     else if (this.framing !== "v3") this.#stageV1(p);
     else this.#walkV3(p);
@@ -144,7 +178,7 @@ export class Outbound {
    */
   #subscriptionsOut(p: WorkerPipe): void {
     const r = p.out;
-    const avail = r.available();
+    const avail = Math.min(r.available(), p.ringLimit());
     let off = 0, msgs = 0;
     const frames: Uint8Array[] = [];
     while (off < avail && frames.length < 256) {
@@ -173,6 +207,57 @@ export class Outbound {
       this.#ctrl.push(...frames);
       this.flush();
     }
+  }
+
+  /** A subscription message from beside the ring (rare: the ring was full). */
+  #subscriptionExternal(p: WorkerPipe): void {
+    const parts = p.takeExternal();
+    p.out.messagesRead(1);
+    if (p.out.commit()) this.#wakeApi();
+    const f = parts.length === 1 ? this.#encodeSubscription(parts[0]) : null;
+    if (f) this.#ctrl.push(f);
+  }
+
+  /** Writes the message due at the head from beside the ring, frame by frame. */
+  #writeExternal(p: WorkerPipe): void {
+    const parts = p.takeExternal();
+    const legacy = this.framing === "v1";
+    const chunks: Uint8Array[] = [];
+    let small: Uint8Array[] = [];
+    let smallBytes = 0;
+    const gather = () => {
+      if (!small.length) return;
+      const b = new Uint8Array(smallBytes);
+      let o = 0;
+      for (const x of small) {
+        b.set(x, o);
+        o += x.length;
+      }
+      chunks.push(b);
+      small = [];
+      smallBytes = 0;
+    };
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      const more = i < parts.length - 1;
+      const h = new Uint8Array(10);
+      const hl = legacy ? writeHeader1(h, 0, more, part.length) : writeV2Header(h, 0, more, part.length);
+      small.push(h.subarray(0, hl));
+      smallBytes += hl;
+      if (part.length <= SMALL_PART) {
+        small.push(part);
+        smallBytes += part.length;
+        if (smallBytes >= STAGE_BYTES) gather();
+      } else {
+        gather();
+        chunks.push(part);
+      }
+    }
+    gather();
+    this.#ext = { chunks, next: 1 };
+    this.#writing = true;
+    this.#inFlight = 0;
+    this.conn!.write(chunks[0]);
   }
 
   #encodeSubscription(body: Uint8Array): Uint8Array | null {
@@ -212,7 +297,7 @@ export class Outbound {
   discard(p: WorkerPipe): void {
     const r = p.out;
     const avail = r.available();
-    let off = 0, msgs = 0;
+    let off = 0, msgs = p.dropExternal();
     while (off < avail) {
       const flags = r.byteAt(off);
       const hs = flags & F_LONG ? 9 : 2;
@@ -222,7 +307,6 @@ export class Outbound {
       off += hs + size;
       if (!(flags & (F_MORE | F_COMMAND))) msgs++;
     }
-    if (off === 0) return;
     r.advance(off);
     r.messagesRead(msgs);
     if (r.commit()) this.#wakeApi();
@@ -235,7 +319,8 @@ export class Outbound {
     if (avail === 0) return;
     let off = 0;
     let msgs = 0;
-    const limit = Math.min(avail, MAX_WRITE);
+    const limit = Math.min(avail, MAX_WRITE, p.ringLimit());
+    if (p.skipRest && p.bodyLeft > 0) return this.#skipBody(p);
     while (off < limit) {
       if (p.bodyLeft > 0) {
         const n = Math.min(p.bodyLeft, avail - off);
@@ -275,6 +360,23 @@ export class Outbound {
     this.#writeSpan();
   }
 
+  /**
+   * The connection that was writing a frame died: the rest of its body (and of its
+   * message, `skipRest`) is dropped, never sent headerless on the next connection.
+   */
+  #skipBody(p: WorkerPipe): void {
+    const r = p.out;
+    const n = Math.min(p.bodyLeft, r.available());
+    r.advance(n);
+    p.bodyLeft -= n;
+    if (p.bodyLeft === 0 && !p.more) {
+      p.skipRest = false;
+      r.messagesRead(1);
+    }
+    if (r.commit()) this.#wakeApi();
+    if (p.bodyLeft === 0) this.flush();
+  }
+
   #writeSpan(): void {
     const span = this.pipe!.out.span(0, this.#writeLeft);
     this.#inFlight = span.length;
@@ -287,10 +389,12 @@ export class Outbound {
     const r = p.out;
     const avail = r.available();
     if (avail === 0) return;
+    if (p.skipRest && p.bodyLeft > 0) return this.#skipBody(p);
     const stage = this.#stage ??= new Uint8Array(STAGE_BYTES);
     const legacy = this.framing === "v1";
+    const limit = Math.min(avail, p.ringLimit());
     let off = 0, pos = 0, msgs = 0;
-    while (off < avail && pos < STAGE_BYTES) {
+    while (off < limit && pos < STAGE_BYTES) {
       if (p.bodyLeft > 0) {
         const n = Math.min(p.bodyLeft, avail - off, STAGE_BYTES - pos);
         r.copyOut(stage, pos, off, n);

@@ -51,6 +51,8 @@ export interface SessionOwner {
   closed(s: StreamSession, why: string): void;
   /** Ring the API thread's doorbell. */
   wakeApi(): void;
+  /** A write completed and the pipe has nothing more to send. */
+  drained(s: StreamSession): void;
 }
 
 const HANDSHAKE_TIMEOUT_MS = 30_000;
@@ -84,6 +86,7 @@ export class StreamSession implements StreamHandlers {
     this.owner = owner;
     this.#subOut = config.type === "SUB" || config.type === "XSUB";
     this.#out = new Outbound(this.#subOut, () => owner.wakeApi());
+    this.#out.onIdle = () => owner.drained(this);
     this.#in = new InboundSink(
       config.type === "PUB" || config.type === "XPUB",
       (f) => this.#out.push(f),
