@@ -129,6 +129,7 @@ export class SocketCore {
     } else {
       this.#pipes.delete(pipe);
       this.proto.detach(pipe);
+      this.ctx.pipeReleased(pipe);
     }
     this.ctx.kick();
   }
@@ -139,6 +140,7 @@ export class SocketCore {
         this.#dying.delete(p);
         this.#pipes.delete(p);
         this.proto.detach(p);
+        this.ctx.pipeReleased(p);
       }
     }
   }
@@ -261,7 +263,10 @@ export class SocketCore {
     if (!ep) return fail(C.EINVAL);
     this.#endpoints.delete(id);
     this.ctx.post({ t: "shutdown", sock: this.id, ep: id, linger: this.options.linger });
-    if (ep.pipe) this.#dropPipe(ep.pipe);
+    if (ep.pipe) {
+      ep.pipe.flush();
+      this.#dropPipe(ep.pipe);
+    }
     return 0;
   }
 
@@ -269,6 +274,7 @@ export class SocketCore {
     if (!this.#pipes.delete(pipe)) return;
     this.#dying.delete(pipe);
     this.proto.detach(pipe);
+    this.ctx.pipeReleased(pipe);
   }
 
   /** True while endpoint `epId` is open (not shut down); connections it accepts get pipes. */

@@ -167,7 +167,7 @@ export class IoLoop implements SessionOwner {
         break;
       }
       case "shutdown":
-        this.#shutdown(m.sock as number, m.ep as number);
+        this.#shutdown(m.sock as number, m.ep as number, m.linger as number);
         break;
       case "close": {
         // XS_LINGER counts from the application's xs_close, not from when we got the
@@ -368,21 +368,27 @@ export class IoLoop implements SessionOwner {
   // ------------------------------------------------------------------ close
 
   /**
-   * Closes one endpoint: its listener, reconnect timer and connections. Unlike upstream,
-   * the socket's XS_LINGER is not applied here: queued outbound messages of the
-   * endpoint's connections are dropped at once. TODO(#3): linger on shutdown as on close.
+   * Closes one endpoint (`xs_shutdown`): its listener and reconnect timer at once; its
+   * connections linger like a closed socket's (XS_LINGER), so the endpoint moves to a
+   * socket record of its own that closes, and whose `closed` event names its pipes.
    */
-  #shutdown(sockId: number, epId: number): void {
+  #shutdown(sockId: number, epId: number, linger: number): void {
     const sock = this.#sockets.get(sockId);
     const rec = sock?.endpoints.get(epId);
     if (!sock || !rec) return;
     sock.endpoints.delete(epId);
-    rec.dead = true;
     rec.listener?.close();
     clearTimeout(rec.timer);
+    rec.timer = undefined;
+    const alone = this.#sock(-this.#nextConn++);
+    alone.endpoints.set(rec.id, rec);
     for (const s of [...sock.sessions]) {
-      if (s.meta.ep === epId) s.close("endpoint shut down");
+      if (s.meta.ep !== epId) continue;
+      sock.sessions.delete(s);
+      alone.sessions.add(s);
+      s.meta.sock = alone.id;
     }
+    this.#closeSocket(alone.id, linger);
   }
 
   #closeSocket(sockId: number, linger: number): void {
@@ -434,6 +440,7 @@ export class IoLoop implements SessionOwner {
     }
     if (busy) return;
     clearTimeout(sock.lingerTimer);
+    const pipes: number[] = [];
     for (const rec of sock.endpoints.values()) {
       rec.dead = true;
       clearTimeout(rec.timer);
@@ -441,10 +448,13 @@ export class IoLoop implements SessionOwner {
       if (rec.pipe) {
         rec.pipe.dropExternal();
         this.#pipes.delete(rec.pipe.id);
+        pipes.push(rec.pipe.id);
       }
     }
     this.#sockets.delete(sock.id);
-    this.#event({ t: "closed", sock: sock.id });
+    // `pipes`: the connect-side pipe blocks we no longer touch (accepted ones were
+    // reported `gone` as their connections closed).
+    this.#event({ t: "closed", sock: sock.id, pipes });
   }
 
   // ------------------------------------------------------------------ pump

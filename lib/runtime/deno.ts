@@ -24,6 +24,13 @@ import type {
 
 /** Size of the per-connection read buffer: one kernel socket buffer's worth per read. */
 const READ_BUFFER = 256 * 1024;
+/**
+ * Read buffers of ended connections, for the next ones: a fresh 256 KiB buffer per
+ * connection is freed only when the worker's GC runs, which under connection churn is
+ * late (hundreds of MB). Handlers never keep a chunk past `data` (they copy what they keep).
+ */
+const readBuffers: Uint8Array[] = [];
+const READ_BUFFERS_KEPT = 16;
 
 /** Deno error classes, tried in order when an error carries no errno `code`. */
 const CODES: [new (...a: never[]) => Error, string][] = [
@@ -174,7 +181,7 @@ class DenoStream implements StreamConn {
 
   async #readLoop() {
     const conn = this.#conn;
-    const buf = new Uint8Array(READ_BUFFER);
+    const buf = readBuffers.pop() ?? new Uint8Array(READ_BUFFER);
     try {
       for (;;) {
         // Not reading is what makes the kernel window fill: this is how backpressure
@@ -192,6 +199,8 @@ class DenoStream implements StreamConn {
     } catch (e) {
       if (!this.#closing) this.#err ??= netError(e, "read failed");
     }
+    // No read op is pending now (the loop awaited each one): the buffer may serve again.
+    if (readBuffers.length < READ_BUFFERS_KEPT) readBuffers.push(buf);
     this.#readDone = true;
     this.#closing = true;
     this.#closeConn();
