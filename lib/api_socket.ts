@@ -153,16 +153,23 @@ export class Socket {
     return this.#endpoint(endpoint, false);
   }
 
-  #endpoint(endpoint: string, bind: boolean): Promise<number> {
+  async #endpoint(endpoint: string, bind: boolean): Promise<number> {
     const action = `Cannot ${bind ? "bind to" : "connect to"} ${endpoint}`;
+    if (typeof endpoint !== "string") throw new TypeError("The endpoint must be a string");
+    this.#check(action);
     try {
-      if (typeof endpoint !== "string") throw new TypeError("The endpoint must be a string");
-      this.#check(action);
-      const id = bind ? this.#core.bind(endpoint) : this.#core.connect(endpoint);
-      if (id < 0) throw new XsError(getErrno(), action);
-      return Promise.resolve(id);
+      if (bind) return await this.#core.bindAsync(endpoint);
+      const id = this.#core.connect(endpoint);
+      if (id < 0) throw { errno: getErrno() };
+      // A tcp/ipc connect needs the I/O worker: a worker that cannot start fails here.
+      if (!endpoint.startsWith("inproc://")) await this.#core.ctx.workerUp();
+      return id;
     } catch (e) {
-      return Promise.reject(e);
+      const f = e as { errno?: number; error?: string };
+      if (typeof f?.errno !== "number") throw e;
+      const err = new XsError(f.errno, action);
+      if (f.error && f.errno === C.EMTHREAD) err.message = `${action}: ${f.error}`;
+      throw err;
     }
   }
 

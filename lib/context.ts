@@ -34,6 +34,9 @@ import {
   WAKE_MESSAGE,
   WAKE_NOTIFY,
   WORKER_BELL,
+  WORKER_FAILED,
+  WORKER_STATE,
+  WORKER_UP,
 } from "./pipe/mod.ts";
 import { PROTOCOLS } from "./protocols/mod.ts";
 import { SocketCore } from "./socket.ts";
@@ -44,6 +47,8 @@ import { startIoWorker, type WorkerHandle, type WorkerSource } from "./runtime/w
 const RING_HEADER_WORDS = 32;
 /** Free pipe blocks kept for reuse at most (each 2 MiB of address space). */
 const POOL_MAX = 64;
+/** How long a starting I/O worker may take before the calls waiting for it fail. */
+const WORKER_START_MS = 1000;
 
 interface InprocBinding {
   socket: SocketCore;
@@ -78,11 +83,23 @@ export class ContextCore {
   terminating = false;
   /** True once the context is gone. */
   terminated = false;
-  readonly #sab = new SharedArrayBuffer(CONTEXT_BLOCK_BYTES);
-  readonly #apiBell = new Doorbell(this.#sab, API_BELL);
-  readonly #workerBell = new Doorbell(this.#sab, WORKER_BELL);
-  readonly #control = new ControlReader(controlPlace(this.#sab));
+  // The context block; a new one for each worker started, so a worker that is going
+  // away can never write into its successor's control ring.
+  #sab = new SharedArrayBuffer(CONTEXT_BLOCK_BYTES);
+  #apiBell = new Doorbell(this.#sab, API_BELL);
+  #workerBell = new Doorbell(this.#sab, WORKER_BELL);
+  #control = new ControlReader(controlPlace(this.#sab));
   #worker: WorkerHandle | null = null;
+  /** When the current worker was started (performance.now()). */
+  #workerStart = 0;
+  #startTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Async requests waiting for the worker's reply. */
+  readonly #asyncReplies = new Map<
+    number,
+    { resolve: (r: Record<string, unknown>) => void; reject: (e: unknown) => void }
+  >();
+  /** Async callers waiting for the worker to come up. */
+  #upWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   #nextSocket = 1;
   #nextPipe = 1;
   #nextReq = 1;
@@ -147,21 +164,80 @@ export class ContextCore {
 
   #ensureWorker(): WorkerHandle {
     if (!this.#worker) {
+      if (this.#workerStart !== 0) {
+        this.#sab = new SharedArrayBuffer(CONTEXT_BLOCK_BYTES);
+        this.#apiBell = new Doorbell(this.#sab, API_BELL);
+        this.#workerBell = new Doorbell(this.#sab, WORKER_BELL);
+        this.#control = new ControlReader(controlPlace(this.#sab));
+      }
+      this.#workerStart = performance.now();
       this.#worker = startIoWorker((msg) => this.#onWorkerMessage(msg), this.#workerSource);
       this.#worker.post({ t: "init", sab: this.#sab });
+      this.#startTimer = setTimeout(() => {
+        this.#startTimer = undefined;
+        if (this.#workerState() === 0) {
+          this.#workerFailed(`it did not start within ${WORKER_START_MS} ms`);
+        }
+      }, WORKER_START_MS);
     }
     return this.#worker;
   }
 
-  #onWorkerMessage(msg: { t: string; error?: string }): void {
+  #workerState(): number {
+    return Atomics.load(new Int32Array(this.#sab), WORKER_STATE);
+  }
+
+  /**
+   * The worker could not start (or died before it was up): every call waiting for it
+   * fails with EMTHREAD and this reason; the next bind or connect starts a new one.
+   */
+  #workerFailed(reason: string): void {
+    clearTimeout(this.#startTimer);
+    this.#startTimer = undefined;
+    this.#worker?.terminate();
+    this.#worker = null;
+    const err = { errno: C.EMTHREAD, error: `the I/O worker failed: ${reason}` };
+    for (const r of this.#asyncReplies.values()) r.resolve({ t: "reply", ...err });
+    this.#asyncReplies.clear();
+    for (const w of this.#upWaiters.splice(0)) w.reject(err);
+    this.#lastFailure = err.error;
+  }
+
+  /** Why the last worker failed (for the sync path, which cannot hear its messages). */
+  #lastFailure = "";
+
+  #onWorkerMessage(msg: { t: string; error?: string; fatal?: boolean }): void {
     if (msg.t === "wake") {
       this.process();
       this.#serviceAll();
       const w = this.#asyncWaiters.splice(0);
       for (const f of w) f();
+    } else if (msg.t === "ready") {
+      clearTimeout(this.#startTimer);
+      this.#startTimer = undefined;
+      for (const w of this.#upWaiters.splice(0)) w.resolve();
     } else if (msg.t === "error") {
-      console.error(`@crossroads/xs I/O worker: ${msg.error}`);
+      if (msg.fatal || this.#workerState() !== WORKER_UP) {
+        this.#workerFailed(msg.error ?? "unknown error");
+      } else {
+        console.error(`@crossroads/xs I/O worker: ${msg.error}`);
+      }
     }
+  }
+
+  /**
+   * With no socket left (none open, none lingering) the worker stops, so that it does not
+   * keep the process alive (a Deno worker has no `unref`, runtime-facts trap 1); the next
+   * tcp/ipc bind or connect starts a new one.
+   */
+  #maybeStopWorker(): void {
+    if (!this.#worker || this.liveSockets > 0 || this.#asyncReplies.size > 0) return;
+    if (this.#control.pending()) return;
+    clearTimeout(this.#startTimer);
+    this.#startTimer = undefined;
+    this.#worker.terminate();
+    this.#worker = null;
+    for (const id of [...this.#blocks.keys()]) this.#releaseBlock(id, "worker");
   }
 
   /** Sends a command to the worker (starting it if needed). */
@@ -169,14 +245,53 @@ export class ContextCore {
     this.#ensureWorker().post(cmd);
   }
 
-  /** Sends a command and blocks until the worker's reply; returns the reply event. */
+  /**
+   * Starts the worker if needed and resolves once it is up, without blocking the thread;
+   * rejects with `{ errno: EMTHREAD, error }` if it cannot start (within a second).
+   */
+  workerUp(): Promise<void> {
+    this.#ensureWorker();
+    if (this.#workerState() === WORKER_UP) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#upWaiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Sends a command and blocks until the worker's reply; returns the reply event, or
+   * `{ errno: EMTHREAD, error }` if the worker could not start within a second.
+   */
   request(cmd: Record<string, unknown>): Record<string, unknown> {
     const req = this.#nextReq++;
     this.post({ ...cmd, req });
-    this.waitSync(Infinity, () => this.#replies.has(req));
+    for (;;) {
+      const up = this.#workerState();
+      if (up === WORKER_FAILED) this.#workerFailed("it could not load its runtime adapter");
+      if (!this.#worker) return { errno: C.EMTHREAD, error: this.#lastFailure };
+      const deadline = up === WORKER_UP ? Infinity : this.#workerStart + WORKER_START_MS;
+      const got = this.waitSync(
+        deadline,
+        () => this.#replies.has(req) || this.#workerState() !== up,
+      );
+      if (this.#replies.has(req)) break;
+      if (!got) this.#workerFailed(`it did not start within ${WORKER_START_MS} ms`);
+    }
+    if (this.#workerState() === WORKER_UP) {
+      // A blocked caller may never see the "ready" message: the start timer ends here.
+      clearTimeout(this.#startTimer);
+      this.#startTimer = undefined;
+    }
     const r = this.#replies.get(req)!;
     this.#replies.delete(req);
     return r;
+  }
+
+  /** Sends a command; resolves with the worker's reply without blocking the thread. */
+  requestAsync(cmd: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const req = this.#nextReq++;
+    const p = new Promise<Record<string, unknown>>((resolve, reject) => {
+      this.#asyncReplies.set(req, { resolve, reject });
+    });
+    this.post({ ...cmd, req });
+    return p;
   }
 
   /**
@@ -249,9 +364,14 @@ export class ContextCore {
 
   #handle(e: Record<string, unknown>): void {
     switch (e.t) {
-      case "reply":
-        this.#replies.set(e.req as number, e);
+      case "reply": {
+        const w = this.#asyncReplies.get(e.req as number);
+        if (w) {
+          this.#asyncReplies.delete(e.req as number);
+          w.resolve(e);
+        } else this.#replies.set(e.req as number, e);
         break;
+      }
       case "accept": {
         const sock = this.#sockets.get(e.sock as number);
         if (!sock || sock.closed || !sock.hasEndpoint(e.ep as number)) {
@@ -297,6 +417,7 @@ export class ContextCore {
         for (const id of (e.pipes as number[] | undefined) ?? []) this.#releaseBlock(id, "worker");
         this.#lingering.delete(e.sock as number);
         this.#sockets.delete(e.sock as number);
+        this.#maybeStopWorker();
         break;
     }
   }
@@ -506,6 +627,8 @@ export class ContextCore {
 
   #finishTerm(): void {
     this.terminated = true;
+    clearTimeout(this.#startTimer);
+    this.#startTimer = undefined;
     clearTimeout(this.#kickTimer);
     this.#kickTimer = undefined;
     if (this.#worker) {

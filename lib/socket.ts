@@ -16,7 +16,7 @@
  * Runs on: API thread.
  */
 import * as C from "./constants.ts";
-import { fail } from "./errors.ts";
+import { fail, getErrno } from "./errors.ts";
 import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "./options.ts";
 import type { Protocol, ProtocolInfo } from "./protocols/mod.ts";
 import type { Pipe } from "./pipe/mod.ts";
@@ -184,6 +184,28 @@ export class SocketCore {
 
   /** `xs_bind`: an endpoint id ≥ 0, or -1 with errno. Blocks until the worker answers. */
   bind(url: unknown): number {
+    const b = this.#bindStart(url);
+    if (typeof b === "number") return b;
+    return this.#bindDone(b.id, this.ctx.request(b.cmd));
+  }
+
+  /**
+   * The idiomatic bind: never blocks the thread. Resolves with the endpoint id, or
+   * rejects with `{ errno, error }` (`error`: the worker's reason, if it gave one).
+   */
+  async bindAsync(url: unknown): Promise<number> {
+    const b = this.#bindStart(url);
+    if (typeof b === "number") {
+      if (b < 0) throw { errno: getErrno() };
+      return b;
+    }
+    const res = await this.ctx.requestAsync(b.cmd);
+    const id = this.#bindDone(b.id, res);
+    if (id < 0) throw { errno: getErrno(), error: res.error };
+    return id;
+  }
+
+  #bindStart(url: unknown): number | { id: number; cmd: Record<string, unknown> } {
     const st = this.#state();
     if (st) return fail(st);
     const ep = parseEndpoint(url, true, this.options.ipv4only === 1);
@@ -195,15 +217,20 @@ export class SocketCore {
       return 0;
     }
     const id = this.#nextEndpointId();
-    const res = this.ctx.request({
-      t: "bind",
-      sock: this.id,
-      ep: id,
-      endpoint: ep,
-      opts: this.wireOptions(),
-    });
+    // Reserved until the reply, so a second bind meanwhile gets another id.
+    this.#endpoints.set(id, null as unknown as EndpointRecord);
+    const cmd = { t: "bind", sock: this.id, ep: id, endpoint: ep, opts: this.wireOptions() };
+    return { id, cmd };
+  }
+
+  #bindDone(id: number, res: Record<string, unknown>): number {
+    this.#endpoints.delete(id);
     if (res.errno) return fail(res.errno as number);
     const bound = res.endpoint as Endpoint;
+    if (this.#closed) {
+      // Closed while the bind was on its way: the worker closes the listener at `close`.
+      return fail(C.ENOTSOCK);
+    }
     this.#endpoints.set(id, {
       id,
       bind: true,

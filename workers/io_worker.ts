@@ -5,7 +5,7 @@
  *
  * Runs on: I/O worker.
  */
-import { IoLoop } from "../lib/io/mod.ts";
+import { IoLoop, reportWorkerState, WORKER_FAILED, WORKER_UP } from "../lib/io/mod.ts";
 import { loadRuntime } from "../lib/runtime/mod.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -13,9 +13,20 @@ const scope = globalThis as any;
 const post = (msg: unknown) => scope.postMessage(msg);
 const queued: unknown[] = [];
 let loop: IoLoop | null = null;
+let block: SharedArrayBuffer | null = null;
+let state = 0;
+
+/** Tells the API thread (even one blocked in Atomics.wait) whether we came up. */
+function report(): void {
+  if (block && state) reportWorkerState(block, state);
+}
 
 // Commands that arrive while the runtime adapter loads are queued, in order.
 scope.onmessage = (e: MessageEvent) => {
+  if (e.data?.t === "init" && !block) {
+    block = e.data.sab;
+    report();
+  }
   if (loop) loop.command(e.data);
   else queued.push(e.data);
 };
@@ -23,4 +34,11 @@ scope.onmessage = (e: MessageEvent) => {
 loadRuntime().then((rt) => {
   loop = new IoLoop(rt, post);
   for (const m of queued.splice(0)) loop.command(m as Record<string, unknown>);
-}, (e) => post({ t: "error", error: `cannot load the runtime adapter: ${e}` }));
+  state = WORKER_UP;
+  report();
+  post({ t: "ready" });
+}, (e) => {
+  state = WORKER_FAILED;
+  report();
+  post({ t: "error", fatal: true, error: `cannot load the runtime adapter: ${e}` });
+});

@@ -25,6 +25,7 @@ import {
   type ExternalBatch,
   WAKE_MESSAGE,
   WORKER_BELL,
+  WORKER_STATE,
   WorkerPipe,
 } from "../pipe/mod.ts";
 import type { Listener, Runtime } from "../runtime/mod.ts";
@@ -72,6 +73,16 @@ interface WSocket {
   sessions: Set<StreamSession>;
   closing: boolean;
   lingerTimer?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Tells the API thread, even one blocked in Atomics.wait, whether the worker came up
+ * (`WORKER_UP`) or could not (`WORKER_FAILED`): the word in the context block, then the
+ * API doorbell.
+ */
+export function reportWorkerState(block: SharedArrayBuffer, state: number): void {
+  Atomics.store(new Int32Array(block), WORKER_STATE, state);
+  new Doorbell(block, API_BELL).ring();
 }
 
 /** Errno values for runtime error names (the API thread turns them back into codes). */

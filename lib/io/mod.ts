@@ -4,5 +4,6 @@
  *
  * Runs on: I/O worker.
  */
-export { IoLoop } from "./loop.ts";
+export { IoLoop, reportWorkerState } from "./loop.ts";
+export { WORKER_FAILED, WORKER_UP } from "../pipe/mod.ts";
 export { Backoff } from "./reconnect.ts";

@@ -7,7 +7,7 @@
  *
  *    | bytes        | what                                                        |
  *    | ------------ | ----------------------------------------------------------- |
- *    | 0..63        | worker doorbell: `BELL_SEQ`, `BELL_FLAGS` (see doorbell.ts)  |
+ *    | 0..63        | worker doorbell: `BELL_SEQ`, `BELL_FLAGS` (see doorbell.ts); `WORKER_STATE` |
  *    | 64..127      | API doorbell: `BELL_SEQ`, `BELL_FLAGS`                        |
  *    | 128..255     | control ring header (worker → API events)                    |
  *    | 256..        | control ring data, `CONTROL_RING_BYTES`                       |
@@ -55,6 +55,15 @@ export const CACHE_LINE = 64;
 // ---- context block ----
 /** Int32 index of the worker doorbell. */
 export const WORKER_BELL = 0;
+/**
+ * Int32 index of the worker's state, written by the worker: 0 starting, `WORKER_UP`
+ * once its loop runs, `WORKER_FAILED` if it could not start (the API bell is rung).
+ */
+export const WORKER_STATE = 2;
+/** `WORKER_STATE`: the worker's loop runs. */
+export const WORKER_UP = 1;
+/** `WORKER_STATE`: the worker could not start. */
+export const WORKER_FAILED = 2;
 /** Int32 index of the API doorbell. */
 export const API_BELL = 16;
 /** Byte offset of the control ring header. */

@@ -26,13 +26,17 @@ export interface WorkerHandle {
   terminate(): void;
 }
 
-/** How to start the worker: from its file when possible, or always from the bundle. */
-export type WorkerSource = "auto" | "bundle";
+/**
+ * How to start the worker: from its file when possible, always from the bundle, or from
+ * a given URL (tests: a worker that cannot start).
+ */
+export type WorkerSource = "auto" | "bundle" | URL;
 
 let blobUrl: string | null = null;
 
 /** The URL the worker starts from. */
 export function workerUrl(source: WorkerSource = "auto"): string {
+  if (source instanceof URL) return source.href;
   const file = new URL("../../workers/io_worker.ts", import.meta.url);
   // deno-lint-ignore no-explicit-any
   const isDeno = typeof (globalThis as any).Deno !== "undefined";
