@@ -40,6 +40,13 @@ export interface ContextOptions {
   ioThreads?: number;
   /** Limit of live sockets (`XS_MAX_SOCKETS`, ≥ 0, default 512). */
   maxSockets?: number;
+  /**
+   * Default linger of the context's sockets in ms (`XS_LINGER`): how long `close()` and
+   * `term()` keep delivering queued messages. -1 (the Crossroads default) waits for ever,
+   * 0 drops them at once; a socket's own `linger` option overrides it, and SUB/XSUB keep
+   * their default of 0.
+   */
+  linger?: number;
 }
 
 const ALIASES: Record<string, number> = { DEALER: C.XS_DEALER, ROUTER: C.XS_ROUTER };
@@ -79,19 +86,24 @@ export class Context {
   #terming: Promise<void> | null = null;
 
   /**
-   * Makes a context. No thread starts until a tcp or ipc endpoint needs one.
-   * @param options `ioThreads` (≥ 1) and `maxSockets` (≥ 0)
+   * Makes a context. No thread starts until a tcp or ipc endpoint needs one, and the
+   * I/O worker stops again whenever no socket is left, so a program whose sockets are
+   * closed can end without `term()`.
+   * @param options `ioThreads` (≥ 1), `maxSockets` (≥ 0), `linger` (ms, ≥ -1)
    * @throws {RangeError} for an out-of-range option
    */
   constructor(options: ContextOptions = {}) {
-    const { ioThreads, maxSockets } = options;
+    const { ioThreads, maxSockets, linger } = options;
     if (ioThreads !== undefined && !(Number.isInteger(ioThreads) && ioThreads >= 1)) {
       throw new RangeError("ioThreads must be an integer of at least 1");
     }
     if (maxSockets !== undefined && !(Number.isInteger(maxSockets) && maxSockets >= 0)) {
       throw new RangeError("maxSockets must be a non-negative integer");
     }
-    this.#core = new ContextCore({ ioThreads, maxSockets });
+    if (linger !== undefined && !(Number.isInteger(linger) && linger >= -1)) {
+      throw new RangeError("linger must be an integer of at least -1 (ms; -1 = for ever)");
+    }
+    this.#core = new ContextCore({ ioThreads, maxSockets, linger });
   }
 
   /**

@@ -71,6 +71,11 @@ export interface ContextOptions {
   ioThreads?: number;
   /** XS_MAX_SOCKETS (default 512). */
   maxSockets?: number;
+  /**
+   * Default `XS_LINGER` of new sockets in ms (-1 forever, the Crossroads default); types
+   * with a default of their own (SUB/XSUB: 0) keep it.
+   */
+  linger?: number;
   /** Where the I/O worker starts from (tests force "bundle"; see runtime/worker.ts). */
   workerSource?: WorkerSource;
 }
@@ -131,10 +136,12 @@ export class ContextCore {
   constructor(opts: ContextOptions = {}) {
     if (opts.ioThreads !== undefined) this.ioThreads = opts.ioThreads;
     if (opts.maxSockets !== undefined) this.maxSockets = opts.maxSockets;
+    if (opts.linger !== undefined) this.#linger = opts.linger;
     this.#workerSource = opts.workerSource ?? "auto";
   }
 
   readonly #workerSource: WorkerSource;
+  #linger: number | undefined;
 
   /** Number of live sockets (closed ones count until they finished lingering). */
   get liveSockets(): number {
@@ -151,6 +158,9 @@ export class ContextCore {
     const info = Number.isInteger(type) ? PROTOCOLS[type] : undefined;
     if (!info) return C.EINVAL;
     const s = new SocketCore(this, this.#nextSocket++, info);
+    if (this.#linger !== undefined && info.defaults?.linger === undefined) {
+      s.options.linger = this.#linger;
+    }
     this.#sockets.set(s.id, s);
     return s;
   }

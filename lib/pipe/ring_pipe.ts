@@ -57,8 +57,9 @@ export class RingPipe implements Pipe {
   readonly #post: (b: ExternalBatch) => void;
   #sndhwm: number;
   #unpublished = 0;
-  #ext: { pos: number[]; parts: number[]; sizes: number[]; data: Uint8Array[]; bytes: number } |
-    null = null;
+  #ext:
+    | { pos: number[]; parts: number[]; sizes: number[]; data: Uint8Array[]; bytes: number }
+    | null = null;
   #queue: Uint8Array[][] = [];
   #qHead = 0;
   #partial: Uint8Array[] = [];

@@ -16,14 +16,7 @@
  *
  * Runs on: I/O worker.
  */
-import {
-  CMD_ABORT,
-  CMD_BIG,
-  CMD_CHUNK,
-  F_COMMAND,
-  F_MORE,
-  type WorkerPipe,
-} from "../pipe/mod.ts";
+import { CMD_ABORT, CMD_BIG, CMD_CHUNK, F_COMMAND, F_MORE, type WorkerPipe } from "../pipe/mod.ts";
 import { parseCommand, parsePing, pongFrame } from "../wire/mod.ts";
 
 /** The decoder's sink for one connection. */

@@ -241,7 +241,9 @@ export class Outbound {
       const part = parts[i];
       const more = i < parts.length - 1;
       const h = new Uint8Array(10);
-      const hl = legacy ? writeHeader1(h, 0, more, part.length) : writeV2Header(h, 0, more, part.length);
+      const hl = legacy
+        ? writeHeader1(h, 0, more, part.length)
+        : writeV2Header(h, 0, more, part.length);
       small.push(h.subarray(0, hl));
       smallBytes += hl;
       if (part.length <= SMALL_PART) {
