@@ -15,20 +15,26 @@ const queued: unknown[] = [];
 let loop: IoLoop | null = null;
 let block: SharedArrayBuffer | null = null;
 let state = 0;
+let reported = false;
 
-/** Tells the API thread (even one blocked in Atomics.wait) whether we came up. */
+/**
+ * Once both the context block (the `init` command) and the outcome of loading the
+ * runtime are known, tells the API thread whether we came up: the shared word (seen even
+ * by a thread blocked in Atomics.wait), then a message. Either may come first.
+ */
 function report(): void {
-  if (block && state) reportWorkerState(block, state);
+  if (!block || !state || reported) return;
+  reported = true;
+  reportWorkerState(block, state);
+  if (state === WORKER_UP) post({ t: "ready" });
 }
 
 // Commands that arrive while the runtime adapter loads are queued, in order.
 scope.onmessage = (e: MessageEvent) => {
-  if (e.data?.t === "init" && !block) {
-    block = e.data.sab;
-    report();
-  }
+  if (e.data?.t === "init" && !block) block = e.data.sab;
   if (loop) loop.command(e.data);
   else queued.push(e.data);
+  report();
 };
 
 loadRuntime().then((rt) => {
@@ -36,7 +42,6 @@ loadRuntime().then((rt) => {
   for (const m of queued.splice(0)) loop.command(m as Record<string, unknown>);
   state = WORKER_UP;
   report();
-  post({ t: "ready" });
 }, (e) => {
   state = WORKER_FAILED;
   report();
