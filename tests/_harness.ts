@@ -173,6 +173,10 @@ export interface LineChild {
   send(obj: unknown): void;
   next(ms?: number): Promise<any>;
   close(): Promise<number>;
+  /** Sends `signal` (default SIGKILL) and resolves with the exit code. */
+  kill(signal?: string): Promise<number>;
+  /** Resolves with the exit code once the process ended by itself. */
+  readonly exited: Promise<number>;
 }
 
 /** Spawns `cmd args` and exchanges one JSON object per line with it. */
@@ -190,7 +194,7 @@ export function spawnLines(cmd: string, args: string[], opts: { cwd?: string } =
   let write: (s: string) => void;
   let closeIn: () => void;
   let exited: Promise<number>;
-  let kill: () => void;
+  let kill: (signal?: string) => void;
   let stdout: ReadableStream<Uint8Array>;
   if (runtime === "deno") {
     const D = (globalThis as any).Deno;
@@ -205,9 +209,9 @@ export function spawnLines(cmd: string, args: string[], opts: { cwd?: string } =
     write = (s) => void w.write(enc.encode(s));
     closeIn = () => void w.close().catch(() => {});
     exited = p.status.then((s: any) => s.code);
-    kill = () => {
+    kill = (signal?: string) => {
       try {
-        p.kill();
+        p.kill(signal ?? "SIGTERM");
       } catch { /* gone */ }
     };
     stdout = p.stdout;
@@ -225,7 +229,7 @@ export function spawnLines(cmd: string, args: string[], opts: { cwd?: string } =
     };
     closeIn = () => p.stdin.end();
     exited = p.exited;
-    kill = () => p.kill();
+    kill = (signal?: string) => p.kill(signal ?? "SIGTERM");
     stdout = p.stdout;
   }
   (async () => {
@@ -252,6 +256,11 @@ export function spawnLines(cmd: string, args: string[], opts: { cwd?: string } =
           l === null ? reject(new Error("child ended")) : resolve(JSON.parse(l));
         });
       });
+    },
+    exited: exited!,
+    kill: async (signal = "SIGKILL") => {
+      kill(signal);
+      return await exited;
     },
     close: async () => {
       closeIn();

@@ -1,0 +1,242 @@
+/**
+ * A peer program for the process tier: one socket of the library in its own OS process,
+ * started by the tests with `deno run -A tests/process/_peer.ts '<json>'` or
+ * `bun tests/process/_peer.ts '<json>'`, reporting on stdout one JSON object per line and
+ * reading commands (`"go"`, `"stat"`, `"stop"`) one per line on stdin.
+ *
+ * Messages carry their own proof: part 0 starts with the sequence number and the part
+ * count (u32 each), and every byte of part `p` at offset `i` is `fill(seq, p, i)`, so a
+ * receiver checks order, completeness and content without sharing state with the sender.
+ *
+ * Roles (`role` in the config):
+ * - `send`: `type`, `endpoint`, `bind`, `plan` (part sizes of each message, repeated for
+ *   `count` messages), `linger`, `idle` (ms after the last send before `close`), `term`
+ *   (false: close and let the process end by itself), `warm` (send warm-up messages until
+ *   a `go` line arrives: PUB/SUB).
+ * - `recv`: `type`, `endpoint`, `bind`, `count`, `from` (first sequence expected; -1: any,
+ *   after a restart, then in order up to `last`), `order` (false: many senders, content
+ *   only), `statEvery` (report RSS and fds every N messages), `timeout` per receive.
+ * - `rep`: a REP that answers each request with its RSS and fd count.
+ * - `reqloop`: `cycles` of REQ socket → connect → request → reply → close, reporting the
+ *   REP's figures at cycle `mark` and at the end.
+ * - `burst`: `peers` PUSH sockets that connect, send one message and close, `rounds` times.
+ *
+ * Runs on: the peer process's main thread (Deno or Bun).
+ */
+import { readdirSync } from "node:fs";
+import process from "node:process";
+import { Context, type Socket, type SocketType } from "../../mod.ts";
+
+const cfg = JSON.parse(process.argv[2] ?? "{}");
+const out = (o: unknown) => console.log(JSON.stringify(o));
+const deadline = setTimeout(() => {
+  out({ error: "peer ran out of time" });
+  process.exit(9);
+}, cfg.maxMs ?? 60_000);
+
+/** Byte `i` of part `p` of message `seq`. */
+export function fill(seq: number, p: number, i: number): number {
+  return (seq * 31 + p * 7 + i + (i >>> 8)) & 255;
+}
+
+/** Builds message `seq` with parts of `sizes` (part 0 is at least 8 bytes). */
+export function makeMessage(seq: number, sizes: number[]): Uint8Array[] {
+  return sizes.map((n, p) => {
+    const b = new Uint8Array(p === 0 ? Math.max(8, n) : n);
+    for (let i = 0; i < b.length; i++) b[i] = fill(seq, p, i);
+    if (p === 0) {
+      const v = new DataView(b.buffer);
+      v.setUint32(0, seq);
+      v.setUint32(4, sizes.length);
+    }
+    return b;
+  });
+}
+
+/** The sequence number of a checked message, or an error text. */
+export function checkMessage(m: Uint8Array[], sizes?: number[]): number | string {
+  if (!m.length || m[0].length < 8) return `part 0 too short (${m[0]?.length} bytes)`;
+  const v = new DataView(m[0].buffer, m[0].byteOffset, 8);
+  const seq = v.getUint32(0), parts = v.getUint32(4);
+  if (parts !== m.length) return `seq ${seq}: ${m.length} parts, announced ${parts}`;
+  for (let p = 0; p < m.length; p++) {
+    const b = m[p];
+    if (sizes && b.length !== (p === 0 ? Math.max(8, sizes[p]) : sizes[p])) {
+      return `seq ${seq} part ${p}: ${b.length} bytes, expected ${sizes[p]}`;
+    }
+    for (let i = p === 0 ? 8 : 0; i < b.length; i++) {
+      if (b[i] !== fill(seq, p, i)) return `seq ${seq} part ${p}: wrong byte at ${i}`;
+    }
+  }
+  return seq;
+}
+
+const lines: string[] = [];
+const lineWaiters: ((l: string) => void)[] = [];
+let buf = "";
+process.stdin.on("data", (d: Uint8Array | string) => {
+  buf += typeof d === "string" ? d : new TextDecoder().decode(d);
+  let i;
+  while ((i = buf.indexOf("\n")) >= 0) {
+    const l = buf.slice(0, i).trim();
+    buf = buf.slice(i + 1);
+    const w = lineWaiters.shift();
+    if (w) w(l);
+    else lines.push(l);
+  }
+});
+const nextLine = () =>
+  lines.length ? Promise.resolve(lines.shift()!) : new Promise<string>((r) => lineWaiters.push(r));
+
+const stats = () => ({
+  rss: Math.round(process.memoryUsage().rss / 1048576),
+  fds: readdirSync("/proc/self/fd").length,
+});
+
+async function open(ctx: Context, type: string, opts: Record<string, unknown> = {}) {
+  const s = ctx.socket(type as SocketType, opts);
+  if (type === "SUB") s.subscribe("");
+  if (cfg.bind) await s.bind(cfg.endpoint);
+  else await s.connect(cfg.endpoint);
+  return s;
+}
+
+const roles: Record<string, () => Promise<void>> = {
+  async send() {
+    const ctx = new Context();
+    const s = await open(ctx, cfg.type, { linger: cfg.linger ?? -1, sndhwm: cfg.sndhwm ?? 1000 });
+    out({ ready: true, endpoint: s.lastEndpoint });
+    if (cfg.warm) {
+      let go = false;
+      nextLine().then(() => (go = true));
+      const w = [new Uint8Array(4).fill(0xff)];
+      while (!go) {
+        await s.send(w);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+    const plan: number[][] = cfg.plan;
+    for (let seq = 0; seq < cfg.count; seq++) {
+      await s.send(makeMessage(seq, plan[seq % plan.length]));
+    }
+    out({ sent: cfg.count });
+    if (cfg.idle) await new Promise((r) => setTimeout(r, cfg.idle));
+    const t0 = performance.now();
+    s.close();
+    if (cfg.term !== false) await ctx.term();
+    out({ termMs: Math.round(performance.now() - t0) });
+    clearTimeout(deadline);
+    process.stdin.pause();
+  },
+
+  async recv() {
+    const ctx = new Context();
+    const s = await open(ctx, cfg.type, { rcvhwm: cfg.rcvhwm ?? 1000 });
+    out({ ready: true, endpoint: s.lastEndpoint });
+    let want = cfg.from ?? 0, got = 0, warm = false;
+    const bad: string[] = [];
+    while (got < cfg.count && bad.length < 5) {
+      let m: Uint8Array[];
+      try {
+        m = await s.receive({ timeout: cfg.timeout ?? 10_000 });
+      } catch (e) {
+        bad.push(`after ${got} messages: ${(e as Error).message}`);
+        break;
+      }
+      if (cfg.type === "ROUTER") m = m.slice(1);
+      if (m.length === 1 && m[0].length === 4 && m[0].every((b) => b === 0xff)) {
+        if (!warm) out({ warm: true });
+        warm = true;
+        continue;
+      }
+      const r = checkMessage(m);
+      if (typeof r === "string") bad.push(r);
+      else if (cfg.order === false) { /* many senders: content only */ }
+      else if (want >= 0 && r !== want) bad.push(`seq ${r} where ${want} was expected`);
+      else if (cfg.last !== undefined && r > cfg.last) bad.push(`seq ${r} invented`);
+      if (typeof r === "number") {
+        want = r + 1;
+        if (cfg.statEvery && (got + 1) % cfg.statEvery === 0) out({ at: got + 1, ...stats() });
+        if (cfg.progress) out({ seq: r });
+        if (cfg.last !== undefined && r === cfg.last) {
+          got++;
+          break;
+        }
+      }
+      got++;
+    }
+    out({ done: true, received: got, next: want, bad });
+    s.close();
+    await ctx.term();
+    clearTimeout(deadline);
+    process.stdin.pause();
+  },
+
+  async rep() {
+    const ctx = new Context();
+    const s = await open(ctx, "REP");
+    out({ ready: true, endpoint: s.lastEndpoint, ...stats() });
+    let stop = false;
+    nextLine().then(() => (stop = true));
+    while (!stop) {
+      try {
+        await s.receive({ timeout: 200 });
+      } catch {
+        continue;
+      }
+      await s.send(JSON.stringify(stats()));
+    }
+    s.close();
+    await ctx.term();
+    out({ stopped: true });
+    clearTimeout(deadline);
+    process.stdin.pause();
+  },
+
+  async reqloop() {
+    const ctx = new Context({ linger: 0 });
+    let first: unknown = null, last: unknown = null;
+    for (let i = 0; i < cfg.cycles; i++) {
+      const s = await open(ctx, "REQ");
+      await s.send("x");
+      const r = JSON.parse(new TextDecoder().decode((await s.receive({ timeout: 5000 }))[0]));
+      s.close();
+      if (i === cfg.mark) first = { ...r, client: stats() };
+      last = { ...r, client: stats() };
+    }
+    await ctx.term();
+    out({ first, last });
+    clearTimeout(deadline);
+    process.stdin.pause();
+  },
+
+  async burst() {
+    for (let round = 0; round < cfg.rounds; round++) {
+      const ctx = new Context();
+      const socks: Socket[] = [];
+      for (let i = 0; i < cfg.peers; i++) {
+        const s = await open(ctx, "PUSH");
+        await s.send(makeMessage(i, [64]));
+        socks.push(s);
+      }
+      for (const s of socks) s.close();
+      await ctx.term();
+      out({ round });
+      await nextLine(); // the test reads the receiver's figures between rounds
+    }
+    clearTimeout(deadline);
+    process.stdin.pause();
+  },
+};
+
+if (import.meta.main) {
+  const role = roles[cfg.role];
+  if (!role) {
+    out({ error: `unknown role ${cfg.role}` });
+    process.exit(2);
+  }
+  role().catch((e) => {
+    out({ error: String(e?.stack ?? e) });
+    process.exit(3);
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * Starting peers of the process tier (`_peer.ts`) as separate Deno or Bun processes, and
+ * reading their JSON lines with a bound on every wait.
+ *
+ * Runs on: the test runner's main thread (Deno or Bun).
+ */
+// deno-lint-ignore-file no-explicit-any
+import { type LineChild, spawnLines } from "../_harness.ts";
+
+const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
+const PEER = ROOT + "tests/process/_peer.ts";
+
+/** The runtimes a peer can run on. */
+export type PeerRuntime = "deno" | "bun";
+
+/** Sender/receiver runtime pairs every stream is checked with. */
+export const PAIRS: [PeerRuntime, PeerRuntime][] = [["deno", "bun"], ["bun", "deno"]];
+
+/** A running peer: its lines, and the first line that matched each `until`. */
+export interface Peer extends LineChild {
+  /** Reads lines until one satisfies `pred` (returned); throws after `ms` or at exit. */
+  until(pred: (l: any) => boolean, ms?: number): Promise<any>;
+  /** Ends the peer if it still runs (SIGKILL) and releases its pipes. */
+  stop(): Promise<void>;
+}
+
+/** Starts `_peer.ts` with `cfg` on `rt`. */
+export function startPeer(rt: PeerRuntime, cfg: Record<string, unknown>): Peer {
+  const bin = ROOT + "node_modules/.bin/" + rt;
+  const args = rt === "deno"
+    ? ["run", "-A", "--no-check", PEER, JSON.stringify(cfg)]
+    : [PEER, JSON.stringify(cfg)];
+  const child = spawnLines(bin, args, { cwd: ROOT });
+  let ended = false;
+  child.exited.then(() => (ended = true));
+  return {
+    ...child,
+    exited: child.exited,
+    async stop() {
+      if (!ended) await child.kill("SIGKILL");
+      await child.close();
+    },
+    async until(pred, ms = 20_000) {
+      const end = Date.now() + ms;
+      for (;;) {
+        const left = end - Date.now();
+        if (left <= 0) throw new Error(`${rt} peer ${cfg.role}: no matching line in ${ms} ms`);
+        const l = await child.next(left);
+        if (l?.error) throw new Error(`${rt} peer ${cfg.role}: ${l.error}`);
+        if (pred(l)) return l;
+      }
+    },
+  };
+}
+
+/** A fresh ipc endpoint in the temp dir. */
+export function ipcEndpoint(): string {
+  return `ipc:///tmp/xs-proc-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
