@@ -30,7 +30,14 @@ const READ_BUFFER = 256 * 1024;
  * late (hundreds of MB). Handlers never keep a chunk past `data` (they copy what they keep).
  */
 const readBuffers: Uint8Array[] = [];
-const READ_BUFFERS_KEPT = 16;
+const READ_BUFFERS_KEPT = 64;
+/**
+ * A connection starts reading into a small buffer and moves to a `READ_BUFFER` one only
+ * once a read filled it: short-lived and quiet connections (most under churn) cost 16 KiB.
+ */
+const SMALL_READ = 16 * 1024;
+const smallBuffers: Uint8Array[] = [];
+const SMALL_BUFFERS_KEPT = 4096;
 
 /** Deno error classes, tried in order when an error carries no errno `code`. */
 const CODES: [new (...a: never[]) => Error, string][] = [
@@ -181,7 +188,7 @@ class DenoStream implements StreamConn {
 
   async #readLoop() {
     const conn = this.#conn;
-    const buf = readBuffers.pop() ?? new Uint8Array(READ_BUFFER);
+    let buf = smallBuffers.pop() ?? new Uint8Array(SMALL_READ);
     try {
       for (;;) {
         // Not reading is what makes the kernel window fill: this is how backpressure
@@ -194,13 +201,20 @@ class DenoStream implements StreamConn {
         while (this.#paused && !this.#closing) await this.#whileResumed();
         if (this.#closing) break;
         // A full read hands out the buffer itself: no view object on the bulk path.
-        this.#h!.data(n === READ_BUFFER ? buf : buf.subarray(0, n));
+        this.#h!.data(n === buf.length ? buf : buf.subarray(0, n));
+        if (n === buf.length && buf.length === SMALL_READ) {
+          // Handlers keep nothing of a chunk past `data`: the small buffer is free again.
+          if (smallBuffers.length < SMALL_BUFFERS_KEPT) smallBuffers.push(buf);
+          buf = readBuffers.pop() ?? new Uint8Array(READ_BUFFER);
+        }
       }
     } catch (e) {
       if (!this.#closing) this.#err ??= netError(e, "read failed");
     }
     // No read op is pending now (the loop awaited each one): the buffer may serve again.
-    if (readBuffers.length < READ_BUFFERS_KEPT) readBuffers.push(buf);
+    if (buf.length === SMALL_READ) {
+      if (smallBuffers.length < SMALL_BUFFERS_KEPT) smallBuffers.push(buf);
+    } else if (readBuffers.length < READ_BUFFERS_KEPT) readBuffers.push(buf);
     this.#readDone = true;
     this.#closing = true;
     this.#closeConn();

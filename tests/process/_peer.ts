@@ -15,7 +15,8 @@
  *   a `go` line arrives: PUB/SUB).
  * - `recv`: `type`, `endpoint`, `bind`, `count`, `from` (first sequence expected; -1: any,
  *   after a restart, then in order up to `last`), `order` (false: many senders, content
- *   only), `statEvery` (report RSS and fds every N messages), `timeout` per receive.
+ *   only), `statEvery` (report RSS and fds every N messages; a `stat` line on stdin
+ *   asks at any time), `timeout` per receive.
  * - `rep`: a REP that answers each request with its RSS and fd count.
  * - `reqloop`: `cycles` of REQ socket → connect → request → reply → close, reporting the
  *   REP's figures at cycle `mark` and at the end.
@@ -78,7 +79,9 @@ process.stdin.on("data", (d: Uint8Array | string) => {
   buf += typeof d === "string" ? d : new TextDecoder().decode(d);
   let i;
   while ((i = buf.indexOf("\n")) >= 0) {
-    const l = buf.slice(0, i).trim();
+    const raw = buf.slice(0, i).trim();
+    // The tests send JSON lines: a command is a JSON string ("stat") or a bare word.
+    const l = raw.startsWith('"') ? String(JSON.parse(raw)) : raw;
     buf = buf.slice(i + 1);
     const w = lineWaiters.shift();
     if (w) w(l);
@@ -134,6 +137,9 @@ const roles: Record<string, () => Promise<void>> = {
     const s = await open(ctx, cfg.type, { rcvhwm: cfg.rcvhwm ?? 1000 });
     out({ ready: true, endpoint: s.lastEndpoint });
     let want = cfg.from ?? 0, got = 0, warm = false;
+    (async () => {
+      for (;;) if ((await nextLine()) === "stat") out({ stat: true, ...stats() });
+    })();
     const bad: string[] = [];
     while (got < cfg.count && bad.length < 5) {
       let m: Uint8Array[];

@@ -1,0 +1,175 @@
+/**
+ * Close, term and process exit between separate processes (issue #10): `term()` returns
+ * as soon as everything was written (not at the end of the linger), lingers as long as
+ * XS_LINGER says when no peer takes the messages, and a process whose sockets are closed
+ * ends without `term()`. Also: a receiver SIGKILLed in the middle of a 16 MiB frame and
+ * restarted on the same endpoint gets only whole, valid messages, and the stream goes on.
+ *
+ * Runs on: the test runner's main thread; the peers in their own processes.
+ */
+import { assert, runtime, test } from "../_harness.ts";
+import { type PeerRuntime, startPeer } from "./_spawn.ts";
+
+const RTS: PeerRuntime[] = ["deno", "bun"];
+
+/** `p`'s value, or `fallback` if it has not settled within `ms` (the timer is cleared). */
+async function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<T>((r) => (timer = setTimeout(() => r(fallback), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+for (const rt of RTS) {
+  test(`process (${rt}): 100 messages, close, term returns at once once the peer has them`, async () => {
+    const recv = startPeer(rt === "deno" ? "bun" : "deno", {
+      role: "recv",
+      type: "PULL",
+      endpoint: "tcp://127.0.0.1:*",
+      bind: true,
+      count: 100,
+    });
+    const ready = await recv.until((l) => l.ready);
+    for (const linger of [-1, 2000]) {
+      const send = startPeer(rt, {
+        role: "send",
+        type: "PUSH",
+        endpoint: ready.endpoint,
+        plan: [[64]],
+        count: linger < 0 ? 100 : 0,
+        linger,
+      });
+      try {
+        const t = await send.until((l) => l.termMs !== undefined);
+        assert.ok(t.termMs < 1000, `linger ${linger}: term took ${t.termMs} ms`);
+      } finally {
+        await send.stop();
+      }
+    }
+    try {
+      const done = await recv.until((l) => l.done);
+      assert.deepEqual(done.bad, []);
+      assert.equal(done.received, 100);
+    } finally {
+      await recv.stop();
+    }
+  });
+
+  test(`process (${rt}): with no peer, term keeps linger 0 and 2000, and -1 waits`, async () => {
+    // A port nobody listens on: the connect keeps retrying, the messages stay queued.
+    const endpoint = "tcp://127.0.0.1:9";
+    for (const [linger, lo, hi] of [[0, 0, 600], [2000, 1800, 4000]]) {
+      const send = startPeer(rt, {
+        role: "send",
+        type: "PUSH",
+        endpoint,
+        plan: [[64]],
+        count: 10,
+        linger,
+      });
+      try {
+        const t = await send.until((l) => l.termMs !== undefined, 10_000);
+        assert.ok(t.termMs >= lo && t.termMs < hi, `linger ${linger}: term took ${t.termMs} ms`);
+      } finally {
+        await send.stop();
+      }
+    }
+    const forever = startPeer(rt, {
+      role: "send",
+      type: "PUSH",
+      endpoint,
+      plan: [[64]],
+      count: 10,
+      linger: -1,
+    });
+    try {
+      await forever.until((l) => l.sent);
+      const early = await within(forever.exited.then(() => "exited"), 1500, "running");
+      assert.equal(early, "running", "linger -1 with queued messages must keep term() waiting");
+    } finally {
+      await forever.stop();
+    }
+  });
+
+  test(`process (${rt}): closing every socket without term() lets the process end`, async () => {
+    const recv = startPeer(rt, {
+      role: "recv",
+      type: "PULL",
+      endpoint: "tcp://127.0.0.1:*",
+      bind: true,
+      count: 10,
+    });
+    const ready = await recv.until((l) => l.ready);
+    const send = startPeer(rt, {
+      role: "send",
+      type: "PUSH",
+      endpoint: ready.endpoint,
+      plan: [[64]],
+      count: 10,
+      term: false,
+    });
+    try {
+      const t0 = Date.now();
+      const code = await within(send.exited, 5000, -1);
+      assert.equal(code, 0, "the process did not end within 5 s of closing its sockets");
+      assert.ok(Date.now() - t0 < 5000);
+      assert.equal((await recv.until((l) => l.done)).received, 10);
+    } finally {
+      await send.stop();
+      await recv.stop();
+    }
+  });
+}
+
+test(
+  `process (${runtime}): a receiver killed mid-frame and restarted sees only whole messages`,
+  async () => {
+    const MIB = 1024 * 1024;
+    const count = 24;
+    const first = startPeer("deno", {
+      role: "recv",
+      type: "PULL",
+      endpoint: "tcp://127.0.0.1:*",
+      bind: true,
+      count,
+      progress: true,
+    });
+    const ready = await first.until((l) => l.ready);
+    const send = startPeer("bun", {
+      role: "send",
+      type: "PUSH",
+      endpoint: ready.endpoint,
+      plan: [[16 * MIB]],
+      count,
+      sndhwm: 2,
+    });
+    let second: ReturnType<typeof startPeer> | null = null;
+    try {
+      await first.until((l) => l.seq === 1, 30_000);
+      await first.stop(); // SIGKILL: the frame after seq 1 is being written
+      second = startPeer("bun", {
+        role: "recv",
+        type: "PULL",
+        endpoint: ready.endpoint,
+        bind: true,
+        count,
+        from: -1,
+        last: count - 1,
+      });
+      await second.until((l) => l.ready);
+      const done = await second.until((l) => l.done, 40_000);
+      assert.deepEqual(done.bad, [], done.bad.join("; "));
+      assert.equal(done.next, count, "the stream did not go on to its last message");
+      assert.ok(done.received >= 3 && done.received <= count - 2, `${done.received} received`);
+    } finally {
+      await send.stop();
+      await second?.stop();
+    }
+  },
+  { timeout: 60_000 },
+);
