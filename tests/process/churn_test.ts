@@ -91,12 +91,7 @@ for (const rt of RTS) {
       await burst.stop();
       await pull.stop();
     }
-  }, {
-    timeout: 100_000,
-    skip: rt === "deno" &&
-      "a Deno PULL fed by 500 Bun PUSH peers at once stalls before its first 500 messages " +
-        "(open item of issue #10, not yet diagnosed); the Bun PULL case runs",
-  });
+  }, { timeout: 100_000 });
 
   test(
     `process (${rt}): 1,500 hostile raw connections leave the PULL's memory and fds`,
