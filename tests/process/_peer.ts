@@ -21,6 +21,8 @@
  * - `reqloop`: `cycles` of REQ socket → connect → request → reply → close, reporting the
  *   REP's figures at cycle `mark` and at the end.
  * - `burst`: `peers` PUSH sockets that connect, send one message and close, `rounds` times.
+ * - `many`: `peers` PUSH sockets that each connect, send one message and close at once,
+ *   then (fds settled) `more` new sockets: are the closed ones' fds and slots given back?
  *
  * Runs on: the peer process's main thread (Deno or Bun).
  */
@@ -134,7 +136,10 @@ const roles: Record<string, () => Promise<void>> = {
 
   async recv() {
     const ctx = new Context();
-    const s = await open(ctx, cfg.type, { rcvhwm: cfg.rcvhwm ?? 1000 });
+    const s = await open(ctx, cfg.type, {
+      rcvhwm: cfg.rcvhwm ?? 1000,
+      maxmsgsize: cfg.maxmsgsize ?? -1,
+    });
     out({ ready: true, endpoint: s.lastEndpoint });
     let want = cfg.from ?? 0, got = 0, warm = false;
     (async () => {
@@ -212,6 +217,33 @@ const roles: Record<string, () => Promise<void>> = {
     }
     await ctx.term();
     out({ first, last });
+    clearTimeout(deadline);
+    process.stdin.pause();
+  },
+
+  async many() {
+    const ctx = new Context();
+    const fds0 = stats().fds;
+    for (let i = 0; i < cfg.peers; i++) {
+      const s = await open(ctx, "PUSH");
+      await s.send(makeMessage(i, [64]));
+      s.close();
+    }
+    const t0 = performance.now();
+    while (stats().fds > fds0 + 4 && performance.now() - t0 < 3000) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const fds1 = stats().fds, settleMs = Math.round(performance.now() - t0);
+    const socks: Socket[] = [];
+    let refused = "";
+    try {
+      for (let i = 0; i < cfg.more; i++) socks.push(ctx.socket("PUSH"));
+    } catch (e) {
+      refused = (e as Error).message;
+    }
+    for (const s of socks) s.close();
+    await ctx.term();
+    out({ fds0, fds1, settleMs, made: socks.length, refused });
     clearTimeout(deadline);
     process.stdin.pause();
   },

@@ -173,3 +173,58 @@ test(
   },
   { timeout: 60_000 },
 );
+
+test(`process (${runtime}): 400 PUSH sockets that send and close at once give back fds and slots`, async () => {
+  const recv = startPeer("bun", {
+    role: "recv",
+    type: "PULL",
+    endpoint: "tcp://127.0.0.1:*",
+    bind: true,
+    count: 400,
+    order: false,
+  });
+  const ready = await recv.until((l) => l.ready);
+  const many = startPeer("deno", { role: "many", endpoint: ready.endpoint, peers: 400, more: 500 });
+  try {
+    const r = await many.until((l) => l.fds0 !== undefined, 30_000);
+    assert.ok(r.fds1 <= r.fds0 + 4, `fds ${r.fds0} → ${r.fds1} ${r.settleMs} ms after the closes`);
+    assert.equal(r.made, 500, `only ${r.made} new sockets: ${r.refused}`);
+    const done = await recv.until((l) => l.done);
+    assert.deepEqual(done.bad, []);
+    assert.equal(done.received, 400);
+  } finally {
+    await many.stop();
+    await recv.stop();
+  }
+});
+
+test(`process (${runtime}): an oversized message closes that connection, the next one arrives`, async () => {
+  // libzmq drops the connection on a frame over ZMQ_MAXMSGSIZE; the sender reconnects and
+  // the message after the oversized one goes through (the oversized one is lost).
+  const recv = startPeer("deno", {
+    role: "recv",
+    type: "PULL",
+    endpoint: "tcp://127.0.0.1:*",
+    bind: true,
+    count: 1,
+    from: 1,
+    maxmsgsize: 1024 * 1024,
+  });
+  const ready = await recv.until((l) => l.ready);
+  const send = startPeer("bun", {
+    role: "send",
+    type: "PUSH",
+    endpoint: ready.endpoint,
+    plan: [[8 * 1024 * 1024], [64]],
+    count: 2,
+    linger: 5000,
+  });
+  try {
+    const done = await recv.until((l) => l.done, 20_000);
+    assert.deepEqual(done.bad, [], done.bad.join("; "));
+    assert.equal(done.received, 1);
+  } finally {
+    await send.stop();
+    await recv.stop();
+  }
+});

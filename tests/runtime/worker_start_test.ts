@@ -1,0 +1,60 @@
+/**
+ * A worker that cannot start (issue #10): the waiting call fails with EMTHREAD and says
+ * why, within a second, on the async face (at the worker's error event) and on the C face
+ * (which cannot hear that event while it blocks: by the one-second start bound); the
+ * async `bind` never blocks the thread meanwhile.
+ *
+ * Runs on: the test runner's main thread (the failing worker is the test's own).
+ */
+import * as C from "../../lib/constants.ts";
+import { ContextCore } from "../../lib/context.ts";
+import { Socket } from "../../lib/api_socket.ts";
+import { XsError } from "../../lib/errors.ts";
+import { getErrno } from "../../lib/errors.ts";
+import { assert, test } from "../_harness.ts";
+
+const MISSING = new URL("file:///nonexistent/xs/io_worker.ts");
+
+test(
+  "a worker that cannot start makes an async bind reject with EMTHREAD and the reason",
+  async () => {
+    const core = new ContextCore({ workerSource: MISSING });
+    const s = new Socket(core.socket(C.XS_PULL) as never);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const t0 = performance.now();
+    try {
+      await assert.rejects(s.bind("tcp://127.0.0.1:*"), (e: unknown) => {
+        assert.ok(e instanceof XsError);
+        assert.equal(e.code, "EMTHREAD");
+        assert.match(e.message, /I\/O worker failed/);
+        return true;
+      });
+      assert.ok(performance.now() - t0 < 1500, `rejected after ${performance.now() - t0} ms`);
+      assert.ok(ticks > 0 || performance.now() - t0 < 10, "the thread was blocked meanwhile");
+    } finally {
+      clearInterval(timer);
+      s.close();
+      await core.term();
+    }
+  },
+  { sanitizeOps: false },
+); // the failed worker's error event is the runtime's, not ours
+
+test(
+  "a worker that cannot start makes a blocking bind fail with EMTHREAD within a second",
+  async () => {
+    const core = new ContextCore({ workerSource: MISSING });
+    const s = core.socket(C.XS_PUSH);
+    assert.ok(typeof s !== "number");
+    const t0 = performance.now();
+    const rc = s.bind("tcp://127.0.0.1:*");
+    const ms = performance.now() - t0;
+    assert.equal(rc, -1);
+    assert.equal(getErrno(), C.EMTHREAD);
+    assert.ok(ms < 1500, `failed after ${ms} ms`);
+    s.close();
+    await core.term();
+  },
+  { sanitizeOps: false },
+);
