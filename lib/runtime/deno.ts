@@ -27,7 +27,7 @@ const READ_BUFFER = 256 * 1024;
 /**
  * Read buffers of ended connections, for the next ones: a fresh 256 KiB buffer per
  * connection is freed only when the worker's GC runs, which under connection churn is
- * late (hundreds of MB). Handlers never keep a chunk past `data` (they copy what they keep).
+ * late (hundreds of MB). A buffer is pooled only when its connection's read loop ended.
  */
 const readBuffers: Uint8Array[] = [];
 const READ_BUFFERS_KEPT = 64;
@@ -203,8 +203,8 @@ class DenoStream implements StreamConn {
         // A full read hands out the buffer itself: no view object on the bulk path.
         this.#h!.data(n === buf.length ? buf : buf.subarray(0, n));
         if (n === buf.length && buf.length === SMALL_READ) {
-          // Handlers keep nothing of a chunk past `data`: the small buffer is free again.
-          if (smallBuffers.length < SMALL_BUFFERS_KEPT) smallBuffers.push(buf);
+          // A busy connection: move to a large buffer. The small one is not pooled here, as
+          // a paused session may still hold a view of its last chunk.
           buf = readBuffers.pop() ?? new Uint8Array(READ_BUFFER);
         }
       }
