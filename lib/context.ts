@@ -243,7 +243,7 @@ export class ContextCore {
 
   /**
    * With no socket left (none open, none lingering) the worker stops, so that it does not
-   * keep the process alive (a Deno worker has no `unref`, runtime-facts trap 1); the next
+   * keep the process alive (a Deno web Worker has no `unref()`); the next
    * tcp/ipc bind or connect starts a new one.
    */
   #maybeStopWorker(): void {
