@@ -144,8 +144,9 @@ export const F_COMMAND = 4;
 export const CMD_ABORT = 1;
 /**
  * In-band command (IN ring): a frame too large for the ring begins. Body: this byte,
- * the frame's flags (MORE), its size as 8 bytes big-endian. Its body follows as
- * `CMD_CHUNK` commands, so an `CMD_ABORT` can still be seen between them.
+ * then the frame's own ring header (flags with MORE, LONG, 8-byte size: `putHeader`,
+ * read back with `sizeAt`). Its body follows as `CMD_CHUNK` commands, so a `CMD_ABORT`
+ * can still be seen between them.
  */
 export const CMD_BIG = 2;
 /** In-band command (IN ring): the next piece of a `CMD_BIG` frame's body (after this byte). */

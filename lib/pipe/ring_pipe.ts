@@ -226,8 +226,8 @@ export class RingPipe implements Pipe {
       this.#partial = [];
       this.#big = null;
     } else if (code === CMD_BIG && size >= 10) {
-      let len = 0;
-      for (let i = 0; i < 8; i++) len = len * 256 + r.byteAt(hs + 2 + i);
+      // The big frame's own ring header follows the command byte.
+      const len = r.sizeAt(hs + 1);
       this.#big = { buf: new Uint8Array(len), filled: 0, more: (r.byteAt(hs + 1) & F_MORE) !== 0 };
     } else if (code === CMD_CHUNK && this.#big) {
       const big = this.#big;

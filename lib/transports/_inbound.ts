@@ -77,16 +77,11 @@ export class InboundSink {
     if (w.free() < need && !w.waitForRoom(need)) return false;
     const more = flags & F_MORE;
     if (big) {
+      // A big frame is over 255 bytes, so its own header is the 9-byte LONG form.
       w.putHeader(F_COMMAND, 10);
       w.putByte(CMD_BIG);
-      w.putByte(more);
-      const hi = Math.floor(size / 4294967296);
-      for (const b of [0, 0, hi >>> 8, hi & 0xff, size >>> 24, size >>> 16, size >>> 8, size]) {
-        w.putByte(b & 0xff);
-      }
-    } else {
-      w.putHeader(more, size);
     }
+    w.putHeader(more, size);
     p.inOpen = true;
     this.#bodyLeft = size;
     this.#more = more !== 0;
@@ -119,11 +114,10 @@ export class InboundSink {
   /** A piece of a large frame's body, as one `CMD_CHUNK` command (published at once). */
   #chunk(w: WorkerPipe["in"], bytes: Uint8Array): number {
     // 9-byte header + the command byte; a chunk stays below half the ring.
-    const room = Math.min(w.free(), w.capacity >>> 1) - 10;
-    if (room < Math.min(bytes.length, 4096) && !w.waitForRoom(Math.min(bytes.length, 4096) + 10)) {
-      return 0;
-    }
-    const n = Math.min(bytes.length, Math.min(w.free(), w.capacity >>> 1) - 10);
+    const room = () => Math.min(w.free(), w.capacity >>> 1) - 10;
+    const want = Math.min(bytes.length, 4096);
+    if (room() < want && !w.waitForRoom(want + 10)) return 0;
+    const n = Math.min(bytes.length, room());
     if (n <= 0) return 0;
     w.putHeader(F_COMMAND, n + 1);
     w.putByte(CMD_CHUNK);

@@ -106,8 +106,7 @@ export class Outbound {
         return;
       }
       this.#ext = null;
-      p.out.messagesRead(1);
-      if (p.out.commit()) this.#wakeApi();
+      this.#externalDone(p);
     }
     if (this.#inFlight > 0 && p) {
       p.out.advance(this.#inFlight);
@@ -132,8 +131,7 @@ export class Outbound {
   release(p: WorkerPipe): void {
     if (this.#ext) {
       this.#ext = null;
-      p.out.messagesRead(1);
-      if (p.out.commit()) this.#wakeApi();
+      this.#externalDone(p);
     }
     if (this.#writeLeft > 0) {
       p.out.advance(this.#writeLeft);
@@ -212,10 +210,15 @@ export class Outbound {
   /** A subscription message from beside the ring (rare: the ring was full). */
   #subscriptionExternal(p: WorkerPipe): void {
     const parts = p.takeExternal();
-    p.out.messagesRead(1);
-    if (p.out.commit()) this.#wakeApi();
+    this.#externalDone(p);
     const f = parts.length === 1 ? this.#encodeSubscription(parts[0]) : null;
     if (f) this.#ctrl.push(f);
+  }
+
+  /** A message from beside the ring was written (or dropped): it counts as read. */
+  #externalDone(p: WorkerPipe): void {
+    p.out.messagesRead(1);
+    if (p.out.commit()) this.#wakeApi();
   }
 
   /** Writes the message due at the head from beside the ring, frame by frame. */

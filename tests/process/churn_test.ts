@@ -109,14 +109,17 @@ for (const rt of RTS) {
       });
       const ready = await pull.until((l) => l.ready);
       const port = Number(ready.endpoint.split(":").pop());
-      const good = startPeer(rt, {
-        role: "send",
-        type: "PUSH",
-        endpoint: ready.endpoint,
-        plan: [[64]],
-        count: 1,
-        idle: 0,
-      });
+      // One message from a well-behaved peer, before and after the hostile ones.
+      const sendOne = () =>
+        startPeer(rt, {
+          role: "send",
+          type: "PUSH",
+          endpoint: ready.endpoint,
+          plan: [[64]],
+          count: 1,
+          idle: 0,
+        });
+      const good = sendOne();
       await good.until((l) => l.termMs !== undefined);
       pull.send("stat");
       const base = await pull.until((l) => l.stat);
@@ -140,14 +143,7 @@ for (const rt of RTS) {
         for (let k = 0; k < 30; k++) {
           await Promise.all(Array.from({ length: 50 }, (_, i) => hostile(i)));
         }
-        const after = startPeer(rt, {
-          role: "send",
-          type: "PUSH",
-          endpoint: ready.endpoint,
-          plan: [[64]],
-          count: 1,
-          idle: 0,
-        });
+        const after = sendOne();
         await after.until((l) => l.termMs !== undefined);
         await after.stop();
         pull.send("stat");
