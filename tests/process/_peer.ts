@@ -17,7 +17,10 @@
  *   after a restart, then in order up to `last`), `order` (false: many senders, content
  *   only), `statEvery` (report RSS and fds every N messages; a `stat` line on stdin
  *   asks at any time), `timeout` per receive.
- * - `rep`: a REP that answers each request with its RSS and fd count.
+ * - `rep`: a REP that answers each request with its RSS and fd count, or (`echo`) with the
+ *   request itself.
+ * - `reqstream`: one REQ that sends `count` requests shaped by `plan` to an echoing REP and
+ *   checks each reply (order, parts, content), then closes with `linger`.
  * - `reqloop`: `cycles` of REQ socket → connect → request → reply → close, reporting the
  *   REP's figures at cycle `mark` and at the end.
  * - `burst`: `peers` PUSH sockets that connect, send one message and close, `rounds` times.
@@ -190,16 +193,46 @@ const roles: Record<string, () => Promise<void>> = {
     let stop = false;
     nextLine().then(() => (stop = true));
     while (!stop) {
+      let m: Uint8Array[];
       try {
-        await s.receive({ timeout: 200 });
+        m = await s.receive({ timeout: 200 });
       } catch {
         continue;
       }
-      await s.send(JSON.stringify(stats()));
+      await s.send(cfg.echo ? m : JSON.stringify(stats()));
     }
     s.close();
     await ctx.term();
     out({ stopped: true });
+    clearTimeout(deadline);
+    process.stdin.pause();
+  },
+
+  async reqstream() {
+    const ctx = new Context();
+    const s = await open(ctx, "REQ", { linger: cfg.linger ?? -1 });
+    const plan: number[][] = cfg.plan;
+    const bad: string[] = [];
+    let got = 0;
+    for (let seq = 0; seq < cfg.count && bad.length < 5; seq++) {
+      const sizes = plan[seq % plan.length];
+      await s.send(makeMessage(seq, sizes));
+      let m: Uint8Array[];
+      try {
+        m = await s.receive({ timeout: cfg.timeout ?? 10_000 });
+      } catch (e) {
+        bad.push(`reply ${seq}: ${(e as Error).message}`);
+        break;
+      }
+      const r = checkMessage(m, sizes);
+      if (typeof r === "string") bad.push(r);
+      else if (r !== seq) bad.push(`reply ${r} where ${seq} was expected`);
+      else got++;
+    }
+    const t0 = performance.now();
+    s.close();
+    await ctx.term();
+    out({ done: true, received: got, bad, termMs: Math.round(performance.now() - t0) });
     clearTimeout(deadline);
     process.stdin.pause();
   },

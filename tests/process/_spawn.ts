@@ -13,8 +13,17 @@ const PEER = ROOT + "tests/process/_peer.ts";
 /** The runtimes a peer can run on. */
 export type PeerRuntime = "deno" | "bun";
 
-/** Sender/receiver runtime pairs every stream is checked with. */
-export const PAIRS: [PeerRuntime, PeerRuntime][] = [["deno", "bun"], ["bun", "deno"]];
+/** The runtime running the tests. */
+export const RUNNER: PeerRuntime = "Bun" in globalThis ? "bun" : "deno";
+
+/**
+ * Sender/receiver runtime pairs every stream is checked with: the receiver runs on the
+ * test runner's runtime, the sender on each runtime in turn, so the suite's Deno and Bun
+ * runs together cover all four pairs (Deno→Deno, Bun→Deno, Bun→Bun, Deno→Bun).
+ */
+export const PAIRS: [PeerRuntime, PeerRuntime][] = RUNNER === "bun"
+  ? [["bun", "bun"], ["deno", "bun"]]
+  : [["deno", "deno"], ["bun", "deno"]];
 
 /** A running peer: its lines, and the first line that matched each `until`. */
 export interface Peer extends LineChild {

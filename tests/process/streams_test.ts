@@ -15,7 +15,6 @@ const MIB = 1024 * 1024;
 interface Stream {
   name: string;
   type: [string, string];
-  transport: "tcp" | "ipc";
   plan: number[][];
   count: number;
   idle: number;
@@ -23,19 +22,34 @@ interface Stream {
   warm?: boolean;
 }
 
+/** A seeded random mix: 1 to 4 parts each, sizes from 0 B to 1 MiB. */
+function randomPlan(n: number, seed: number): number[][] {
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+  const sizes = [0, 1, 8, 100, 1000, 8192, 65536, 300_000, MIB];
+  return Array.from(
+    { length: n },
+    () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => sizes[Math.floor(rnd() * 9)]),
+  );
+}
+
 const STREAMS: Stream[] = [
   {
     name: "PUSH→PULL, a mix of 0 B to 1 MiB parts, multi-part, sender idle then close",
     type: ["PUSH", "PULL"],
-    transport: "tcp",
     plan: [[8, 0, 0], [64], [8192], [65536], [MIB], [64, 8192, 0], [200_000], [MIB, 64]],
     count: 160,
     idle: 300,
   },
   {
+    name: "PUSH→PULL, a seeded random mix of 1 to 4 parts of 0 B to 1 MiB",
+    type: ["PUSH", "PULL"],
+    plan: randomPlan(150, 12345),
+    count: 150,
+    idle: 50,
+  },
+  {
     name: "PUSH→PULL, 16 MiB parts, close at once with linger 2000",
     type: ["PUSH", "PULL"],
-    transport: "tcp",
     plan: [[16 * MIB], [64]],
     count: 6,
     idle: 0,
@@ -44,7 +58,6 @@ const STREAMS: Stream[] = [
   {
     name: "PUSH→PULL, 2,000 × 8 KiB (16× the ring, 2× the HWM), close at once",
     type: ["PUSH", "PULL"],
-    transport: "ipc",
     plan: [[8192]],
     count: 2000,
     idle: 0,
@@ -52,7 +65,6 @@ const STREAMS: Stream[] = [
   {
     name: "PAIR→PAIR, 300 × 64 KiB",
     type: ["PAIR", "PAIR"],
-    transport: "tcp",
     plan: [[65536]],
     count: 300,
     idle: 100,
@@ -60,7 +72,6 @@ const STREAMS: Stream[] = [
   {
     name: "DEALER→ROUTER, 8 KiB and 1 MiB messages",
     type: ["DEALER", "ROUTER"],
-    transport: "ipc",
     plan: [[8192], [8192, MIB]],
     count: 200,
     idle: 100,
@@ -68,7 +79,6 @@ const STREAMS: Stream[] = [
   {
     name: "PUB→SUB (subscribed, then a stream), 1,000 × 8 KiB",
     type: ["PUB", "SUB"],
-    transport: "tcp",
     plan: [[8192]],
     count: 1000,
     idle: 200,
@@ -76,8 +86,11 @@ const STREAMS: Stream[] = [
   },
 ];
 
-async function run(st: Stream, from: PeerRuntime, to: PeerRuntime) {
-  const endpoint = st.transport === "tcp" ? "tcp://127.0.0.1:*" : ipcEndpoint();
+type Transport = "tcp" | "ipc";
+const TRANSPORTS: Transport[] = ["tcp", "ipc"];
+
+async function run(st: Stream, transport: Transport, from: PeerRuntime, to: PeerRuntime) {
+  const endpoint = transport === "tcp" ? "tcp://127.0.0.1:*" : ipcEndpoint();
   const recv = startPeer(to, {
     role: "recv",
     type: st.type[1],
@@ -120,9 +133,55 @@ async function run(st: Stream, from: PeerRuntime, to: PeerRuntime) {
 }
 
 for (const st of STREAMS) {
-  for (const [from, to] of PAIRS) {
-    test(`process: ${st.name} over ${st.transport} (${from} → ${to})`, () => run(st, from, to), {
-      timeout: 60_000,
-    });
+  for (const transport of TRANSPORTS) {
+    for (const [from, to] of PAIRS) {
+      test(
+        `process: ${st.name} over ${transport} (${from} → ${to})`,
+        () => run(st, transport, from, to),
+        { timeout: 60_000 },
+      );
+    }
+  }
+}
+
+/** A REQ in one process, an echoing REP in another: each reply must be its request. */
+const REQREP: { name: string; plan: number[][]; count: number }[] = [
+  {
+    name: "REQ→REP echo, 0 B to 1 MiB parts, multi-part",
+    plan: [[64], [8, 0], [65536], [MIB], [8192, 200_000, 0]],
+    count: 60,
+  },
+  { name: "REQ→REP echo, 4 × 16 MiB", plan: [[16 * MIB]], count: 4 },
+];
+
+for (const st of REQREP) {
+  for (
+    const [[from, to], transport] of PAIRS.flatMap((p) => TRANSPORTS.map((t) => [p, t] as const))
+  ) {
+    test(`process: ${st.name} over ${transport} (${from} → ${to})`, async () => {
+      const endpoint = transport === "tcp" ? "tcp://127.0.0.1:*" : ipcEndpoint();
+      const rep = startPeer(to, { role: "rep", echo: true, endpoint, bind: true });
+      let req: ReturnType<typeof startPeer> | null = null;
+      try {
+        const r = await rep.until((l) => l.ready);
+        req = startPeer(from, {
+          role: "reqstream",
+          endpoint: r.endpoint,
+          plan: st.plan,
+          count: st.count,
+        });
+        const done = await req.until((l) => l.done, 40_000);
+        assert.deepEqual(done.bad, [], `${from}→${to}: ${done.bad.join("; ")}`);
+        assert.equal(done.received, st.count);
+        assert.ok(done.termMs < 5000, `term took ${done.termMs} ms`);
+        assert.equal(await req.exited, 0);
+        rep.send("stop");
+        await rep.until((l) => l.stopped);
+        assert.equal(await rep.exited, 0);
+      } finally {
+        await req?.stop();
+        await rep.stop();
+      }
+    }, { timeout: 60_000 });
   }
 }
