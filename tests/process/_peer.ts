@@ -23,6 +23,7 @@
  *   checks each reply (order, parts, content), then closes with `linger`.
  * - `reqloop`: `cycles` of REQ socket → connect → request → reply → close, reporting the
  *   REP's figures at cycle `mark` and at the end.
+ * - `inprocloop`: the same cycles over inproc, the REP in this process too.
  * - `burst`: `peers` PUSH sockets that connect, send one message and close, `rounds` times.
  * - `many`: `peers` PUSH sockets that each connect, send one message and close at once,
  *   then (fds settled) `more` new sockets: are the closed ones' fds and slots given back?
@@ -96,10 +97,16 @@ process.stdin.on("data", (d: Uint8Array | string) => {
 const nextLine = () =>
   lines.length ? Promise.resolve(lines.shift()!) : new Promise<string>((r) => lineWaiters.push(r));
 
-const stats = () => ({
-  rss: Math.round(process.memoryUsage().rss / 1048576),
-  fds: readdirSync("/proc/self/fd").length,
-});
+const stats = () => {
+  const m = process.memoryUsage();
+  return {
+    rss: Math.round(m.rss / 1048576),
+    heap: Math.round(m.heapUsed / 1048576),
+    total: Math.round(m.heapTotal / 1048576),
+    ext: Math.round(m.external / 1048576),
+    fds: readdirSync("/proc/self/fd").length,
+  };
+};
 
 async function open(ctx: Context, type: string, opts: Record<string, unknown> = {}) {
   const s = ctx.socket(type as SocketType, opts);
@@ -249,6 +256,34 @@ const roles: Record<string, () => Promise<void>> = {
       last = { ...r, client: stats() };
     }
     await ctx.term();
+    out({ first, last });
+    clearTimeout(deadline);
+    process.stdin.pause();
+  },
+
+  async inprocloop() {
+    const ctx = new Context({ linger: 0 });
+    const rep = ctx.socket("REP");
+    await rep.bind(cfg.endpoint);
+    const serving = (async () => {
+      for (;;) {
+        await rep.receive();
+        await rep.send("y");
+      }
+    })().catch(() => {}); // ends when the REP closes
+    let first: unknown = null, last: unknown = null;
+    for (let i = 0; i < cfg.cycles; i++) {
+      const s = ctx.socket("REQ");
+      await s.connect(cfg.endpoint);
+      await s.send("x");
+      await s.receive({ timeout: 5000 });
+      s.close();
+      if (i === cfg.mark) first = stats();
+      last = stats();
+    }
+    rep.close();
+    await ctx.term();
+    await serving;
     out({ first, last });
     clearTimeout(deadline);
     process.stdin.pause();

@@ -33,11 +33,17 @@ export interface Peer extends LineChild {
   stop(): Promise<void>;
 }
 
-/** Starts `_peer.ts` with `cfg` on `rt`. */
-export function startPeer(rt: PeerRuntime, cfg: Record<string, unknown>): Peer {
+/**
+ * Starts `_peer.ts` with `cfg` on `rt`; `denoFlags` go to `deno run` (a Deno peer only).
+ */
+export function startPeer(
+  rt: PeerRuntime,
+  cfg: Record<string, unknown>,
+  denoFlags: string[] = [],
+): Peer {
   const bin = ROOT + "node_modules/.bin/" + rt;
   const args = rt === "deno"
-    ? ["run", "-A", "--no-check", PEER, JSON.stringify(cfg)]
+    ? ["run", "-A", "--no-check", ...denoFlags, PEER, JSON.stringify(cfg)]
     : [PEER, JSON.stringify(cfg)];
   const child = spawnLines(bin, args, { cwd: ROOT });
   let ended = false;
