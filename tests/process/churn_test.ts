@@ -21,21 +21,22 @@ for (const rt of RTS) {
       `process (${rt}): 2,000 REQ connect/request/close cycles over ${transport} leave both sides where they were`,
       async () => {
         const endpoint = transport === "tcp" ? "tcp://127.0.0.1:*" : ipcEndpoint();
-        const rep = startPeer(rt, { role: "rep", endpoint, bind: true });
-        const ready = await rep.until((l) => l.ready);
         // Deno's V8 grows each isolate's young generation under allocation pressure (up to
-        // 16 MB a semi-space), and the REQ side churns two isolates hard: 33-35 MB over the
-        // 1,900 cycles with default flags, none of it held (with a forced GC in both
-        // isolates the worker's heap stays at 5 MB over 10,000 cycles, and with the
-        // semi-space capped RSS is flat from cycle 2,000 to 6,000). The cap keeps V8's
-        // sizing out of a check meant for what the library holds.
+        // 16 MB a semi-space), and churn works two isolates hard: 28-35 MB over the 1,900
+        // cycles with default flags, none of it held (with a forced GC in both isolates
+        // the worker's heap stays at 5 MB over 10,000 cycles, and with the semi-space
+        // capped RSS is flat from cycle 2,000 to 6,000). The cap keeps V8's sizing out of
+        // a check meant for what the library holds.
+        const V8 = ["--v8-flags=--max-semi-space-size=1"];
+        const rep = startPeer(rt, { role: "rep", endpoint, bind: true }, V8);
+        const ready = await rep.until((l) => l.ready);
         const loop = startPeer(rt, {
           role: "reqloop",
           endpoint: ready.endpoint,
           cycles: 2000,
           mark: 100,
           maxMs: 90_000,
-        }, ["--v8-flags=--max-semi-space-size=1"]);
+        }, V8);
         try {
           const r = await loop.until((l) => l.first !== undefined, 90_000);
           const grew = r.last.rss - r.first.rss;
