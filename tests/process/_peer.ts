@@ -16,7 +16,11 @@
  * - `recv`: `type`, `endpoint`, `bind`, `count`, `from` (first sequence expected; -1: any,
  *   after a restart, then in order up to `last`), `order` (false: many senders, content
  *   only), `statEvery` (report RSS and fds every N messages; a `stat` line on stdin
- *   asks at any time), `timeout` per receive.
+ *   asks at any time), `timeout` per receive, `delay` (ms to sleep after each message: a
+ *   slow consumer).
+ * - `pressure`: a PUSH that keeps `inflight` sends of `size` bytes outstanding (`count` in
+ *   all) against a slow consumer, and reports how long each waited and whether the sends
+ *   completed in the order they were made.
  * - `rep`: a REP that answers each request with its RSS and fd count, or (`echo`) with the
  *   request itself.
  * - `reqstream`: one REQ that sends `count` requests shaped by `plan` to an echoing REP and
@@ -175,6 +179,7 @@ const roles: Record<string, () => Promise<void>> = {
       else if (cfg.order === false) { /* many senders: content only */ }
       else if (want >= 0 && r !== want) bad.push(`seq ${r} where ${want} was expected`);
       else if (cfg.last !== undefined && r > cfg.last) bad.push(`seq ${r} invented`);
+      if (cfg.delay) await new Promise((res) => setTimeout(res, cfg.delay));
       if (typeof r === "number") {
         want = r + 1;
         if (cfg.statEvery && (got + 1) % cfg.statEvery === 0) out({ at: got + 1, ...stats() });
@@ -189,6 +194,40 @@ const roles: Record<string, () => Promise<void>> = {
     out({ done: true, received: got, next: want, bad });
     s.close();
     await ctx.term();
+    clearTimeout(deadline);
+    process.stdin.pause();
+  },
+
+  async pressure() {
+    const ctx = new Context();
+    const s = await open(ctx, "PUSH", { linger: -1, sndhwm: cfg.sndhwm ?? 1000 });
+    out({ ready: true });
+    const waits: number[] = [];
+    let done = 0, outOfOrder = 0, next = 0;
+    const one = async (seq: number) => {
+      const t0 = performance.now();
+      await s.send(makeMessage(seq, [cfg.size]));
+      waits.push(performance.now() - t0);
+      if (seq !== done) outOfOrder++;
+      done++;
+    };
+    const lane = async () => {
+      while (next < cfg.count) await one(next++);
+    };
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: cfg.inflight }, lane));
+    const ms = performance.now() - t0;
+    waits.sort((a, b) => a - b);
+    out({
+      sent: done,
+      outOfOrder,
+      ms: Math.round(ms),
+      maxWait: Math.round(waits[waits.length - 1]),
+      p99Wait: Math.round(waits[Math.floor(waits.length * 0.99)]),
+    });
+    s.close();
+    await ctx.term();
+    out({ termMs: 0 });
     clearTimeout(deadline);
     process.stdin.pause();
   },
