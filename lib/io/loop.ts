@@ -483,8 +483,15 @@ export class IoLoop implements SessionOwner {
     for (const sock of this.#sockets.values()) if (sock.closing) this.#maybeClosed(sock);
   }
 
+  /**
+   * Called with the bell armed: true if something can move now. Whatever waits for ring
+   * room declares the wait again first (`rearm`): the API thread may have taken the
+   * previous declaration with a read while we were busy, ringing a bell nobody had armed,
+   * and then freed the rest of the room with no flag left to tell it to ring.
+   */
   #hasWork(): boolean {
-    for (const s of this.#sessions) if (s.wantsOut || s.blockedInWithRoom) return true;
+    if (this.#control.rearm()) return true;
+    for (const s of this.#sessions) if (s.wantsOut || s.rearmIn()) return true;
     return false;
   }
 
@@ -502,7 +509,6 @@ export class IoLoop implements SessionOwner {
    */
   #park(): void {
     this.#bell.prepare(WAKE_MESSAGE);
-    this.#armWatchdog();
     if (this.#hasWork()) {
       this.#bell.cancel(WAKE_MESSAGE);
       // Let socket callbacks run before the next pump (trap 3): a timer is real idleness.
@@ -517,26 +523,4 @@ export class IoLoop implements SessionOwner {
   }
 
   #again = false;
-
-  /**
-   * Safety net, not the mechanism: while a connection is paused waiting for IN ring room,
-   * re-check every 20 ms. A wake-up is still lost about one cross-process 64 B stream in
-   * six (a receiving worker parked with room in its ring and its bell armed: issue #10,
-   * not yet diagnosed); this turns that stall into a 20 ms pause.
-   */
-  #armWatchdog(): void {
-    if (this.#watchdog !== undefined) return;
-    let blocked = false;
-    for (const s of this.#sessions) if (s.blockedIn) blocked = true;
-    if (!blocked) return;
-    this.#watchdog = setTimeout(() => {
-      this.#watchdog = undefined;
-      for (const s of this.#sessions) {
-        if (s.blockedInWithRoom) return this.wake();
-      }
-      this.#armWatchdog();
-    }, 20);
-  }
-
-  #watchdog: ReturnType<typeof setTimeout> | undefined;
 }

@@ -32,6 +32,15 @@ export class ControlWriter {
     return this.flush();
   }
 
+  /**
+   * For a parking worker: true if a backlogged event fits now; otherwise declares again
+   * that the API thread must ring when it has read (see `IoLoop.#hasWork`).
+   */
+  rearm(): boolean {
+    if (!this.#backlog.length) return false;
+    return this.#ring.waitForRoom(this.#backlog[0].length + 4);
+  }
+
   /** Publishes backlogged events as room allows; true if the backlog is empty. */
   flush(): boolean {
     const r = this.#ring;

@@ -281,6 +281,16 @@ export class StreamSession implements StreamHandlers {
     return this.#pending !== null && this.#pipe !== null;
   }
 
+  /**
+   * For a parking worker: if inbound bytes wait, declares again that the API thread must
+   * ring when it frees room (`R_WAITING`), then returns true if there is room already.
+   */
+  rearmIn(): boolean {
+    if (!this.blockedIn) return false;
+    this.#pipe!.in.waitForRoom(0);
+    return this.blockedInWithRoom;
+  }
+
   /** True if inbound bytes wait and the ring now has room for them. */
   get blockedInWithRoom(): boolean {
     const p = this.#pipe;
