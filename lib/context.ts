@@ -20,6 +20,7 @@
 import * as C from "./constants.ts";
 import {
   API_BELL,
+  type BindCommand,
   CONTEXT_BLOCK_BYTES,
   controlPlace,
   ControlReader,
@@ -30,13 +31,17 @@ import {
   PIPE_RING_BYTES,
   pipePlaces,
   R_HWM,
+  type Reply,
   RingPipe,
+  type ToApi,
+  type ToWorker,
   WAKE_MESSAGE,
   WAKE_NOTIFY,
   WORKER_BELL,
   WORKER_FAILED,
   WORKER_STATE,
   WORKER_UP,
+  type WorkerNote,
 } from "./pipe/mod.ts";
 import { PROTOCOLS } from "./protocols/mod.ts";
 import { SocketCore } from "./socket.ts";
@@ -107,7 +112,7 @@ export class ContextCore {
   /** Async requests waiting for the worker's reply. */
   readonly #asyncReplies = new Map<
     number,
-    { resolve: (r: Record<string, unknown>) => void; reject: (e: unknown) => void }
+    { resolve: (r: Reply) => void; reject: (e: unknown) => void }
   >();
   /** Async callers waiting for the worker to come up. */
   #upWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -121,13 +126,13 @@ export class ContextCore {
     number,
     { pipe: RingPipe; sab: SharedArrayBuffer; sock: SocketCore }
   >();
-  readonly #replies = new Map<number, Record<string, unknown>>();
+  readonly #replies = new Map<number, Reply>();
   readonly #inproc = new Map<string, InprocBinding>();
   readonly #inprocPending = new Map<string, PendingConnect[]>();
   readonly #watched = new Set<SocketCore>();
   #kickScheduled = false;
   #asyncWaiters: (() => void)[] = [];
-  readonly #events: Record<string, unknown>[] = [];
+  readonly #events: ToApi[] = [];
   readonly #wakeWorker = () => {
     // The worker parks in its event loop; a message is the one wake-up that reliably
     // reaches it (see lib/io/loop.ts #park), sent only while it is parked.
@@ -213,7 +218,7 @@ export class ContextCore {
     this.#worker?.terminate();
     this.#worker = null;
     const err = { errno: C.EMTHREAD, error: `the I/O worker failed: ${reason}` };
-    for (const r of this.#asyncReplies.values()) r.resolve({ t: "reply", ...err });
+    for (const [req, r] of this.#asyncReplies) r.resolve({ t: "reply", req, ...err });
     this.#asyncReplies.clear();
     for (const w of this.#upWaiters.splice(0)) w.reject(err);
     this.#lastFailure = err.error;
@@ -222,7 +227,7 @@ export class ContextCore {
   /** Why the last worker failed (for the sync path, which cannot hear its messages). */
   #lastFailure = "";
 
-  #onWorkerMessage(msg: { t: string; error?: string; fatal?: boolean }): void {
+  #onWorkerMessage(msg: WorkerNote): void {
     if (msg.t === "wake") {
       this.process();
       this.#serviceAll();
@@ -257,7 +262,7 @@ export class ContextCore {
   }
 
   /** Sends a command to the worker (starting it if needed). */
-  post(cmd: Record<string, unknown>): void {
+  post(cmd: ToWorker): void {
     this.#ensureWorker().post(cmd);
   }
 
@@ -275,13 +280,13 @@ export class ContextCore {
    * Sends a command and blocks until the worker's reply; returns the reply event, or
    * `{ errno: EMTHREAD, error }` if the worker could not start within a second.
    */
-  request(cmd: Record<string, unknown>): Record<string, unknown> {
+  request(cmd: BindCommand): Reply {
     const req = this.#nextReq++;
     this.post({ ...cmd, req });
     for (;;) {
       const up = this.#workerState();
       if (up === WORKER_FAILED) this.#workerFailed("it could not load its runtime adapter");
-      if (!this.#worker) return { errno: C.EMTHREAD, error: this.#lastFailure };
+      if (!this.#worker) return { t: "reply", req, errno: C.EMTHREAD, error: this.#lastFailure };
       const deadline = up === WORKER_UP ? Infinity : this.#workerStart + WORKER_START_MS;
       const got = this.waitSync(
         deadline,
@@ -301,9 +306,9 @@ export class ContextCore {
   }
 
   /** Sends a command; resolves with the worker's reply without blocking the thread. */
-  requestAsync(cmd: Record<string, unknown>): Promise<Record<string, unknown>> {
+  requestAsync(cmd: BindCommand): Promise<Reply> {
     const req = this.#nextReq++;
-    const p = new Promise<Record<string, unknown>>((resolve, reject) => {
+    const p = new Promise<Reply>((resolve, reject) => {
       this.#asyncReplies.set(req, { resolve, reject });
     });
     this.post({ ...cmd, req });
@@ -378,27 +383,27 @@ export class ContextCore {
     }
   }
 
-  #handle(e: Record<string, unknown>): void {
+  #handle(e: ToApi): void {
     switch (e.t) {
       case "reply": {
-        const w = this.#asyncReplies.get(e.req as number);
+        const w = this.#asyncReplies.get(e.req);
         if (w) {
-          this.#asyncReplies.delete(e.req as number);
+          this.#asyncReplies.delete(e.req);
           w.resolve(e);
-        } else this.#replies.set(e.req as number, e);
+        } else this.#replies.set(e.req, e);
         break;
       }
       case "accept": {
-        const sock = this.#sockets.get(e.sock as number);
-        if (!sock || sock.closed || !sock.hasEndpoint(e.ep as number)) {
+        const sock = this.#sockets.get(e.sock);
+        if (!sock || sock.closed || !sock.hasEndpoint(e.ep)) {
           this.post({ t: "refuse", conn: e.conn });
           break;
         }
-        const [snd, rcv] = sock.endpointHwms(e.ep as number);
+        const [snd, rcv] = sock.endpointHwms(e.ep);
         const pipe = this.newRingPipe(snd, rcv, sock);
-        pipe.peerIdentity = new Uint8Array(e.peerIdentity as number[]);
-        pipe.peerType = (e.peerType as string) ?? null;
-        pipe.peerVersion = (e.version as string) ?? null;
+        pipe.peerIdentity = new Uint8Array(e.peerIdentity);
+        pipe.peerType = e.peerType;
+        pipe.peerVersion = e.version;
         if (!sock.attachPipe(pipe)) {
           this.#ringPipes.delete(pipe.id);
           this.#blocks.delete(pipe.id);
@@ -409,32 +414,38 @@ export class ContextCore {
         break;
       }
       case "up": {
-        const rp = this.#ringPipes.get(e.pipe as number);
+        const rp = this.#ringPipes.get(e.pipe);
         if (rp) {
-          rp.pipe.peerIdentity = new Uint8Array(e.peerIdentity as number[]);
-          rp.pipe.peerType = (e.peerType as string) ?? null;
-          rp.pipe.peerVersion = (e.version as string) ?? null;
+          rp.pipe.peerIdentity = new Uint8Array(e.peerIdentity);
+          rp.pipe.peerType = e.peerType;
+          rp.pipe.peerVersion = e.version;
           rp.pipe.connections++;
           rp.sock?.pipeUp(rp.pipe);
         }
         break;
       }
+      case "down":
+        // The pipe stays attached while the worker reconnects: messages keep queueing up
+        // to the HWM, as upstream's connect-side pipes do. Nothing to change here.
+        break;
       case "gone": {
-        this.#releaseBlock(e.pipe as number, "worker");
-        const rp = this.#ringPipes.get(e.pipe as number);
+        this.#releaseBlock(e.pipe, "worker");
+        const rp = this.#ringPipes.get(e.pipe);
         if (rp) {
-          this.#ringPipes.delete(e.pipe as number);
+          this.#ringPipes.delete(e.pipe);
           rp.pipe.terminate();
           rp.sock?.pipeGone(rp.pipe);
         }
         break;
       }
       case "closed":
-        for (const id of (e.pipes as number[] | undefined) ?? []) this.#releaseBlock(id, "worker");
-        this.#lingering.delete(e.sock as number);
-        this.#sockets.delete(e.sock as number);
+        for (const id of e.pipes) this.#releaseBlock(id, "worker");
+        this.#lingering.delete(e.sock);
+        this.#sockets.delete(e.sock);
         this.#maybeStopWorker();
         break;
+      default:
+        e satisfies never;
     }
   }
 

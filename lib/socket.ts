@@ -19,8 +19,7 @@ import * as C from "./constants.ts";
 import { fail, getErrno } from "./errors.ts";
 import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "./options.ts";
 import type { Protocol, ProtocolInfo } from "./protocols/mod.ts";
-import type { Pipe } from "./pipe/mod.ts";
-import type { RingPipe } from "./pipe/mod.ts";
+import type { BindCommand, Pipe, Reply, RingPipe, WireMode, WireOptions } from "./pipe/mod.ts";
 import { type Endpoint, formatEndpoint, parseEndpoint } from "./transports/endpoint.ts";
 import type { ContextCore } from "./context.ts";
 
@@ -45,21 +44,8 @@ interface EndpointRecord {
   rcvhwm: number;
 }
 
-/** Options the worker needs for a bind or connect, captured at call time. */
-export interface WireOptions {
-  type: string;
-  peers: readonly string[];
-  sendsIdentity: boolean;
-  identity: number[];
-  maxmsgsize: number;
-  reconnectIvl: number;
-  reconnectIvlMax: number;
-  backlog: number;
-  keepalive: boolean;
-  ipv4only: boolean;
-  /** XS_WIRE_MODE: "auto" | "xs1" | "zmtp1" | "zmtp3". */
-  mode: string;
-}
+/** XS_WIRE_MODE values by number. */
+const WIRE_MODES: WireMode[] = ["auto", "xs1", "zmtp1", "zmtp3"];
 
 /** The engine-side socket. */
 export class SocketCore {
@@ -164,7 +150,7 @@ export class SocketCore {
       backlog: o.backlog,
       keepalive: o.keepalive === 1,
       ipv4only: o.ipv4only === 1,
-      mode: ["auto", "xs1", "zmtp1", "zmtp3"][o.wireMode] ?? "auto",
+      mode: WIRE_MODES[o.wireMode] ?? "auto",
     };
   }
 
@@ -205,7 +191,7 @@ export class SocketCore {
     return id;
   }
 
-  #bindStart(url: unknown): number | { id: number; cmd: Record<string, unknown> } {
+  #bindStart(url: unknown): number | { id: number; cmd: BindCommand } {
     const st = this.#state();
     if (st) return fail(st);
     const ep = parseEndpoint(url, true, this.options.ipv4only === 1);
@@ -219,14 +205,20 @@ export class SocketCore {
     const id = this.#nextEndpointId();
     // Reserved until the reply, so a second bind meanwhile gets another id.
     this.#endpoints.set(id, null as unknown as EndpointRecord);
-    const cmd = { t: "bind", sock: this.id, ep: id, endpoint: ep, opts: this.wireOptions() };
+    const cmd: BindCommand = {
+      t: "bind",
+      sock: this.id,
+      ep: id,
+      endpoint: ep,
+      opts: this.wireOptions(),
+    };
     return { id, cmd };
   }
 
-  #bindDone(id: number, res: Record<string, unknown>): number {
+  #bindDone(id: number, res: Reply): number {
     this.#endpoints.delete(id);
-    if (res.errno) return fail(res.errno as number);
-    const bound = res.endpoint as Endpoint;
+    if (res.errno || !res.endpoint) return fail(res.errno || C.EINVAL);
+    const bound = res.endpoint;
     if (this.#closed) {
       // Closed while the bind was on its way: the worker closes the listener at `close`.
       return fail(C.ENOTSOCK);

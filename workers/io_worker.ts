@@ -5,13 +5,20 @@
  *
  * Runs on: I/O worker.
  */
-import { IoLoop, reportWorkerState, WORKER_FAILED, WORKER_UP } from "../lib/io/mod.ts";
+import {
+  IoLoop,
+  reportWorkerState,
+  type ToWorker,
+  WORKER_FAILED,
+  WORKER_UP,
+  type WorkerNote,
+} from "../lib/io/mod.ts";
 import { loadRuntime } from "../lib/runtime/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 const scope = globalThis as any;
-const post = (msg: unknown) => scope.postMessage(msg);
-const queued: unknown[] = [];
+const post = (msg: WorkerNote) => scope.postMessage(msg);
+const queued: ToWorker[] = [];
 let loop: IoLoop | null = null;
 let block: SharedArrayBuffer | null = null;
 let state = 0;
@@ -30,8 +37,8 @@ function report(): void {
 }
 
 // Commands that arrive while the runtime adapter loads are queued, in order.
-scope.onmessage = (e: MessageEvent) => {
-  if (e.data?.t === "init" && !block) block = e.data.sab;
+scope.onmessage = (e: MessageEvent<ToWorker>) => {
+  if (e.data.t === "init" && !block) block = e.data.sab;
   if (loop) loop.command(e.data);
   else queued.push(e.data);
   report();
@@ -39,7 +46,7 @@ scope.onmessage = (e: MessageEvent) => {
 
 loadRuntime().then((rt) => {
   loop = new IoLoop(rt, post);
-  for (const m of queued.splice(0)) loop.command(m as Record<string, unknown>);
+  for (const m of queued.splice(0)) loop.command(m);
   state = WORKER_UP;
   report();
 }, (e) => {

@@ -4,11 +4,12 @@
  * reconnect timer, moves data between connections and pipe rings, and reports events
  * through the control ring.
  *
- * Scheduling (runtime-facts traps 2 and 3): the worker never blocks. Socket callbacks do
- * the per-connection work as bytes arrive or writes complete; between them the loop parks
- * in `Atomics.waitAsync` on the worker doorbell, which the API thread rings (only while
- * we are parked) when it publishes messages or frees ring room. Each wake runs one
- * bounded pump over the sessions, so socket events are never starved.
+ * Scheduling: the worker never blocks. Socket callbacks do the per-connection work as
+ * bytes arrive or writes complete; between them the loop parks on the worker doorbell,
+ * which the API thread rings with a `wake` message (only while we are parked, see
+ * `#park`) when it publishes messages or frees ring room. Each wake runs one bounded pump
+ * over the sessions, so socket events are never starved. The thread boundary's messages
+ * are typed in lib/pipe/commands.ts.
  *
  * Shutdown order (with lib/context.ts): `close` of a socket closes its listeners at once;
  * its connections linger until their outbound rings are empty or XS_LINGER expires, then
@@ -22,12 +23,16 @@ import {
   controlPlace,
   ControlWriter,
   Doorbell,
-  type ExternalBatch,
+  type ToApi,
+  type ToWorker,
   WAKE_MESSAGE,
+  type WireOptions,
   WORKER_BELL,
   WORKER_STATE,
+  type WorkerNote,
   WorkerPipe,
 } from "../pipe/mod.ts";
+import * as C from "../constants.ts";
 import type { Listener, Runtime } from "../runtime/mod.ts";
 import {
   type Endpoint,
@@ -39,25 +44,11 @@ import {
 import type { HandshakeResult } from "../wire/mod.ts";
 import { Backoff } from "./reconnect.ts";
 
-/** Options sent with bind/connect (lib/socket.ts WireOptions). */
-interface WireOpts {
-  type: string;
-  peers: string[];
-  sendsIdentity: boolean;
-  identity: number[];
-  maxmsgsize: number;
-  reconnectIvl: number;
-  reconnectIvlMax: number;
-  backlog: number;
-  keepalive: boolean;
-  mode: string;
-}
-
 interface WEndpoint {
   id: number;
   endpoint: Endpoint;
   config: SessionConfig;
-  opts: WireOpts;
+  opts: WireOptions;
   listener?: Listener;
   /** Connect side: the pipe, the live session, the reconnect timer. */
   pipe?: WorkerPipe;
@@ -87,20 +78,20 @@ export function reportWorkerState(block: SharedArrayBuffer, state: number): void
 
 /** Errno values for runtime error names (the API thread turns them back into codes). */
 const ERRNO: Record<string, number> = {
-  EADDRINUSE: 98,
-  EADDRNOTAVAIL: 99,
-  EACCES: 13,
-  ENOENT: 2,
-  ECONNREFUSED: 111,
-  ENODEV: 19,
-  EINVAL: 22,
-  ENAMETOOLONG: 36,
+  EADDRINUSE: C.EADDRINUSE,
+  EADDRNOTAVAIL: C.EADDRNOTAVAIL,
+  EACCES: C.EACCES,
+  ENOENT: C.ENOENT,
+  ECONNREFUSED: C.ECONNREFUSED,
+  ENODEV: C.ENODEV,
+  EINVAL: C.EINVAL,
+  ENAMETOOLONG: C.ENAMETOOLONG,
 };
 
 /** The worker's state and behaviour. */
 export class IoLoop implements SessionOwner {
   readonly #rt: Runtime;
-  readonly #post: (msg: unknown) => void;
+  readonly #post: (msg: WorkerNote) => void;
   #bell!: Doorbell;
   #apiBell!: Doorbell;
   #control!: ControlWriter;
@@ -115,7 +106,7 @@ export class IoLoop implements SessionOwner {
    * @param rt the runtime adapter
    * @param post sends a message to the API thread (`{ t: "wake" }`)
    */
-  constructor(rt: Runtime, post: (msg: unknown) => void) {
+  constructor(rt: Runtime, post: (msg: WorkerNote) => void) {
     this.#rt = rt;
     this.#post = post;
   }
@@ -123,7 +114,7 @@ export class IoLoop implements SessionOwner {
   // ------------------------------------------------------------------ commands
 
   /** Executes one command from the API thread. Never throws. */
-  command(m: Record<string, unknown>): void {
+  command(m: ToWorker): void {
     try {
       this.#command(m);
     } catch (e) {
@@ -131,10 +122,10 @@ export class IoLoop implements SessionOwner {
     }
   }
 
-  #command(m: Record<string, unknown>): void {
+  #command(m: ToWorker): void {
     switch (m.t) {
       case "init": {
-        const sab = m.sab as SharedArrayBuffer;
+        const sab = m.sab;
         this.#bell = new Doorbell(sab, WORKER_BELL);
         this.#apiBell = new Doorbell(sab, API_BELL);
         this.#control = new ControlWriter(controlPlace(sab));
@@ -146,48 +137,45 @@ export class IoLoop implements SessionOwner {
         break;
       case "ext": {
         // Messages that did not fit in a pipe's OUT ring (lib/pipe/ring_pipe.ts).
-        const b = m as unknown as ExternalBatch;
-        const p = this.#pipes.get(b.pipe);
+        const p = this.#pipes.get(m.pipe);
         if (!p) break;
-        p.addExternal(b);
+        p.addExternal(m);
         this.wake();
         break;
       }
       case "bind":
         this.#bind(m).catch((e) => {
-          this.#event({ t: "reply", req: m.req, errno: 22, error: String(e) });
+          this.#event({ t: "reply", req: m.req, errno: C.EINVAL, error: String(e) });
         });
         break;
       case "connect":
         this.#connect(m);
         break;
       case "pipe": {
-        const s = this.#awaiting.get(m.conn as number);
+        const s = this.#awaiting.get(m.conn);
         if (!s) break;
-        this.#awaiting.delete(m.conn as number);
-        this.#servedPipe.set(s, m.pipe as number);
-        const wp = new WorkerPipe(m.pipe as number, m.sab as SharedArrayBuffer);
+        this.#awaiting.delete(m.conn);
+        this.#servedPipe.set(s, m.pipe);
+        const wp = new WorkerPipe(m.pipe, m.sab);
         this.#pipes.set(wp.id, wp);
         s.attach(wp);
         break;
       }
       case "refuse": {
-        const s = this.#awaiting.get(m.conn as number);
-        this.#awaiting.delete(m.conn as number);
+        const s = this.#awaiting.get(m.conn);
+        this.#awaiting.delete(m.conn);
         s?.close("refused by the socket");
         break;
       }
       case "shutdown":
-        this.#shutdown(m.sock as number, m.ep as number, m.linger as number);
+        this.#shutdown(m.sock, m.ep, m.linger);
         break;
       case "close": {
         // XS_LINGER counts from the application's xs_close, not from when we got the
         // command (a worker that is still starting may see it much later).
-        const linger = m.linger as number;
-        const left = linger > 0
-          ? Math.max(0, linger - (Date.now() - (m.at as number ?? Date.now())))
-          : linger;
-        this.#closeSocket(m.sock as number, linger > 0 && left === 0 ? 0 : left);
+        const linger = m.linger;
+        const left = linger > 0 ? Math.max(0, linger - (Date.now() - m.at)) : linger;
+        this.#closeSocket(m.sock, linger > 0 && left === 0 ? 0 : left);
         break;
       }
     }
@@ -202,23 +190,23 @@ export class IoLoop implements SessionOwner {
     return s;
   }
 
-  #config(o: WireOpts): SessionConfig {
+  #config(o: WireOptions): SessionConfig {
     return {
       type: o.type,
       peers: o.peers,
       sendsIdentity: o.sendsIdentity,
       identity: new Uint8Array(o.identity),
       maxmsgsize: o.maxmsgsize,
-      mode: (o.mode ?? "auto") as SessionConfig["mode"],
+      mode: o.mode,
     };
   }
 
-  async #bind(m: Record<string, unknown>): Promise<void> {
-    const sock = this.#sock(m.sock as number);
-    const ep = m.endpoint as Endpoint;
-    const opts = m.opts as WireOpts;
+  async #bind(m: Extract<ToWorker, { t: "bind" }>): Promise<void> {
+    const sock = this.#sock(m.sock);
+    const ep = m.endpoint;
+    const opts = m.opts;
     const transport = TRANSPORTS[ep.scheme];
-    const rec: WEndpoint = { id: m.ep as number, endpoint: ep, config: this.#config(opts), opts };
+    const rec: WEndpoint = { id: m.ep, endpoint: ep, config: this.#config(opts), opts };
     try {
       const { listener, bound } = await transport.listen(this.#rt, ep, (conn) => {
         const s = this.#newSession(sock, rec, true);
@@ -234,19 +222,19 @@ export class IoLoop implements SessionOwner {
       this.#event({ t: "reply", req: m.req, errno: 0, endpoint: bound });
     } catch (e) {
       const code = (e as { code?: string })?.code ?? "";
-      this.#event({ t: "reply", req: m.req, errno: ERRNO[code] ?? 98, error: String(e) });
+      this.#event({ t: "reply", req: m.req, errno: ERRNO[code] ?? C.EADDRINUSE, error: String(e) });
     }
   }
 
-  #connect(m: Record<string, unknown>): void {
-    const sock = this.#sock(m.sock as number);
-    const opts = m.opts as WireOpts;
+  #connect(m: Extract<ToWorker, { t: "connect" }>): void {
+    const sock = this.#sock(m.sock);
+    const opts = m.opts;
     const rec: WEndpoint = {
-      id: m.ep as number,
-      endpoint: m.endpoint as Endpoint,
+      id: m.ep,
+      endpoint: m.endpoint,
       config: this.#config(opts),
       opts,
-      pipe: new WorkerPipe(m.pipe as number, m.sab as SharedArrayBuffer),
+      pipe: new WorkerPipe(m.pipe, m.sab),
       session: null,
       backoff: new Backoff(opts.reconnectIvl, opts.reconnectIvlMax),
     };
@@ -367,7 +355,7 @@ export class IoLoop implements SessionOwner {
     if (old & WAKE_MESSAGE) this.#post({ t: "wake" });
   }
 
-  #event(e: Record<string, unknown>): void {
+  #event(e: ToApi): void {
     this.#control.send(e);
     // Events must be seen even when the application waits on nothing of ours (an
     // accepted connection needs its pipe from the API thread), and they are rare: a

@@ -5,5 +5,5 @@
  * Runs on: I/O worker.
  */
 export { IoLoop, reportWorkerState } from "./loop.ts";
-export { WORKER_FAILED, WORKER_UP } from "../pipe/mod.ts";
+export { type ToWorker, WORKER_FAILED, WORKER_UP, type WorkerNote } from "../pipe/mod.ts";
 export { Backoff } from "./reconnect.ts";

@@ -11,6 +11,7 @@
  *
  * Runs on: I/O worker (ControlWriter) and API thread (ControlReader).
  */
+import type { ToApi } from "./commands.ts";
 import { type RingPlace, RingReader, RingWriter } from "./ring.ts";
 
 const enc = new TextEncoder();
@@ -27,7 +28,7 @@ export class ControlWriter {
   }
 
   /** Queues one event; returns true if it was published now. */
-  send(event: object): boolean {
+  send(event: ToApi): boolean {
     this.#backlog.push(enc.encode(JSON.stringify(event)));
     return this.flush();
   }
@@ -83,7 +84,7 @@ export class ControlReader {
    * Takes every complete event. Returns true in `wokeProducer` position when the worker
    * was waiting for room (the caller rings the worker's doorbell).
    */
-  drain(into: Record<string, unknown>[]): boolean {
+  drain(into: ToApi[]): boolean {
     const r = this.#ring;
     let avail = r.available();
     let n = 0;

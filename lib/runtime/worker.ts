@@ -13,6 +13,7 @@
  *
  * Runs on: API thread.
  */
+import type { ToWorker, WorkerNote } from "../pipe/mod.ts";
 import { WORKER_SOURCE } from "./_worker_bundle.ts";
 
 /** What the context holds of its worker. */
@@ -21,7 +22,7 @@ export interface WorkerHandle {
    * Sends a command (SharedArrayBuffers inside are shared, not copied; the buffers in
    * `transfer` move to the worker).
    */
-  post(msg: unknown, transfer?: Transferable[]): void;
+  post(msg: ToWorker, transfer?: Transferable[]): void;
   /** Stops the worker at once; its sockets close (peers see FIN). */
   terminate(): void;
 }
@@ -48,11 +49,11 @@ export function workerUrl(source: WorkerSource = "auto"): string {
 
 /** Starts the I/O worker; `onMessage` receives its `wake` and `error` messages. */
 export function startIoWorker(
-  onMessage: (msg: { t: string; error?: string }) => void,
+  onMessage: (msg: WorkerNote) => void,
   source: WorkerSource = "auto",
 ): WorkerHandle {
   const w = new Worker(workerUrl(source), { type: "module" });
-  w.onmessage = (e: MessageEvent) => onMessage(e.data);
+  w.onmessage = (e: MessageEvent<WorkerNote>) => onMessage(e.data);
   w.onerror = (e: ErrorEvent) => {
     e.preventDefault?.();
     onMessage({ t: "error", error: String(e.message ?? e) });

@@ -1,0 +1,126 @@
+/**
+ * The vocabulary of the thread boundary: every message the API thread and the I/O worker
+ * exchange, as discriminated unions on `t`, used by both sides (lib/context.ts and
+ * lib/socket.ts send `ToWorker` and read `ToApi`; lib/io/loop.ts the reverse). The bytes
+ * of messages travel in the pipe rings (layout.ts); these records carry everything else.
+ *
+ * Three channels carry them:
+ * - `ToWorker`: `postMessage` to the worker (SharedArrayBuffers inside are shared, the
+ *   `ext` batch's buffer is transferred);
+ * - `ToApi`: the control ring, as JSON (control.ts), read by `ContextCore.process`;
+ * - `WorkerNote`: `postMessage` from the worker: wake-ups, start-up and failures.
+ *
+ * Types only: nothing here runs.
+ *
+ * Runs on: both threads.
+ */
+import type { Endpoint } from "../transports/mod.ts";
+import type { ExternalBatch } from "./ring_pipe.ts";
+
+/** XS_WIRE_MODE: which dialects a connection may speak (docs in lib/options.ts). */
+export type WireMode = "auto" | "xs1" | "zmtp1" | "zmtp3";
+
+/** Options the worker needs for a bind or connect, captured when the call is made. */
+export interface WireOptions {
+  /** The socket type's ZMTP name (`"PUSH"`, `"ROUTER"`…). */
+  type: string;
+  /** ZMTP names of the peer types this type may talk to. */
+  peers: readonly string[];
+  /** True if the type sends its identity in the handshake (the REQ/REP family). */
+  sendsIdentity: boolean;
+  /** XS_IDENTITY, as bytes. */
+  identity: number[];
+  /** XS_MAXMSGSIZE; -1 = no limit. */
+  maxmsgsize: number;
+  /** XS_RECONNECT_IVL and XS_RECONNECT_IVL_MAX, ms. */
+  reconnectIvl: number;
+  reconnectIvlMax: number;
+  /** XS_BACKLOG. */
+  backlog: number;
+  /** XS_KEEPALIVE. */
+  keepalive: boolean;
+  /** XS_IPV4ONLY. */
+  ipv4only: boolean;
+  /** XS_WIRE_MODE. */
+  mode: WireMode;
+}
+
+/** Commands from the API thread to the worker. */
+export type ToWorker =
+  /** First message: the context block (doorbells, control ring, worker state word). */
+  | { t: "init"; sab: SharedArrayBuffer }
+  /** The API thread published or freed ring room while the worker was parked. */
+  | { t: "wake" }
+  /** Messages that did not fit in a pipe's OUT ring, with their ring positions. */
+  | ({ t: "ext" } & ExternalBatch)
+  /** Listen on `endpoint` for socket `sock`; answered by a `reply` with `req`. */
+  | { t: "bind"; req: number; sock: number; ep: number; endpoint: Endpoint; opts: WireOptions }
+  /** Dial `endpoint`, reconnecting for ever, serving the connect-side pipe `pipe`. */
+  | {
+    t: "connect";
+    sock: number;
+    ep: number;
+    endpoint: Endpoint;
+    opts: WireOptions;
+    pipe: number;
+    sab: SharedArrayBuffer;
+    rcvhwm: number;
+  }
+  /** The socket took accepted connection `conn`: serve it with pipe `pipe` (block `sab`). */
+  | { t: "pipe"; conn: number; pipe: number; sab: SharedArrayBuffer }
+  /** The socket refused accepted connection `conn` (closed, or its type says no). */
+  | { t: "refuse"; conn: number }
+  /** `xs_shutdown`: end endpoint `ep`, its connections lingering `linger` ms. */
+  | { t: "shutdown"; sock: number; ep: number; linger: number }
+  /** `xs_close`: the socket is gone; linger counts from `at` (Date.now() at the call). */
+  | { t: "close"; sock: number; linger: number; at: number };
+
+/** A `bind` command before the context numbers it (`req`). */
+export type BindCommand = Omit<Extract<ToWorker, { t: "bind" }>, "req">;
+
+/**
+ * A reply to a `bind` (`req` names it): errno 0 and the bound endpoint, or an errno. The
+ * API thread makes one itself (EMTHREAD) when the worker cannot start.
+ */
+export interface Reply {
+  t: "reply";
+  req: number;
+  errno: number;
+  /** The endpoint as bound (a wildcard port resolved). */
+  endpoint?: Endpoint;
+  /** What went wrong, in words. */
+  error?: string;
+}
+
+/** Events from the worker, through the control ring. */
+export type ToApi =
+  | Reply
+  /** A connection to endpoint `ep` finished its handshake: give it a pipe or refuse it. */
+  | {
+    t: "accept";
+    sock: number;
+    ep: number;
+    conn: number;
+    /** The peer's socket type, if its dialect tells (ZMTP/2.0 and later). */
+    peerType: string | null;
+    peerIdentity: number[];
+    /** The dialect spoken: "3.1", "3.0", "2.0", "1.0", "xs1" or "zmtp1". */
+    version: string;
+  }
+  /** The connect-side pipe `pipe` has a connection (again), handshake done. */
+  | { t: "up"; pipe: number; peerType: string | null; peerIdentity: number[]; version: string }
+  /** The connect-side pipe `pipe` lost its connection; the worker is reconnecting. */
+  | { t: "down"; pipe: number }
+  /** The accepted connection of pipe `pipe` ended: the pipe is gone for good. */
+  | { t: "gone"; pipe: number }
+  /** Socket `sock` finished closing; `pipes` are its connect-side pipes, now released. */
+  | { t: "closed"; sock: number; pipes: number[] };
+
+/** Notes the worker posts to the API thread. */
+export type WorkerNote =
+  /** The worker published events or ring data while the API thread was parked. */
+  | { t: "wake" }
+  /** The worker is up (its runtime adapter loaded, the context block known). */
+  | { t: "ready" }
+  /** Something failed; `fatal` if the worker cannot go on. */
+  | { t: "error"; error: string; fatal?: boolean };
