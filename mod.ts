@@ -31,7 +31,7 @@
  * | how API thread and worker talk | `lib/pipe/layout.ts`, then `ring.ts` |
  * | what the worker does | `workers/io_worker.ts` → `lib/io/loop.ts` |
  * | Deno vs Bun vs Node differences | `lib/runtime/<runtime>.ts` (nowhere else) |
- * | this face / the C face | `lib/api.ts` / `xs.ts` → `lib/c_api.ts`, `lib/c_msg.ts`, `lib/c_poll.ts` |
+ * | this face / the C face | `lib/api/` / `lib/xs/` (each listed in its `mod.ts`) |
  * | the test for `lib/a/b.ts` | `tests/a/b_test.ts` |
  * | what the spec requires of PUSH/PULL | `tests/spec/pushpull_test.ts` |
  *
@@ -47,8 +47,8 @@ export {
   type SocketTypeName,
   type WaitOptions,
   type WireMode,
-} from "./lib/api.ts";
+} from "./lib/api/mod.ts";
 export { XsError } from "./lib/errors.ts";
-export { proxy, type ProxyOptions } from "./lib/proxy.ts";
-export { poll, type PollItem } from "./lib/poll.ts";
+export { proxy, type ProxyOptions } from "./lib/api/proxy.ts";
+export { poll, type PollItem } from "./lib/api/poll.ts";
 export * from "./lib/constants.ts";

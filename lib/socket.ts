@@ -1,8 +1,8 @@
 /**
  * SocketCore: one Crossroads socket on the API thread — its options, endpoints, pipes
  * and socket type — and the one place where "would block" turns into waiting. Both
- * faces sit on it: the C face (lib/c_api.ts) calls the blocking methods, the idiomatic
- * face (lib/api.ts) the promise-returning ones.
+ * faces sit on it: the C face (lib/xs/api.ts) calls the blocking methods, the idiomatic
+ * face (lib/api/mod.ts) the promise-returning ones.
  *
  * Failure convention: methods that mirror a C call return -1 (or null) and set the
  * thread's errno (errors.ts `fail`), exactly as the C face returns them.

@@ -6,6 +6,8 @@
  *   `constants.ts` and type-only imports).
  * - `transports/` → wire, pipe, runtime; `io/` → transports, wire, pipe, runtime;
  *   `protocols/` → pipe, options, errors, constants (never transports, wire, io, runtime).
+ * - `api/` and `xs/`, the two faces → the engine core (`context.ts`, `socket.ts`,
+ *   `options.ts`), never each other.
  * - `workers/` → io and runtime only; lib never imports workers/, bench/ or tests/.
  * - Cross-folder imports go through the other folder's `mod.ts`; `_` files stay private.
  * - `Deno.`, `Bun.` and `node:` appear only in lib/runtime/, tests/_harness.ts and
@@ -70,6 +72,9 @@ const ALLOWED: Record<string, string[]> = {
     "lib/constants.ts",
     "lib/message.ts",
   ],
+  // The two faces sit on the engine core and never on each other.
+  "lib/api": ["lib/context.ts", "lib/socket.ts", "lib/options.ts"],
+  "lib/xs": ["lib/context.ts", "lib/socket.ts", "lib/options.ts"],
   "workers": ["lib/io", "lib/runtime"],
 };
 const ALWAYS = ["lib/errors.ts", "lib/constants.ts"];

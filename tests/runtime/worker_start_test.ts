@@ -8,7 +8,7 @@
  */
 import * as C from "../../lib/constants.ts";
 import { ContextCore } from "../../lib/context.ts";
-import { Socket } from "../../lib/api_socket.ts";
+import { Socket } from "../../lib/api/socket.ts";
 import { XsError } from "../../lib/errors.ts";
 import { getErrno } from "../../lib/errors.ts";
 import { assert, test } from "../_harness.ts";

@@ -5,7 +5,7 @@
  *
  * C face: step 1 over inproc as upstream; step 2 blocks the main thread in `xs_poll`,
  * so the helper is a Worker with its own context connecting over tcp or ipc (§4.1).
- * The idiomatic face's `poll` (lib/poll.ts) runs both steps with a `setTimeout` actor
+ * The idiomatic face's `poll` (lib/api/poll.ts) runs both steps with a `setTimeout` actor
  * in the same context over inproc, ipc and tcp.
  *
  * Runs on: the test runner's main thread (and the actor Worker).

@@ -9,10 +9,10 @@
  *
  * Runs on: API thread.
  */
-import * as C from "./constants.ts";
-import { fail } from "./errors.ts";
-import type { ContextCore } from "./context.ts";
-import { sockEvents, sockOf, type SockState, sockState, type XsSocket } from "./c_api.ts";
+import * as C from "../constants.ts";
+import { fail } from "../errors.ts";
+import type { ContextCore } from "../context.ts";
+import { sockEvents, sockOf, type SockState, sockState, type XsSocket } from "./api.ts";
 
 /**
  * One entry of an `xs_poll` set, as C's `xs_pollitem_t`.

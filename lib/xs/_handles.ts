@@ -2,14 +2,14 @@
  * The handles of the C face: the opaque `XsContext` / `XsSocket` objects that `xs_init`
  * and `xs_socket` hand out, and what the C face keeps behind each (the engine's
  * ContextCore / SocketCore, the closed flags, parts of a message being sent with
- * `XS_SNDMORE` and parts of a received one not yet handed out). Shared by c_api.ts,
- * c_options.ts, c_io.ts and c_poll.ts.
+ * `XS_SNDMORE` and parts of a received one not yet handed out). Shared by api.ts,
+ * options.ts, io.ts and poll.ts.
  *
  * Runs on: API thread.
  */
-import * as C from "./constants.ts";
-import type { ContextCore } from "./context.ts";
-import type { SocketCore } from "./socket.ts";
+import * as C from "../constants.ts";
+import type { ContextCore } from "../context.ts";
+import type { SocketCore } from "../socket.ts";
 
 const TOKEN = Symbol("xs handle");
 

@@ -2,14 +2,14 @@
  * The Crossroads C face: `xs_init`, `xs_term`, `xs_setctxopt`, `xs_socket`, `xs_close`,
  * `xs_setsockopt`, `xs_getsockopt`, `xs_bind`, `xs_connect`, `xs_shutdown`, `xs_send`,
  * `xs_recv`, `xs_sendmsg`, `xs_recvmsg`, `xs_version`, `xs_errno`, `xs_strerror`
- * (api.md rule 1, crossroads-behavior.md §2). Messages are in c_msg.ts, polling and the
- * stopwatch in c_poll.ts.
+ * (api.md rule 1, crossroads-behavior.md §2). Messages are in msg.ts, polling and the
+ * stopwatch in poll.ts.
  *
  * This file holds the context and socket life cycle, endpoints, version and errors; the
- * handles and their state are in c_handles.ts, the option calls (`xs_setctxopt`,
- * `xs_setsockopt`, `xs_getsockopt`) in c_options.ts, and the part-wise send and receive
- * (`xs_send`, `xs_recv`, `xs_sendmsg`, `xs_recvmsg`) in c_io.ts; all are exported from
- * here, the face's single import path (xs.ts, c_poll.ts).
+ * handles and their state are in _handles.ts, the option calls (`xs_setctxopt`,
+ * `xs_setsockopt`, `xs_getsockopt`) in options.ts, and the part-wise send and receive
+ * (`xs_send`, `xs_recv`, `xs_sendmsg`, `xs_recvmsg`) in io.ts; all are exported from
+ * here (lib/xs/mod.ts lists what is public).
  *
  * Every `int` function returns the C success value or -1 with `xs_errno()` set; pointer
  * functions return an object or null. Nothing here throws for a condition the man pages
@@ -18,9 +18,9 @@
  *
  * Runs on: API thread.
  */
-import * as C from "./constants.ts";
-import { fail, getErrno, strerror } from "./errors.ts";
-import { ContextCore } from "./context.ts";
+import * as C from "../constants.ts";
+import { fail, getErrno, strerror } from "../errors.ts";
+import { ContextCore } from "../context.ts";
 import {
   ctxOf,
   newContextHandle,
@@ -29,11 +29,11 @@ import {
   sockState,
   type XsContext,
   type XsSocket,
-} from "./c_handles.ts";
+} from "./_handles.ts";
 
-export { sockEvents, sockOf, type SockState, sockState, XsContext, XsSocket } from "./c_handles.ts";
-export { xs_getsockopt, xs_setctxopt, xs_setsockopt } from "./c_options.ts";
-export { xs_recv, xs_recvmsg, xs_send, xs_sendmsg } from "./c_io.ts";
+export { sockEvents, sockOf, type SockState, sockState, XsContext, XsSocket } from "./_handles.ts";
+export { xs_getsockopt, xs_setctxopt, xs_setsockopt } from "./options.ts";
+export { xs_recv, xs_recvmsg, xs_send, xs_sendmsg } from "./io.ts";
 
 // ---------------------------------------------------------------- version, errors
 

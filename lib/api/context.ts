@@ -1,15 +1,15 @@
 /**
  * The idiomatic face's `Context` (api.md §2): makes sockets by type name or number,
  * applies their initial `SocketOptions`, and terminates with `term()` / `await using`.
- * The shell over lib/context.ts's ContextCore; `Socket` is in api_socket.ts.
+ * The shell over lib/context.ts's ContextCore; `Socket` is in socket.ts.
  *
  * Runs on: API thread.
  */
-import * as C from "./constants.ts";
-import { XsError } from "./errors.ts";
-import { ContextCore } from "./context.ts";
-import { OPTION_IDS, type SocketOptions } from "./api_options.ts";
-import { Socket } from "./api_socket.ts";
+import * as C from "../constants.ts";
+import { XsError } from "../errors.ts";
+import { ContextCore } from "../context.ts";
+import { OPTION_IDS, type SocketOptions } from "./options.ts";
+import { Socket } from "./socket.ts";
 
 /** A socket type name, upper or lower case (the `XS_*` number is accepted too). */
 export type SocketType = SocketTypeName | Lowercase<SocketTypeName>;

@@ -7,18 +7,11 @@
  *
  * Runs on: API thread.
  */
-import * as C from "./constants.ts";
-import { fail } from "./errors.ts";
-import { GET_ONLY, optionKind } from "./options.ts";
-import { readI64, readInt, writeI64, writeInt } from "./c_msg.ts";
-import {
-  ctxOf,
-  sockEvents,
-  sockOf,
-  sockState,
-  type XsContext,
-  type XsSocket,
-} from "./c_handles.ts";
+import * as C from "../constants.ts";
+import { fail } from "../errors.ts";
+import { GET_ONLY, optionKind } from "../options.ts";
+import { readI64, readInt, writeI64, writeInt } from "./msg.ts";
+import { ctxOf, sockEvents, sockOf, sockState, type XsContext, type XsSocket } from "./_handles.ts";
 
 /**
  * Sets a context option (`xs_setctxopt(3)`): `XS_MAX_SOCKETS` (≥ 0) or `XS_IO_THREADS`

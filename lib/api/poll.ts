@@ -11,8 +11,8 @@
  *
  * Runs on: API thread.
  */
-import { XS_POLLIN, XS_POLLOUT } from "./constants.ts";
-import type { Socket } from "./api.ts";
+import { XS_POLLIN, XS_POLLOUT } from "../constants.ts";
+import type { Socket } from "./mod.ts";
 
 /** One entry of a `poll` set. */
 export interface PollItem {

@@ -13,9 +13,9 @@
  *
  * Runs on: API thread.
  */
-import { ENOTSOCK, ENOTSUP, ETERM } from "./constants.ts";
-import { XsError } from "./errors.ts";
-import type { Socket } from "./api.ts";
+import { ENOTSOCK, ENOTSUP, ETERM } from "../constants.ts";
+import { XsError } from "../errors.ts";
+import type { Socket } from "./mod.ts";
 
 /** Options of `proxy`. */
 export interface ProxyOptions {

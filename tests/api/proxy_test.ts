@@ -1,5 +1,5 @@
 /**
- * Tests of `proxy` (lib/proxy.ts): PUSH → PULL through a proxy over inproc and tcp,
+ * Tests of `proxy` (lib/api/proxy.ts): PUSH → PULL through a proxy over inproc and tcp,
  * capture, stopping by signal, by close and by term, and request/reply chains
  * (REQ → ROUTER | proxy | DEALER → REP) now that those types are registered.
  *

@@ -11,10 +11,10 @@
  *
  * Runs on: API thread.
  */
-import * as C from "./constants.ts";
-import { fail, getErrno } from "./errors.ts";
-import { msgEmpty, msgLive, msgPayload, msgReceived, msgSent, type xs_msg_t } from "./c_msg.ts";
-import { sockOf, type SockState, sockState, type XsSocket } from "./c_handles.ts";
+import * as C from "../constants.ts";
+import { fail, getErrno } from "../errors.ts";
+import { msgEmpty, msgLive, msgPayload, msgReceived, msgSent, type xs_msg_t } from "./msg.ts";
+import { sockOf, type SockState, sockState, type XsSocket } from "./_handles.ts";
 
 /** Types that can never send: ENOTSUP already at the first part (upstream xsend). */
 const CANNOT_SEND = new Set([C.XS_PULL, C.XS_SUB]);

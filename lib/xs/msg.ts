@@ -10,8 +10,8 @@
  *
  * Runs on: API thread.
  */
-import * as C from "./constants.ts";
-import { fail } from "./errors.ts";
+import * as C from "../constants.ts";
+import { fail } from "../errors.ts";
 
 /**
  * The free function of `xs_msg_init_data`: called once with the caller's buffer and the
@@ -375,7 +375,7 @@ export function xs_getmsgopt(
   return 0;
 }
 
-// ---------------------------------------------------------------- for c_api.ts
+// ---------------------------------------------------------------- for api.ts
 
 /** True if `msg` is a live message. */
 export function msgLive(msg: unknown): boolean {

@@ -1,12 +1,12 @@
 /**
- * The socket options of the idiomatic face (lib/api_socket.ts): the `SocketOptions`
+ * The socket options of the idiomatic face (lib/api/socket.ts): the `SocketOptions`
  * shape, the accessor table (key → `XS_*` number and kind) and the conversion and
  * validation of values before they reach the engine, plus the argument conversions
  * shared by `send`, `subscribe` and the options (parts to bytes, timeouts).
  *
  * Runs on: API thread.
  */
-import * as C from "./constants.ts";
+import * as C from "../constants.ts";
 
 /** Socket options settable at `ctx.socket(type, options)`; see the `Socket` accessors. */
 export interface SocketOptions {

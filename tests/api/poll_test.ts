@@ -1,5 +1,5 @@
 /**
- * Tests of `poll` (lib/poll.ts), the idiomatic face's readiness helper: check once,
+ * Tests of `poll` (lib/api/poll.ts), the idiomatic face's readiness helper: check once,
  * timeout bounds, early wake when an item becomes ready mid-wait, POLLOUT, several
  * items, and errors.
  *

@@ -2,13 +2,13 @@
  * The idiomatic face's `Socket` (api.md §2): promise-based `send`/`receive` of whole
  * messages (arrays of parts), `trySend`/`tryReceive`, subscriptions, async iteration
  * and one typed accessor per socket option. A shell over lib/socket.ts's SocketCore;
- * option tables and value conversion are in api_options.ts.
+ * option tables and value conversion are in options.ts.
  *
  * Runs on: API thread.
  */
-import * as C from "./constants.ts";
-import { getErrno, XsError } from "./errors.ts";
-import type { SocketCore } from "./socket.ts";
+import * as C from "../constants.ts";
+import { getErrno, XsError } from "../errors.ts";
+import type { SocketCore } from "../socket.ts";
 import {
   OPTION_IDS,
   type OptionKey,
@@ -18,7 +18,7 @@ import {
   toMessage,
   WIRE_MODES,
   type WireMode,
-} from "./api_options.ts";
+} from "./options.ts";
 
 /** One part of a message on send: bytes, or a string sent as UTF-8. */
 export type Part = Uint8Array | ArrayBuffer | string;

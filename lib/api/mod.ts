@@ -1,0 +1,15 @@
+/**
+ * The idiomatic TypeScript face: `Context` and `Socket` (api.md §2), promise-based over
+ * the same engine as the C face (lib/socket.ts, lib/context.ts). Whole messages are
+ * arrays of parts; every failure is an `XsError` with a ZeroMQ-style `code`; wrong
+ * arguments are `TypeError`/`RangeError`.
+ *
+ * The face is split by concept: `Context` in context.ts, `Socket` in socket.ts,
+ * socket option table and value conversion in options.ts. This file is the face's
+ * single import path (mod.ts, poll.ts, proxy.ts).
+ *
+ * Runs on: API thread.
+ */
+export { Context, type ContextOptions, type SocketType, type SocketTypeName } from "./context.ts";
+export { type Part, Socket, type WaitOptions } from "./socket.ts";
+export { type SocketOptions, type WireMode } from "./options.ts";
