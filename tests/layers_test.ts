@@ -4,7 +4,8 @@
  *
  * - `wire/`, `pipe/` and `runtime/` import nothing else from lib (but `errors.ts` /
  *   `constants.ts` and type-only imports).
- * - `transports/` → wire, pipe, runtime; `io/` → transports, wire, pipe, runtime;
+ * - `session/` (ZMTP over a stream) → wire, pipe; `transports/` (URL schemes) → pipe,
+ *   runtime; `io/` → session, transports, wire, pipe, runtime;
  *   `protocols/` → pipe, options, errors, constants (never transports, wire, io, runtime).
  * - `api/` and `xs/`, the two faces → the engine core (`context.ts`, `socket.ts`,
  *   `options.ts`), never each other.
@@ -63,8 +64,9 @@ const ALLOWED: Record<string, string[]> = {
   "lib/wire": [],
   "lib/pipe": [],
   "lib/runtime": [],
-  "lib/transports": ["lib/wire", "lib/pipe", "lib/runtime"],
-  "lib/io": ["lib/transports", "lib/wire", "lib/pipe", "lib/runtime"],
+  "lib/transports": ["lib/pipe", "lib/runtime"],
+  "lib/session": ["lib/wire", "lib/pipe"],
+  "lib/io": ["lib/session", "lib/transports", "lib/wire", "lib/pipe", "lib/runtime"],
   "lib/protocols": [
     "lib/pipe",
     "lib/options.ts",

@@ -34,13 +34,8 @@ import {
 } from "../pipe/mod.ts";
 import * as C from "../constants.ts";
 import type { Listener, Runtime } from "../runtime/mod.ts";
-import {
-  type Endpoint,
-  type SessionConfig,
-  type SessionOwner,
-  StreamSession,
-  TRANSPORTS,
-} from "../transports/mod.ts";
+import { type SessionConfig, type SessionOwner, StreamSession } from "../session/mod.ts";
+import { type Endpoint, TRANSPORTS } from "../transports/mod.ts";
 import type { HandshakeResult } from "../wire/mod.ts";
 import { Backoff } from "./reconnect.ts";
 

@@ -9,7 +9,6 @@ import { tcp } from "./tcp.ts";
 import type { Transport } from "./transport.ts";
 
 export type { Transport, TransportOptions } from "./transport.ts";
-export { type SessionConfig, type SessionOwner, StreamSession } from "./_stream_session.ts";
 export { type Endpoint, formatEndpoint, parseEndpoint } from "./endpoint.ts";
 
 /** Worker-served transports by scheme. */

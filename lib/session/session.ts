@@ -4,9 +4,9 @@
  * the connection and a {@linkcode WorkerPipe}'s rings. Shared by tcp.ts and ipc.ts
  * (mangos' conn.go). The two directions are their own files:
  *
- * - `_outbound.ts`: control frames and the OUT ring to the peer, one write in flight
+ * - `outbound.ts`: control frames and the OUT ring to the peer, one write in flight
  *   (verbatim ring spans to ZMTP/3 peers, re-encoded headers to older ones).
- * - `_inbound.ts`: the decoder's sink, frames into the IN ring, commands, subscriptions.
+ * - `inbound.ts`: the decoder's sink, frames into the IN ring, commands, subscriptions.
  *
  * This file holds the life cycle: handshake and its timeout, choosing the decoder,
  * feeding received chunks, backpressure (a chunk the ring cannot take is kept and the
@@ -24,8 +24,8 @@ import {
   LegacyHandshake,
 } from "../wire/mod.ts";
 import type { StreamConn, StreamHandlers } from "../runtime/mod.ts";
-import { InboundSink } from "./_inbound.ts";
-import { Outbound } from "./_outbound.ts";
+import { InboundSink } from "./inbound.ts";
+import { Outbound } from "./outbound.ts";
 
 /** What the session needs to know of its socket. */
 export interface SessionConfig {
