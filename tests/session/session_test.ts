@@ -1,0 +1,195 @@
+/**
+ * Tests of the ZMTP session (lib/session/) against a fake stream on one thread: a real
+ * peer handshake (lib/wire's `Handshake` on the other side), frames into the pipe's IN
+ * ring, back-pressure (the connection pauses at the receive HWM and resumes when the API
+ * side reads), the OUT ring to the wire, and a protocol error closing the connection.
+ *
+ * Runs on: the test runner's main thread.
+ */
+import { assert, test } from "../_harness.ts";
+import {
+  newPipeBlock,
+  PIPE_RING_BYTES,
+  pipePlaces,
+  R_HWM,
+  RingReader,
+  RingWriter,
+  WorkerPipe,
+} from "../../lib/pipe/mod.ts";
+import { type SessionOwner, StreamSession } from "../../lib/session/mod.ts";
+import { encodeMessage3, Handshake, type HandshakeResult } from "../../lib/wire/mod.ts";
+import type { StreamConn } from "../../lib/runtime/mod.ts";
+
+/** A stream whose writes the test completes by hand. */
+class FakeConn implements StreamConn {
+  readonly remote = "fake";
+  writes: Uint8Array[] = [];
+  paused = false;
+  closed = false;
+  write(bytes: Uint8Array): void {
+    this.writes.push(bytes.slice());
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
+  close(): void {
+    this.closed = true;
+  }
+  take(): Uint8Array {
+    const all = new Uint8Array(this.writes.reduce((n, w) => n + w.length, 0));
+    let o = 0;
+    for (const w of this.writes) {
+      all.set(w, o);
+      o += w.length;
+    }
+    this.writes = [];
+    return all;
+  }
+}
+
+class Owner implements SessionOwner {
+  result: HandshakeResult | null = null;
+  closedWhy: string | null = null;
+  wakes = 0;
+  ready(_s: StreamSession, r: HandshakeResult): void {
+    this.result = r;
+  }
+  closed(_s: StreamSession, why: string): void {
+    this.closedWhy = why;
+  }
+  wakeApi(): void {
+    this.wakes++;
+  }
+  drained(): void {}
+}
+
+/** A PULL session that finished its handshake with a PUSH peer, serving a fresh pipe. */
+function pullSession(rcvhwm = 1000) {
+  const owner = new Owner();
+  const s = new StreamSession({
+    type: "PULL",
+    peers: ["PUSH"],
+    sendsIdentity: false,
+    identity: new Uint8Array(0),
+    maxmsgsize: -1,
+    mode: "auto",
+  }, owner);
+  const conn = new FakeConn();
+  const peer = new Handshake({
+    socketType: "PUSH",
+    identity: new Uint8Array(0),
+    sendIdentity: false,
+    acceptPeer: (t) => t === "PULL",
+  });
+  s.begin(conn);
+  let toUs = peer.start();
+  for (let i = 0; i < 10 && !(owner.result && peer.done); i++) {
+    s.written();
+    const mine = conn.take();
+    const reply = peer.feed(mine);
+    if (toUs.length) s.data(toUs);
+    toUs = reply;
+  }
+  assert.ok(owner.result, "the session finished its handshake");
+  assert.equal(owner.result!.version, "3.1");
+  assert.equal(owner.result!.peerType, "PUSH");
+  const sab = newPipeBlock(PIPE_RING_BYTES, PIPE_RING_BYTES);
+  const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
+  new Int32Array(sab)[(places.in.header >> 2) + R_HWM] = rcvhwm;
+  const pipe = new WorkerPipe(1, sab);
+  s.prepare(pipe);
+  s.attach(pipe);
+  // The API thread's ends: it reads the IN ring and writes the OUT ring.
+  return { s, conn, owner, pipe, in: new RingReader(places.in), out: new RingWriter(places.out) };
+}
+
+/** The ring's commit after the last `readAll`: did it ask to ring the worker? */
+let rang = false;
+
+/** Reads every whole message of the IN ring (single-part, short frames). */
+function readAll(r: RingReader): string[] {
+  const got: string[] = [];
+  while (r.available() >= 2) {
+    const size = r.sizeAt(0);
+    const b = new Uint8Array(size);
+    r.copyOut(b, 0, 2, size);
+    r.advance(2 + size);
+    got.push(new TextDecoder().decode(b));
+  }
+  r.messagesRead(got.length);
+  rang = r.commit();
+  return got;
+}
+
+const msg = (t: string) => encodeMessage3([new TextEncoder().encode(t)]);
+
+test("session: frames from the peer arrive in the IN ring, in order, whole", () => {
+  const { s, owner, in: r } = pullSession();
+  const wakes = owner.wakes;
+  const chunk = new Uint8Array([...msg("one"), ...msg("two"), ...msg("three")]);
+  // Split across reads in the middle of a frame: nothing half is published.
+  s.data(chunk.subarray(0, 7));
+  assert.deepEqual(readAll(r), ["one"]);
+  s.data(chunk.subarray(7));
+  assert.deepEqual(readAll(r), ["two", "three"]);
+  assert.ok(owner.wakes > wakes, "the API thread was rung");
+});
+
+test("session: at the receive HWM the connection pauses, and resumes once the API side reads", () => {
+  const { s, conn, in: r } = pullSession(4);
+  const all: number[] = [];
+  for (let i = 0; i < 10; i++) all.push(...msg(`m${i}`));
+  s.data(new Uint8Array(all));
+  assert.equal(conn.paused, true);
+  assert.equal(s.blockedIn, true);
+  assert.deepEqual(readAll(r), ["m0", "m1", "m2", "m3"]);
+  // The worker's pump resumes blocked sessions after the API thread rang.
+  s.resumeIn();
+  assert.deepEqual(readAll(r), ["m4", "m5", "m6", "m7"]);
+  s.resumeIn();
+  assert.deepEqual(readAll(r), ["m8", "m9"]);
+  s.resumeIn();
+  assert.equal(s.blockedIn, false);
+  assert.equal(conn.paused, false);
+});
+
+test("session: rearmIn declares the wait again, so the read that frees room rings the worker", () => {
+  // The lost wake-up of issue #10: a commit took the worker's flag while it was busy; when
+  // the worker parks it must ask again, or the commit that frees the room rings nobody.
+  const { s, in: r } = pullSession(2);
+  const all: number[] = [];
+  for (let i = 0; i < 5; i++) all.push(...msg(`m${i}`));
+  s.data(new Uint8Array(all));
+  assert.equal(s.blockedIn, true);
+  assert.equal(r.commit(), true, "the session asked to be rung");
+  assert.equal(r.commit(), false, "one commit takes the flag");
+  assert.equal(s.rearmIn(), false, "no room yet: park, asking again");
+  assert.deepEqual(readAll(r), ["m0", "m1"]);
+  assert.equal(rang, true, "the read that freed room rings the parked worker");
+  assert.equal(s.rearmIn(), true, "room now: the worker goes on without parking");
+});
+
+test("session: the OUT ring goes to the wire as ZMTP/3.1 frames, one write at a time", () => {
+  const { s, conn, out } = pullSession();
+  // A PULL sends nothing of its own, but the session moves whatever the ring holds.
+  out.putHeader(0, 2);
+  out.put(new Uint8Array([0x68, 0x69]));
+  out.endMessage();
+  out.publish();
+  s.pumpOut();
+  assert.deepEqual([...conn.take()], [0, 2, 0x68, 0x69]);
+  assert.equal(s.writing, true);
+  s.written();
+  assert.equal(s.writing, false);
+});
+
+test("session: a malformed frame closes the connection with a reason", () => {
+  const { s, conn, owner } = pullSession();
+  // A LONG frame announcing 2^56 bytes: refused before any allocation.
+  s.data(new Uint8Array([0x02, 0x01, 0, 0, 0, 0, 0, 0, 0]));
+  assert.equal(conn.closed, true);
+  assert.match(owner.closedWhy ?? "", /protocol error/);
+});
