@@ -1,0 +1,221 @@
+/**
+ * Tests of the I/O worker's loop (lib/io/loop.ts) on one thread, with an in-memory
+ * runtime instead of sockets and the test playing both the API thread (commands in,
+ * events out of the control ring) and a raw ZMTP/3.1 peer (lib/wire's `Handshake`):
+ * bind and its reply, an accepted connection offered and given a pipe, frames both ways
+ * through the pipe's rings, a refused connection, and close reporting `closed`.
+ *
+ * Runs on: the test runner's main thread.
+ */
+import { assert, test, waitFor } from "../_harness.ts";
+import { IoLoop } from "../../lib/io/mod.ts";
+import {
+  CONTEXT_BLOCK_BYTES,
+  controlPlace,
+  ControlReader,
+  newPipeBlock,
+  PIPE_RING_BYTES,
+  pipePlaces,
+  RingReader,
+  RingWriter,
+  type ToApi,
+  type WireOptions,
+  type WorkerNote,
+} from "../../lib/pipe/mod.ts";
+import type { AcceptFn, Runtime, StreamConn, StreamHandlers } from "../../lib/runtime/mod.ts";
+import { encodeMessage3, Handshake } from "../../lib/wire/mod.ts";
+
+/** A connection of the in-memory runtime: what the loop writes, the test reads. */
+class MemConn implements StreamConn {
+  readonly remote = "mem";
+  h: StreamHandlers | null = null;
+  wrote: number[] = [];
+  closed = false;
+  paused = false;
+  write(bytes: Uint8Array): void {
+    this.wrote.push(...bytes);
+    queueMicrotask(() => this.h?.written());
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    queueMicrotask(() => this.h?.closed());
+  }
+  take(): Uint8Array {
+    const b = new Uint8Array(this.wrote);
+    this.wrote = [];
+    return b;
+  }
+}
+
+/** Listeners by port; `accept` hands the loop a new connection as a peer would. */
+class MemRuntime implements Runtime {
+  readonly name = "mem";
+  readonly listeners = new Map<number, AcceptFn>();
+  listenTcp(_host: string, port: number, accept: AcceptFn) {
+    const p = port || 40000 + this.listeners.size;
+    this.listeners.set(p, accept);
+    return Promise.resolve({ port: p, close: () => this.listeners.delete(p) });
+  }
+  connectTcp(): Promise<never> {
+    return Promise.reject(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }));
+  }
+  listenUnix(): Promise<never> {
+    return Promise.reject(new Error("no unix sockets here"));
+  }
+  connectUnix(): Promise<never> {
+    return Promise.reject(new Error("no unix sockets here"));
+  }
+  resolve(host: string) {
+    return Promise.resolve([host]);
+  }
+  removeFile() {}
+  /** A peer connects to `port`: the loop's session starts on the returned conn. */
+  accept(port: number): MemConn {
+    const c = new MemConn();
+    c.h = this.listeners.get(port)!(c);
+    return c;
+  }
+}
+
+const OPTS: WireOptions = {
+  type: "PULL",
+  peers: ["PUSH"],
+  sendsIdentity: false,
+  identity: [],
+  maxmsgsize: -1,
+  reconnectIvl: 100,
+  reconnectIvlMax: 0,
+  backlog: 100,
+  keepalive: false,
+  ipv4only: true,
+  mode: "auto",
+};
+
+function setup() {
+  const rt = new MemRuntime();
+  const notes: WorkerNote[] = [];
+  const loop = new IoLoop(rt, (n) => notes.push(n));
+  const block = new SharedArrayBuffer(CONTEXT_BLOCK_BYTES);
+  loop.command({ t: "init", sab: block });
+  const control = new ControlReader(controlPlace(block));
+  const events: ToApi[] = [];
+  /** Waits (bounded) for an event of kind `t`. */
+  const next = async <T extends ToApi["t"]>(t: T) => {
+    let got: ToApi | undefined;
+    await waitFor(() => {
+      control.drain(events);
+      const i = events.findIndex((e) => e.t === t);
+      if (i >= 0) got = events.splice(i, 1)[0];
+      return got !== undefined;
+    }, 2000);
+    return got as Extract<ToApi, { t: T }>;
+  };
+  return { rt, loop, notes, next };
+}
+
+/** Runs a PUSH peer's handshake against the session behind `c`. */
+async function handshake(c: MemConn): Promise<void> {
+  const peer = new Handshake({
+    socketType: "PUSH",
+    identity: new Uint8Array(0),
+    sendIdentity: false,
+    acceptPeer: (t) => t === "PULL",
+  });
+  c.h!.data(peer.start());
+  await waitFor(() => {
+    const out = peer.feed(c.take());
+    if (out.length) c.h!.data(out);
+    return peer.done !== null;
+  }, 2000);
+}
+
+test("io loop: bind replies with the bound endpoint; a connection is offered, then served", async () => {
+  const { rt, loop, notes, next } = setup();
+  loop.command({
+    t: "bind",
+    req: 7,
+    sock: 1,
+    ep: 1,
+    endpoint: { scheme: "tcp", host: "127.0.0.1", port: 0, ipv6: false },
+    opts: OPTS,
+  });
+  const r = await next("reply");
+  assert.equal(r.req, 7);
+  assert.equal(r.errno, 0);
+  assert.equal(r.endpoint?.scheme, "tcp");
+  const port = (r.endpoint as { port: number }).port;
+  assert.ok(port > 0, "a wildcard port is resolved");
+
+  const c = rt.accept(port);
+  await handshake(c);
+  const a = await next("accept");
+  assert.equal(a.sock, 1);
+  assert.equal(a.peerType, "PUSH");
+  assert.equal(a.version, "3.1");
+  assert.ok(notes.some((n) => n.t === "wake"), "the API thread is woken for events");
+
+  const sab = newPipeBlock(PIPE_RING_BYTES, PIPE_RING_BYTES);
+  const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
+  loop.command({ t: "pipe", conn: a.conn, pipe: 11, sab });
+  const inbound = new RingReader(places.in);
+  c.h!.data(encodeMessage3([new TextEncoder().encode("hello")]));
+  await waitFor(() => inbound.available() > 0, 2000);
+  assert.equal(inbound.sizeAt(0), 5);
+
+  // The API thread writes a frame into the OUT ring and wakes the loop.
+  const outbound = new RingWriter(places.out);
+  outbound.putHeader(0, 1);
+  outbound.putByte(0x21);
+  outbound.endMessage();
+  outbound.publish();
+  loop.command({ t: "wake" });
+  await waitFor(() => c.wrote.length >= 3, 2000);
+  assert.deepEqual(c.take(), new Uint8Array([0, 1, 0x21]));
+
+  // The peer goes away: the accepted pipe is gone for good.
+  c.close();
+  assert.equal((await next("gone")).pipe, 11);
+  loop.command({ t: "close", sock: 1, linger: 0, at: Date.now() });
+  assert.equal((await next("closed")).sock, 1);
+  assert.equal(rt.listeners.size, 0, "the listener is closed");
+});
+
+test("io loop: a refused connection is closed; a failed bind replies with its errno", async () => {
+  const { rt, loop, next } = setup();
+  loop.command({
+    t: "bind",
+    req: 1,
+    sock: 2,
+    ep: 1,
+    endpoint: { scheme: "tcp", host: "127.0.0.1", port: 5555, ipv6: false },
+    opts: OPTS,
+  });
+  await next("reply");
+  const c = rt.accept(5555);
+  await handshake(c);
+  const a = await next("accept");
+  loop.command({ t: "refuse", conn: a.conn });
+  await waitFor(() => c.closed, 2000);
+
+  loop.command({
+    t: "bind",
+    req: 2,
+    sock: 2,
+    ep: 2,
+    endpoint: { scheme: "ipc", path: "/nowhere" },
+    opts: OPTS,
+  });
+  const r = await next("reply");
+  assert.equal(r.req, 2);
+  assert.notEqual(r.errno, 0);
+  assert.match(r.error ?? "", /no unix sockets here/);
+  loop.command({ t: "close", sock: 2, linger: 0, at: Date.now() });
+  await next("closed");
+});
