@@ -1,7 +1,7 @@
 /**
  * The Crossroads I/O 1.2.0 C face of `@crossroads/xs`: every `xs_*` function of
  * `xs/xs.h` with the same names, argument order and return conventions, and every
- * `XS_*` and errno constant (api.md §1). A program written against the Crossroads man
+ * `XS_*` and errno constant (docs/api.md §1). A program written against the Crossroads man
  * pages ports line by line: `int` functions return -1 and set `xs_errno()`, pointer
  * functions return null, out-parameters are `{ value }` holders or typed-array views.
  *

@@ -2,7 +2,7 @@
  * Regenerates lib/runtime/_worker_bundle.ts: the I/O worker and everything it imports,
  * bundled by Bun into one ES module and embedded as a string, so a context can start its
  * worker from a Blob URL when the package was installed from JSR (https) or through an
- * npm layer, where `new Worker(new URL("./w.ts", import.meta.url))` fails (runtime-facts
+ * npm layer, where `new Worker(new URL("./w.ts", import.meta.url))` fails (docs/runtime.md
  * trap 7). Run with `bun bench/_bundle_worker.ts`; tests/runtime/worker_bundle_test.ts
  * fails when the embedded copy is stale.
  *

@@ -4,7 +4,7 @@
  * (`copyOut` + `advance` + `messagesRead`) and commits. One iteration moves 1024 records,
  * so records/s = 1024 / (time per iteration). The cases differ in how often the tail is
  * published and the head committed: per record (baseline), per 32 records, per 1024.
- * runtime-facts.md measured ~3 M msg/s publishing per record and ~7 M batched, across
+ * docs/runtime.md §1 gives ~3 M msg/s publishing per record and ~7 M batched, across
  * threads; one thread shows the cost of the ring itself without cache-line traffic.
  *
  *   deno bench bench/ring_bench.ts        bun bench/ring_bench.ts

@@ -181,7 +181,7 @@ export const XS_FILTER = 34;
 /** Surveyor deadline (ms). */
 export const XS_SURVEY_TIMEOUT = 35;
 
-// Extension (not in xs.h): the wire dialect of a socket's tcp/ipc connections (wire.md 4.4).
+// Extension (not in xs.h): the wire dialect of a socket's tcp/ipc connections (docs/wire.md §4.4).
 /** Socket option (extension): 0 auto, 1 xs1, 2 zmtp1, 3 zmtp3; copied at bind/connect. */
 export const XS_WIRE_MODE = 1001;
 /** XS_WIRE_MODE: detect ZMTP/3.x, 2.0 and 1.0 from the peer's first bytes (default). */

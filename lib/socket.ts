@@ -100,7 +100,8 @@ export class SocketCore {
 
   /**
    * A connect-side pipe got (again) a connection: the socket type hears of it through
-   * `Protocol.pipeUp` (SUB/XSUB resend their subscriptions, wire.md 2.3 / §4.6).
+   * `Protocol.pipeUp` (SUB/XSUB resend their subscriptions: docs/wire.md §2.3,
+   * docs/behaviour.md §4.6).
    */
   pipeUp(pipe: Pipe): void {
     if (this.#pipes.has(pipe)) this.proto.pipeUp?.(pipe);

@@ -1,6 +1,6 @@
 /**
- * Architecture test: the import rules of STYLE.md, checked on the source text so that
- * they hold by tool rather than by memory (Deno std style).
+ * Architecture test: the import rules of docs/architecture.md §2, checked on the source text so
+ * that they hold by tool rather than by memory (Deno std style).
  *
  * - `wire/`, `pipe/` and `runtime/` import nothing else from lib (but `errors.ts` /
  *   `constants.ts` and type-only imports).
@@ -81,7 +81,7 @@ const ALLOWED: Record<string, string[]> = {
 };
 const ALWAYS = ["lib/errors.ts", "lib/constants.ts"];
 
-test("layers: every folder imports only what STYLE.md allows", () => {
+test("layers: every folder imports only what docs/architecture.md §2 allows", () => {
   const bad: string[] = [];
   for (const f of [...files("lib"), ...files("workers")]) {
     const from = folder(f);

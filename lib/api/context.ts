@@ -1,5 +1,5 @@
 /**
- * The idiomatic face's `Context` (api.md §2): makes sockets by type name or number,
+ * The idiomatic face's `Context` (docs/api.md §2): makes sockets by type name or number,
  * applies their initial `SocketOptions`, and terminates with `term()` / `await using`.
  * The shell over lib/context.ts's ContextCore; `Socket` is in socket.ts.
  *

@@ -53,7 +53,7 @@ export interface SocketOptions {
   /** Filter id for later subscriptions (`XS_FILTER`). */
   filter?: number;
   /**
-   * Wire dialect of later tcp/ipc endpoints (extension `XS_WIRE_MODE`, wire.md 4.4):
+   * Wire dialect of later tcp/ipc endpoints (extension `XS_WIRE_MODE`, docs/wire.md §4.4):
    * "auto" (default: ZMTP/3.x, 2.0 and 1.0 detected), "xs1" (real Crossroads I/O 1.2.0
    * peers of any type), "zmtp1" (real 0MQ 2.x peers), "zmtp3" (ZMTP/3.x only).
    */

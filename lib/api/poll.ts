@@ -1,6 +1,6 @@
 /**
  * `poll`: readiness of several sockets of the idiomatic face at once, the promise-based
- * counterpart of `xs_poll` (crossroads-behavior.md §2.6). Level-triggered from each
+ * counterpart of `xs_poll` (docs/behaviour.md §2.6). Level-triggered from each
  * socket's `events` (`XS_EVENTS`); never receives or sends anything itself.
  *
  * Waiting: the idiomatic face offers no readiness callback, so a waiting poll re-reads

@@ -1,6 +1,6 @@
 /**
  * `proxy`: a built-in forwarder for the idiomatic face (the device that upstream's
- * tests reqrep_device and sub_forward write by hand, crossroads-tests.md §3.8, §3.9).
+ * tests reqrep_device and sub_forward write by hand, docs/upstream-tests.md §3.8, §3.9).
  * It moves whole messages frontend → backend and backend → frontend, each direction an
  * independent loop of `await receive()` / `await send()` (no polling, no busy loop), and
  * optionally copies every message to a capture socket first.

@@ -1,5 +1,5 @@
 /**
- * The idiomatic face's `Socket` (api.md §2): promise-based `send`/`receive` of whole
+ * The idiomatic face's `Socket` (docs/api.md §2): promise-based `send`/`receive` of whole
  * messages (arrays of parts), `trySend`/`tryReceive`, subscriptions, async iteration
  * and one typed accessor per socket option. A shell over lib/socket.ts's SocketCore;
  * option tables and value conversion are in options.ts.
@@ -355,7 +355,9 @@ export class Socket {
     else this.#setBytes(C.XS_UNSUBSCRIBE, prefix, "Cannot unsubscribe");
   }
 
-  /** XSUB: sends the subscription message `[u16 cmd][u16 XS_FILTER][body]` (§4.5). */
+  /**
+   * XSUB: sends the subscription message `[u16 cmd][u16 XS_FILTER][body]` (docs/behaviour.md §4.5).
+   */
   #subscription(cmd: number, v: unknown, action: string): void {
     const body = toBytes(v, "The value");
     this.#check(action);
@@ -387,7 +389,7 @@ export class Socket {
     return v;
   }
 
-  /** Wire dialect of later tcp/ipc endpoints (extension `XS_WIRE_MODE`, wire.md 4.4). */
+  /** Wire dialect of later tcp/ipc endpoints (extension `XS_WIRE_MODE`, docs/wire.md §4.4). */
   get wire(): WireMode {
     return WIRE_MODES[this.#get("wire") as number];
   }

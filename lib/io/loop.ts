@@ -494,7 +494,8 @@ export class IoLoop implements SessionOwner {
     this.#bell.prepare(WAKE_MESSAGE);
     if (this.#hasWork()) {
       this.#bell.cancel(WAKE_MESSAGE);
-      // Let socket callbacks run before the next pump (trap 3): a timer is real idleness.
+      // Let socket callbacks run before the next pump (docs/runtime.md trap 3): a timer is real
+      // idleness.
       if (!this.#again) {
         this.#again = true;
         setTimeout(() => {

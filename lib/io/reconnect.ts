@@ -1,5 +1,5 @@
 /**
- * Reconnect delays of a connect endpoint (crossroads-behavior.md §5.5): each failed
+ * Reconnect delays of a connect endpoint (docs/behaviour.md §5.5): each failed
  * attempt waits `cur + random(0 .. XS_RECONNECT_IVL - 1)` ms; `cur` starts at
  * XS_RECONNECT_IVL and doubles per attempt up to XS_RECONNECT_IVL_MAX only when that is
  * larger. An interval of 0 means no jitter (upstream divides by zero there).

@@ -2,15 +2,15 @@
  * A doorbell: how one thread parks until the other has news, without a wake-up per
  * message. The sleeper announces *how* it sleeps in `BELL_FLAGS` and then re-checks its
  * queues; the other side, after publishing, rings only if a flag is set, clearing it with
- * an exchange so one sleep costs at most one wake-up (runtime-facts: notify only when the
- * other side is parked).
+ * an exchange so one sleep costs at most one wake-up (docs/runtime.md §1: wake only a
+ * side that is parked).
  *
  * - `WAKE_NOTIFY`: the sleeper is blocked in `Atomics.wait` on `BELL_SEQ` (the API
  *   thread in a C-face call).
  * - `WAKE_MESSAGE`: the sleeper is an event loop — the API thread's (idiomatic face) or
  *   the I/O worker's — and the waker sends it `postMessage({ t: "wake" })`. That also
- *   keeps Bun and Node processes alive while a receive is pending (trap 1), and it is
- *   the worker's only bell: `Atomics.waitAsync` in a worker resolved only when its loop
+ *   keeps Bun and Node processes alive while a receive is pending (docs/runtime.md trap 1), and it
+ *   is the worker's only bell: `Atomics.waitAsync` in a worker resolved only when its loop
  *   turned for another reason (measured on Deno 2.9 and Bun 1.4; lib/io/loop.ts).
  *
  * Runs on: both threads.

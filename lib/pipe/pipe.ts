@@ -34,7 +34,7 @@ export interface Pipe {
   /**
    * The wire dialect of the current connection: "3.1", "3.0", "2.0", "1.0" (legacy,
    * Crossroads 1.2 / 0MQ 2.x), "inproc", or null while a connect-side pipe has never
-   * been connected. PUB/XPUB subscribe legacy peers to everything (wire.md 2.3).
+   * been connected. PUB/XPUB subscribe legacy peers to everything (docs/wire.md §2.3).
    */
   peerVersion: string | null;
   /**

@@ -67,7 +67,7 @@ export class RingPipe implements Pipe {
   #readsUncommitted = 0;
   #terminated = false;
   // Publishing once per synchronous burst (from a microtask) instead of per message lets
-  // the worker take whole batches (runtime-facts: 1.3-3x more small messages).
+  // the worker take whole batches (docs/runtime.md §6: 1.3-3x more small messages).
   readonly #flushSoon = () => this.flush();
 
   /**

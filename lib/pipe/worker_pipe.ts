@@ -4,7 +4,7 @@
  *
  * The outbound walk state lives here, not in the connection, because a connect-side
  * pipe outlives its connections: if a connection dies half-way through a message, the
- * rest of that message must be skipped on the next one (crossroads-behavior.md §5.5:
+ * rest of that message must be skipped on the next one (docs/behaviour.md §5.5:
  * the message being written when a connection breaks is lost whole).
  *
  * It also holds the messages the API thread handed over beside the OUT ring

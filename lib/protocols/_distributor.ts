@@ -9,7 +9,7 @@
  * the very array to the peer, so with several recipients each inproc one gets its own
  * copy (upstream shares one refcounted buffer read-only; JavaScript cannot).
  *
- * Spec: crossroads-behavior.md §4.3 "dist".
+ * Spec: docs/behaviour.md §4.3 "dist".
  *
  * Runs on: API thread.
  */

@@ -6,7 +6,7 @@
  * A "subscriber" is whatever key the owner uses: a {@linkcode Pipe} on the publisher
  * side (PUB/XPUB keep one entry per pipe), `null` on the SUB side (its local filter).
  *
- * Spec: crossroads-behavior.md §4.5 (message), §4.6 (filters and their quirks).
+ * Spec: docs/behaviour.md §4.5 (message), §4.6 (filters and their quirks).
  *
  * Runs on: API thread.
  */
@@ -27,7 +27,7 @@ export interface Subscription {
   readonly body: Uint8Array;
 }
 
-/** Builds `[u16 BE cmd][u16 BE filter id][body]` (§4.5). */
+/** Builds `[u16 BE cmd][u16 BE filter id][body]` (docs/behaviour.md §4.5). */
 export function encodeSubscription(cmd: number, filter: number, body: Uint8Array): Uint8Array {
   const m = new Uint8Array(4 + body.length);
   m[0] = cmd >> 8;
@@ -153,8 +153,8 @@ export class PrefixFilter<S> {
 }
 
 /**
- * Topic filter (§4.6): per pattern, the list of subscribers, duplicates kept. Nothing is
- * counted as "first" or "last": upstream reports every subscribe, an unsubscribe only
+ * Topic filter (docs/behaviour.md §4.6): per pattern, the list of subscribers, duplicates kept.
+ * Nothing is counted as "first" or "last": upstream reports every subscribe, an unsubscribe only
  * when it matched no entry, and nothing on `removeAll`.
  */
 export class TopicFilter<S> {

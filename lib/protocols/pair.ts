@@ -9,7 +9,8 @@
  * - Exclusivity: only the first pipe is kept; later ones are refused and closed at once
  *   (their connect still succeeds). Reconnects over tcp/ipc like every type.
  * - Options: XS_SNDHWM, XS_RCVHWM. Wire header: none.
- * - Spec: crossroads-behavior.md §4.4, xs_socket(3) "XS_PAIR", tests/pair_tcp.cpp.
+ * - Spec: docs/behaviour.md §4.4, xs_socket(3) "XS_PAIR", upstream tests/pair_tcp.cpp
+ *   (docs/upstream-tests.md §3.3).
  *
  * Runs on: API thread.
  */

@@ -93,7 +93,7 @@ export interface ProtocolInfo {
   readonly name: string;
   /** The name announced in ZMTP/3 READY ("DEALER" for XREQ). */
   readonly zmtpName: string;
-  /** ZMTP names of the compatible peer types (wire.md 3.5). */
+  /** ZMTP names of the compatible peer types (docs/wire.md §3.5). */
   readonly peers: readonly string[];
   /** True if connections of this type exchange identity frames (REQ/REP/XREQ/XREP). */
   readonly sendsIdentity: boolean;

@@ -12,7 +12,7 @@
  * - Pipes made while XS_PROTOCOL is 1, and pipes to a legacy (ZMTP/1.0) peer, are
  *   subscribed to everything.
  * - Options: XS_SNDHWM, XS_PROTOCOL. Wire header: none.
- * - Spec: crossroads-behavior.md §4.1, §4.6, §8 traps 9, 18; wire.md 2.3.
+ * - Spec: docs/behaviour.md §4.1, §4.6, §8 traps 9, 18; docs/wire.md §2.3.
  *
  * Runs on: API thread.
  */

@@ -7,7 +7,7 @@
  * - Receive: fair-queued over all peers, one whole message per turn; messages received
  *   from a peer stay readable after that peer disconnects.
  * - Options: XS_RCVHWM. Wire header: none.
- * - Spec: crossroads-behavior.md §4.4, xs_socket(3) "XS_PULL".
+ * - Spec: docs/behaviour.md §4.4, xs_socket(3) "XS_PULL".
  *
  * Runs on: API thread.
  */

@@ -9,7 +9,7 @@
  *   pipe at once and queues up to XS_SNDHWM before the connection exists.
  * - Receive: not supported (ENOTSUP).
  * - Options: XS_SNDHWM. Wire header: none (the message as given).
- * - Spec: crossroads-behavior.md §4.4, xs_socket(3) "XS_PUSH".
+ * - Spec: docs/behaviour.md §4.4, xs_socket(3) "XS_PUSH".
  *
  * Runs on: API thread.
  */

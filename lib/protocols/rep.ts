@@ -13,7 +13,7 @@
  *   Never blocks. Back to receiving after the reply.
  * - Options: XS_SNDHWM, XS_RCVHWM, XS_IDENTITY (announced to the peer).
  * - Wire header: the route and empty delimiter; connections exchange identity frames.
- * - Spec: crossroads-behavior.md §4.1, §4.7 "REP", §8 traps 7 and 19; xs_socket(3).
+ * - Spec: docs/behaviour.md §4.1, §4.7 "REP", §8 traps 7 and 19; xs_socket(3).
  *
  * Runs on: API thread.
  */

@@ -14,7 +14,7 @@
  *   dropped whole (the call then reports EAGAIN, a blocking call keeps waiting).
  * - Options: XS_SNDHWM, XS_RCVHWM, XS_IDENTITY (announced to the peer).
  * - Wire header: empty delimiter part; connections exchange identity frames.
- * - Spec: crossroads-behavior.md §4.1, §4.7 "REQ", §8 traps 6 and 19; xs_socket(3).
+ * - Spec: docs/behaviour.md §4.1, §4.7 "REQ", §8 traps 6 and 19; xs_socket(3).
  *
  * Runs on: API thread.
  */

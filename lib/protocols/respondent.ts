@@ -13,7 +13,8 @@
  *   → EINVAL; else the reply follows the route back, or is dropped silently if that
  *   peer is gone or at its HWM, and reply state ends. Never blocks.
  * - Options: XS_SNDHWM, XS_RCVHWM. Wire header: the survey id, echoed.
- * - Spec: crossroads-behavior.md §4.1, §4.8, §8 trap 7; wire.md 2.4; tests/survey.cpp.
+ * - Spec: docs/behaviour.md §4.1, §4.8, §8 trap 7; docs/wire.md §2.4; upstream
+ *   tests/survey.cpp (docs/upstream-tests.md §3.22).
  *
  * Runs on: API thread.
  */
@@ -66,7 +67,7 @@ export class Respondent implements Protocol {
   }
   sendState(more: boolean): number {
     if (!this.#route) return EFSM;
-    return more ? EINVAL : 0; // a response is one part (§4.8)
+    return more ? EINVAL : 0; // a response is one part (docs/behaviour.md §4.8)
   }
   recvState(): number {
     return this.#route ? EFSM : 0;

@@ -17,7 +17,7 @@
  *   reconnect; nothing on pipes made while XS_PROTOCOL is 1.
  * - Options: XS_SUBSCRIBE, XS_UNSUBSCRIBE, XS_FILTER, XS_RCVHWM, XS_SNDHWM (default 0),
  *   XS_LINGER (default 0), XS_PROTOCOL. Wire header: none.
- * - Spec: crossroads-behavior.md §4.1, §4.5, §4.6, §8 traps 10, 17, 18.
+ * - Spec: docs/behaviour.md §4.1, §4.5, §4.6, §8 traps 10, 17, 18.
  *
  * Runs on: API thread.
  */

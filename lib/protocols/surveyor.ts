@@ -16,11 +16,11 @@
  *   Past the deadline a receive returns a queued current response if there is one,
  *   else ETIMEDOUT at once; a blocking receive waits no longer than the deadline
  *   (XS_RCVTIMEO, if it ends first, gives EAGAIN). Polling past the deadline with
- *   nothing queued reports no POLLIN (upstream aborts there, §10 item 5).
+ *   nothing queued reports no POLLIN (upstream aborts there, docs/behaviour.md §10 item 5).
  * - Close: unsent surveys are discarded whatever XS_LINGER says, as for XSURVEYOR.
  * - Options: XS_SURVEY_TIMEOUT, XS_SNDHWM, XS_RCVHWM. Wire header: the survey id.
- * - Spec: crossroads-behavior.md §3 (XS_SURVEY_TIMEOUT), §4.1, §4.8, §10 item 5;
- *   wire.md 2.4; tests/survey.cpp.
+ * - Spec: docs/behaviour.md §3 (XS_SURVEY_TIMEOUT), §4.1, §4.8, §10 item 5;
+ *   docs/wire.md §2.4; upstream tests/survey.cpp (docs/upstream-tests.md §3.22).
  *
  * Runs on: API thread.
  */
@@ -91,7 +91,7 @@ export class Surveyor implements Protocol {
     return true;
   }
   sendState(more: boolean): number {
-    return more ? EINVAL : 0; // a survey is one part (§4.8)
+    return more ? EINVAL : 0; // a survey is one part (docs/behaviour.md §4.8)
   }
   recvState(): number {
     return this.#idBytes ? 0 : EFSM;

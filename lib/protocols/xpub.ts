@@ -20,7 +20,7 @@
  * - Pipes made while XS_PROTOCOL is 1, and pipes to a legacy (ZMTP/1.0) peer, are
  *   subscribed to everything without telling the application.
  * - Options: XS_SNDHWM, XS_RCVHWM, XS_PROTOCOL. Wire header: none.
- * - Spec: crossroads-behavior.md §4.1, §4.5, §4.6, §8 traps 9, 16; wire.md 2.3.
+ * - Spec: docs/behaviour.md §4.1, §4.5, §4.6, §8 traps 9, 16; docs/wire.md §2.3.
  *
  * Runs on: API thread.
  */

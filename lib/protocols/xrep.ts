@@ -17,7 +17,7 @@
  *   MORE), then the message as received.
  * - Options: XS_SNDHWM, XS_RCVHWM, XS_IDENTITY (announced to the peer).
  * - Wire header: the identity part (local only); connections exchange identity frames.
- * - Spec: crossroads-behavior.md §4.1, §4.7 "XREP (ROUTER)", §8 trap 20; xs_socket(3).
+ * - Spec: docs/behaviour.md §4.1, §4.7 "XREP (ROUTER)", §8 trap 20; xs_socket(3).
  *
  * Runs on: API thread.
  */

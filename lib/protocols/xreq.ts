@@ -10,7 +10,7 @@
  *   peers' identity frames never reach the application).
  * - Options: XS_SNDHWM, XS_RCVHWM, XS_IDENTITY (announced to the peer).
  * - Wire header: none; connections exchange identity frames (ZMTP/3 READY `Identity`).
- * - Spec: crossroads-behavior.md §4.1, §4.7 "XREQ (DEALER)", xs_socket(3) "XS_XREQ".
+ * - Spec: docs/behaviour.md §4.1, §4.7 "XREQ (DEALER)", xs_socket(3) "XS_XREQ".
  *
  * Runs on: API thread.
  */

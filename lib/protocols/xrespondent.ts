@@ -15,7 +15,8 @@
  *   usable id is dropped silently. Never blocks, never EAGAIN.
  * - Options: XS_SNDHWM, XS_RCVHWM. Wire header: none of its own (the id never leaves
  *   the socket); a SURVEYOR's survey arrives as [survey id 4 B][body].
- * - Spec: crossroads-behavior.md §4.1, §4.8; wire.md 2.4; tests/survey.cpp.
+ * - Spec: docs/behaviour.md §4.1, §4.8; docs/wire.md §2.4; upstream tests/survey.cpp
+ *   (docs/upstream-tests.md §3.22).
  *
  * Runs on: API thread.
  */
@@ -58,7 +59,7 @@ export class XRespondent implements Protocol {
     for (let i = 0; i < msg.length - 1; i++) {
       if (msg[i].length !== 4) continue;
       const pipe = this.#byId.get(readU32(msg[i]));
-      // Unknown peer or no room: dropped whole (src/xrespondent.cpp).
+      // Unknown peer or no room: dropped whole (upstream src/xrespondent.cpp).
       pipe?.write(msg.slice(i + 1));
       return 0;
     }

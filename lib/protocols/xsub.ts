@@ -15,7 +15,7 @@
  *   connection). Pipes made while XS_PROTOCOL is 1 get no subscriptions at all.
  * - Options: XS_SNDHWM (default 0), XS_RCVHWM, XS_LINGER (default 0), XS_PROTOCOL.
  *   Wire header: none (the engine turns subscriptions into the peer's dialect).
- * - Spec: crossroads-behavior.md §4.1, §4.5, §4.6, §8 traps 10, 16; wire.md 2.3.
+ * - Spec: docs/behaviour.md §4.1, §4.5, §4.6, §8 traps 10, 16; docs/wire.md §2.3.
  *
  * Runs on: API thread.
  */

@@ -10,11 +10,11 @@
  * - Receive: fair-queued over all peers, whole messages as they came (no envelope).
  *   Messages received from a peer stay readable after that peer disconnects.
  * - Options: XS_SNDHWM, XS_RCVHWM; XS_SURVEY_TIMEOUT is refused with ENOTSUP (only
- *   SURVEYOR has it, src/options.cpp). Wire header: none.
+ *   SURVEYOR has it, upstream src/options.cpp). Wire header: none.
  * - Close: surveys not yet sent are discarded whatever XS_LINGER says (upstream
  *   `delay_on_close = false`; `dropsOnClose`), so a dead respondent never holds up
  *   xs_term. XS_LINGER still reads back as set.
- * - Spec: crossroads-behavior.md §4.1, §4.8; wire.md 2.4; xs_socket(3) "XS_XSURVEYOR".
+ * - Spec: docs/behaviour.md §4.1, §4.8; docs/wire.md §2.4; xs_socket(3) "XS_XSURVEYOR".
  *
  * Runs on: API thread.
  */

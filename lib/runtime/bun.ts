@@ -7,7 +7,7 @@
  *   fd, so the kernel window fills). A chunk Bun still dispatches after `pause()` is copied
  *   into a small hold queue and delivered on `resume()`; the same queue holds the bytes that
  *   arrive on a connected socket before the engine attaches its handlers.
- * - Writes: `socket.write` is a synchronous partial write that queues nothing (runtime facts,
+ * - Writes: `socket.write` is a synchronous partial write that queues nothing (docs/runtime.md
  *   trap 4). We keep a view of the unsent rest and continue on `drain`. A write completed
  *   inside `write()` reports `written()` from a microtask, never re-entrantly.
  *

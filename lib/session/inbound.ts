@@ -12,7 +12,7 @@
  * - Commands (PING → PONG, SUBSCRIBE/CANCEL) are collected whole and acted on here.
  * - PUB/XPUB: subscriptions — SUBSCRIBE/CANCEL commands, `01`/`00` data frames, or the
  *   Crossroads 4-byte form from `xs1` peers — become one Crossroads 1.2 message each
- *   (`u16 cmd`, `u16 filter`, body, §4.5); other data is ignored.
+ *   (`u16 cmd`, `u16 filter`, body, docs/behaviour.md §4.5); other data is ignored.
  *
  * Runs on: I/O worker.
  */
@@ -168,12 +168,13 @@ export class InboundSink {
     this.#cmd = null;
     if (this.#cmdIsData) {
       // PUB/XPUB: a data message from a subscriber. Only a single-part message is a
-      // subscription (wire.md 3.7); anything else is ignored.
+      // subscription (docs/wire.md §3.7); anything else is ignored.
       const first = !this.#dropIn;
       this.#dropIn = this.#cmdMore;
       if (!first || this.#cmdMore) return;
       if (this.version === "xs1") {
-        // Crossroads form: u16 cmd, u16 filter, body; malformed ones are skipped (8.1 #36).
+        // Crossroads form: u16 cmd, u16 filter, body; malformed ones are skipped (docs/wire.md §8.1
+        // row 36).
         const cmd = body.length >= 4 ? body[0] << 8 | body[1] : 0;
         if (cmd === 1 || cmd === 2) {
           this.#subscription(cmd, body.subarray(4), body[2] << 8 | body[3]);
@@ -184,16 +185,18 @@ export class InboundSink {
       return;
     }
     const c = parseCommand(body);
-    if (!c) return; // wire.md 8.1 row 17: malformed commands after the handshake are ignored
+    if (!c) return; // docs/wire.md §8.1 row 17: malformed commands after the handshake are ignored
     if (c.name === "PING") {
       this.#reply(pongFrame(parsePing(c.data).context));
     } else if (this.#pubIn && (c.name === "SUBSCRIBE" || c.name === "CANCEL")) {
       this.#subscription(c.name === "SUBSCRIBE" ? 1 : 2, c.data);
     }
-    // PONG counts as traffic only; everything else is ignored (rows 16-18).
+    // PONG counts as traffic only; everything else is ignored (docs/wire.md §8.1 rows 16-18).
   }
 
-  /** Writes a subscription for the PUB/XPUB as one Crossroads 1.2 message (§4.5). */
+  /**
+   * Writes a subscription for the PUB/XPUB as one Crossroads 1.2 message (docs/behaviour.md §4.5).
+   */
   #subscription(cmd: number, topic: Uint8Array, filter = 1): void {
     const w = this.pipe!.in;
     const size = topic.length + 4;

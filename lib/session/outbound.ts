@@ -170,7 +170,7 @@ export class Outbound {
   /**
    * SUB/XSUB: every outbound message is a subscription in the Crossroads 1.2 form
    * (`u16 cmd`, `u16 filter`, body). ZMTP/3.1 peers get SUBSCRIBE/CANCEL commands, older
-   * dialects a `01`/`00`-prefixed data frame (wire.md 2.3, 3.7). A topic-filter pattern
+   * dialects a `01`/`00`-prefixed data frame (docs/wire.md §2.3, §3.7). A topic-filter pattern
    * (XS_FILTER_TOPIC) cannot be expressed in ZMTP: it goes out as the literal prefix
    * before its first `*` element, a superset that the SUB's local filter narrows.
    */
@@ -272,7 +272,7 @@ export class Outbound {
     if (cmd !== 1 && cmd !== 2) return null;
     if (this.version === "zmtp1") return null; // 0MQ 2.x: the SUB filters locally
     if (this.version === "xs1") {
-      // Crossroads 1.2.0 peers take the 4-byte form itself (wire.md 2.3).
+      // Crossroads 1.2.0 peers take the 4-byte form itself (docs/wire.md §2.3).
       const out = new Uint8Array(encodedSize1(body.length));
       encodeFrame1(out, 0, false, body);
       return out;

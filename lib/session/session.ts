@@ -39,7 +39,7 @@ export interface SessionConfig {
   identity: Uint8Array;
   /** Inbound part size limit, -1 = none. */
   maxmsgsize: number;
-  /** Wire mode (XS_WIRE_MODE, wire.md 4.4). */
+  /** Wire mode (XS_WIRE_MODE, docs/wire.md §4.4). */
   mode: "auto" | "xs1" | "zmtp1" | "zmtp3";
 }
 
@@ -116,7 +116,7 @@ export class StreamSession implements StreamHandlers {
     if (first.length) this.#out.push(first);
     const done = this.#hs!.done;
     if (done) this.#handshakeDone(done);
-    // Legacy modes may wait for a peer that never speaks (wire.md 8.1 row 27).
+    // Legacy modes may wait for a peer that never speaks (docs/wire.md §8.1 row 27).
     else if (this.config.mode !== "xs1") {
       this.#timer = setTimeout(() => this.close("handshake timed out"), HANDSHAKE_TIMEOUT_MS);
     }
@@ -158,7 +158,7 @@ export class StreamSession implements StreamHandlers {
 
   /**
    * Readies a connect-side pipe for this new connection, before the API thread hears of
-   * it. Crossroads §4.6: when a connection is re-made, unsent subscription traffic is
+   * it. docs/behaviour.md §4.6: when a connection is re-made, unsent subscription traffic is
    * discarded; the SUB/XSUB writes its whole set again when it hears of the new
    * connection (Protocol.pipeUp). The first connection carries what was queued before it.
    */

@@ -1,6 +1,6 @@
 /**
  * Endpoint strings: `inproc://name`, `ipc:///path`, `tcp://host:port`, parsed and
- * checked the way Crossroads I/O 1.2.0 does (crossroads-behavior.md §2.3, §5), with our
+ * checked the way Crossroads I/O 1.2.0 does (docs/behaviour.md §2.3, §5), with our
  * deliberate difference that a bind may ask for any free port (`*` or `0`).
  *
  * Runs on: API thread (parsing happens before anything is sent to the worker).

@@ -3,9 +3,10 @@
  * copies and no wire format: a message written to one end is the same array of parts
  * the other end reads.
  *
- * Capacity (crossroads-behavior.md §5.1): connector→binder holds connector SNDHWM +
+ * Capacity (docs/behaviour.md §5.1): connector→binder holds connector SNDHWM +
  * binder RCVHWM messages, binder→connector connector RCVHWM + binder SNDHWM; 0 on either
- * side means unlimited. A connect before the bind (our deliberate difference, §10.1)
+ * side means unlimited. A connect before the bind (our deliberate difference,
+ * docs/behaviour.md §10.1)
  * makes the connector's end at once with its own HWMs; the bind completes the pair.
  * After one end closes, the other can still read what was queued for it.
  *

@@ -2,7 +2,7 @@
  * The scheme table ("tcp" → tcp.ts, "ipc" → ipc.ts) and what the I/O loop needs of
  * transports. inproc lives on the API thread and is not listed here.
  *
- * Runs on: I/O worker (and API thread for `_endpoint.ts` / `inproc.ts`).
+ * Runs on: I/O worker (and API thread for `endpoint.ts` / `inproc.ts`).
  */
 import { ipc } from "./ipc.ts";
 import { tcp } from "./tcp.ts";

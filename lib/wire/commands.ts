@@ -1,5 +1,5 @@
 /**
- * ZMTP/3.x command frames (wire.md 3.3, 3.4, 3.7, 3.8): builders that return whole frames
+ * ZMTP/3.x command frames (docs/wire.md §3.3, §3.4, §3.7, §3.8): builders that return whole frames
  * (header `04`/`06` included) and parsers of command bodies.
  *
  * A command body is `name_len (1) | name | data`; names are ASCII and length-prefixed
@@ -19,7 +19,7 @@ export interface Command {
   data: Uint8Array;
 }
 
-/** Longest PING context and PONG echo (wire.md 7). */
+/** Longest PING context and PONG echo (docs/wire.md §7). */
 export const MAX_PING_CONTEXT = 16;
 
 function ascii(s: string): Uint8Array {
@@ -82,7 +82,7 @@ export function parseCommand(body: Uint8Array): Command | null {
 }
 
 /**
- * Builds the READY command of the NULL mechanism exactly as libzmq does (wire.md 3.4):
+ * Builds the READY command of the NULL mechanism exactly as libzmq does (docs/wire.md §3.4):
  * `Socket-Type` first, then `Identity` when `identity` is not null. libzmq sends Identity
  * only for REQ, DEALER and ROUTER; choosing is the caller's job (pass null otherwise), as
  * is mapping Crossroads names (XREQ -> DEALER, XREP -> ROUTER).
@@ -125,7 +125,7 @@ export function pingFrame(ttlDeciseconds: number, context: Uint8Array): Uint8Arr
 }
 
 /**
- * Builds a PONG command echoing the first 16 bytes of a PING's context (wire.md 7).
+ * Builds a PONG command echoing the first 16 bytes of a PING's context (docs/wire.md §7).
  *
  * @param context The PING's context.
  * @returns The whole frame.
@@ -141,7 +141,7 @@ export function pongFrame(context: Uint8Array): Uint8Array {
 
 /**
  * Reads a PING's data (the bytes after the name). Data shorter than the 2-byte ttl reads
- * as ttl 0 with an empty context (wire.md 8.1 row 28: never echo what is not there).
+ * as ttl 0 with an empty context (docs/wire.md §8.1 row 28: never echo what is not there).
  * The context is a view, not truncated; `pongFrame` truncates it.
  *
  * @param data Command data of a PING.
@@ -188,9 +188,9 @@ export function cancelFrame3(topic: Uint8Array): Uint8Array {
 }
 
 /**
- * Builds the subscription data frame of ZMTP/3.0 and 2.0 (wire.md 3.7): `01`/`00` then
+ * Builds the subscription data frame of ZMTP/3.0 and 2.0 (docs/wire.md §3.7): `01`/`00` then
  * the topic, as a single last frame. LONG is computed after adding the prefix byte, so a
- * 255-byte topic is encoded correctly (unlike libzmq, wire.md 8.1 row 35).
+ * 255-byte topic is encoded correctly (unlike libzmq, docs/wire.md §8.1 row 35).
  *
  * @param subscribe True to subscribe, false to cancel.
  * @param topic The prefix.
@@ -233,7 +233,7 @@ export function errorFrame(reason: string | Uint8Array): Uint8Array {
  * Reads an ERROR command's data.
  *
  * @param data Command data of an ERROR.
- * @returns The reason text, or null if `reason_len` exceeds the data (wire.md 8.1 row 34).
+ * @returns The reason text, or null if `reason_len` exceeds the data (docs/wire.md §8.1 row 34).
  * @example
  * ```ts
  * import { parseError } from "./commands.ts";

@@ -11,10 +11,10 @@
  * - Backpressure: the sink may refuse a frame in `start()` or accept only part of a body in
  *   `body()`; the decoder then stops and resumes at exactly that point on the next feed.
  * - Every limit is checked on the header, before any body byte is offered, so a peer's
- *   size field never makes anyone allocate (wire.md 2.1 Rule, 8.1 rows 22-24). After an
+ *   size field never makes anyone allocate (docs/wire.md §2.1, §8.1 rows 22-24). After an
  *   error `feed` returns -1 forever and `error` says why; the caller closes the connection.
  *
- * Tolerances copied from libzmq (wire.md 8.1 rows 19-21): LONG with a small size is
+ * Tolerances copied from libzmq (docs/wire.md §8.1 rows 19-21): LONG with a small size is
  * accepted, reserved flag bits are dropped, MORE on a command is dropped.
  *
  * Runs on: I/O worker

@@ -3,10 +3,10 @@
  *
  * Two framings live here:
  * - ZMTP/3.x (also 2.0): `flags (1) | size (1 or 8, BE) | body`, the size counts only the
- *   body, LONG iff size > 255 (wire.md 3.2).
+ *   body, LONG iff size > 255 (docs/wire.md §3.2).
  * - ZMTP/1.0 (Crossroads I/O 1.2.0, 0MQ 2.x): `L (1) | flags (1) | body` or
  *   `FF | L (8, BE) | flags (1) | body`, where L = body length + 1 counts the flags byte;
- *   short form iff L < 255 (wire.md 2.1).
+ *   short form iff L < 255 (docs/wire.md §2.1).
  *
  * 64-bit sizes are written and read as two 32-bit halves, so sizes up to
  * `Number.MAX_SAFE_INTEGER` round-trip without BigInt.
@@ -22,7 +22,7 @@ export const FLAG_LONG = 2;
 export const FLAG_COMMAND = 4;
 
 /**
- * Largest frame body accepted when no `maxmsgsize` is set (wire.md 8.1 row 23): a peer's
+ * Largest frame body accepted when no `maxmsgsize` is set (docs/wire.md §8.1 row 23): a peer's
  * size field above it closes the connection before anything is allocated.
  */
 export const MAX_FRAME_HARD_CAP = 2 ** 31 - 1;

@@ -1,16 +1,16 @@
 /**
  * The start of a tcp/ipc connection as a pure state machine: version detection, greeting,
- * and the NULL mechanism's READY exchange (wire.md 3.1, 3.6, 3.9, 4.1-4.3). No I/O: the
+ * and the NULL mechanism's READY exchange (docs/wire.md §3.1, §3.6, §3.9, §4.1-§4.3). No I/O: the
  * engine writes what `start()` / `feed()` return and feeds what it reads.
  *
- * Mode "auto" (default, libzmq 4.3 behaviour, wire.md 4.2), byte by byte:
+ * Mode "auto" (default, libzmq 4.3 behaviour, docs/wire.md §4.2), byte by byte:
  * 1. `start()` returns the 10-byte signature `FF <u64 BE identity length + 1> 7F`.
  * 2. Received byte 0 != `FF`, or bytes 0-9 arrived and byte 9 bit 0 = 0: legacy peer
  *    (ZMTP/1.0). We send our identity body (so the peer reads our 10 bytes plus it as a
  *    long-form identity frame), then read the peer's first 1.0 frame, starting at byte 0,
- *    as its identity (any flags accepted, wire.md 8.1 row 25). Version "1.0".
+ *    as its identity (any flags accepted, docs/wire.md §8.1 row 25). Version "1.0".
  * 3. Otherwise we send `03` (major) and wait for the peer's byte 10 (revision):
- *    - `01`: ZMTP/2.0. We send our socket-type byte (wire.md 3.9 numbering) and our
+ *    - `01`: ZMTP/2.0. We send our socket-type byte (docs/wire.md §3.9 numbering) and our
  *      identity as a v2 frame `00 <len> <id>`, then read the peer's type byte (byte 11,
  *      never checked, reported as `peerType`) and its identity frame. Version "2.0".
  *    - `00` (versioned 1.0, deployed by nobody): error.
@@ -19,14 +19,14 @@
  *      peer's 64 bytes. Only the mechanism (exact 20-byte compare, so `null` fails) is
  *      checked; padding, byte 9 bits 1-7, as-server and filler are ignored. Major `03`
  *      with minor `00` gives "3.0", everything else "3.1".
- * 4. 3.x only: after the peer's whole greeting (never before, wire.md 9 item 21) we send
+ * 4. 3.x only: after the peer's whole greeting (never before, docs/wire.md §9 item 15) we send
  *    READY (`Socket-Type`, plus `Identity` when `sendIdentity`), and read the peer's first
  *    frame: it must be a READY command, or a data frame whose body is a READY command
- *    (wire.md 8.1 row 10). ERROR, any other command, any other data frame, malformed
+ *    (docs/wire.md §8.1 row 10). ERROR, any other command, any other data frame, malformed
  *    command or truncated metadata: error. A present `Socket-Type` must pass
  *    `acceptPeer` (an absent one is accepted); `Identity` becomes `peerIdentity`.
  *
- * Mode "zmtp3" (wire.md 4.3): `start()` returns the whole 64-byte greeting with zero
+ * Mode "zmtp3" (docs/wire.md §4.3): `start()` returns the whole 64-byte greeting with zero
  * padding; a legacy signature or a revision `00`/`01` is an error; then as step 4.
  *
  * Every frame read here (legacy identity, v2 identity, READY) is checked against
@@ -90,7 +90,7 @@ const EMPTY = new Uint8Array(0);
 const NULL_MECHANISM = new Uint8Array(MECH_LEN);
 NULL_MECHANISM.set([0x4e, 0x55, 0x4c, 0x4c]);
 
-// ZMTP/2.0 type bytes (wire.md 3.9; XS constants 0-14 where libzmq has none).
+// ZMTP/2.0 type bytes (docs/wire.md §3.9; XS constants 0-14 where libzmq has none).
 const V2_NAMES = [
   "PAIR",
   "PUB",

@@ -1,17 +1,18 @@
 /**
- * The explicit legacy wire modes (wire.md 4.4), for peers that auto-detection cannot
+ * The explicit legacy wire modes (docs/wire.md §4.4), for peers that auto-detection cannot
  * serve: a pure state machine with the same shape as `Handshake`.
  *
  * - `xs1` — a real Crossroads I/O 1.2.0 peer: nothing is sent first, except an identity
  *   frame `<len> 00 <id>` by the REQ/REP/XREQ/XREP family, which is also the only family
- *   that expects one from the peer (wire.md 2.2). ZMTP/1.0 framing; subscriptions in the
+ *   that expects one from the peer (docs/wire.md §2.2). ZMTP/1.0 framing; subscriptions in the
  *   Crossroads 4-byte form. Version "xs1".
  * - `zmtp1` — a real 0MQ 2.x peer: every socket sends one identity frame first and takes
  *   the peer's first frame as its identity (RFC 13). No subscriptions are sent; a
  *   publisher sends everything and the SUB filters locally. Version "zmtp1".
  *
  * The identity frame always has flags 0 (a Crossroads REQ closes on a MORE-flagged one,
- * wire.md 2.2); a peer's identity frame is accepted with any flags (row 25).
+ * docs/wire.md §2.2); a peer's identity frame is accepted with any flags (docs/wire.md §8.1 row
+ * 25).
  *
  * Runs on: I/O worker
  */

@@ -1,5 +1,5 @@
 /**
- * ZMTP 3 metadata, the body of READY and INITIATE after the command name (wire.md 3.4):
+ * ZMTP 3 metadata, the body of READY and INITIATE after the command name (docs/wire.md §3.4):
  * a run of `name_len (1) | name | value_len (4, BE) | value`, no count, nothing else.
  *
  * Runs on: I/O worker
@@ -54,7 +54,7 @@ export function encodeMetadata(props: [string, Uint8Array][]): Uint8Array {
  *
  * @param body The metadata bytes.
  * @returns The properties, or null when a property is truncated (including one stray
- *   trailing byte), which is a protocol error (wire.md 8.1 row 15).
+ *   trailing byte), which is a protocol error (docs/wire.md §8.1 row 15).
  * @example
  * ```ts
  * import { parseMetadata } from "./metadata.ts";

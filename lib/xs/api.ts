@@ -2,7 +2,7 @@
  * The Crossroads C face: `xs_init`, `xs_term`, `xs_setctxopt`, `xs_socket`, `xs_close`,
  * `xs_setsockopt`, `xs_getsockopt`, `xs_bind`, `xs_connect`, `xs_shutdown`, `xs_send`,
  * `xs_recv`, `xs_sendmsg`, `xs_recvmsg`, `xs_version`, `xs_errno`, `xs_strerror`
- * (api.md rule 1, crossroads-behavior.md §2). Messages are in msg.ts, polling and the
+ * (docs/api.md §1 rule 1, docs/behaviour.md §2). Messages are in msg.ts, polling and the
  * stopwatch in poll.ts.
  *
  * This file holds the context and socket life cycle, endpoints, version and errors; the
@@ -219,7 +219,7 @@ export function xs_bind(s: XsSocket | null, endpoint: string): number {
 
 /**
  * Connects the socket to an endpoint (`xs_connect(3)`); never waits for the peer (an
- * inproc connect before the bind waits for it, crossroads-behavior.md §10.1).
+ * inproc connect before the bind waits for it, docs/behaviour.md §10.1).
  *
  * @param s a socket handle
  * @param endpoint the endpoint
@@ -271,7 +271,7 @@ export function xs_shutdown(s: XsSocket | null, how: number): number {
 /**
  * Extension, not in Crossroads 1.2.0 `xs.h` (which has no `XS_LAST_ENDPOINT`): the
  * endpoint of the socket's last successful bind or connect, with a port chosen by
- * `tcp://host:*` filled in (api.md §3).
+ * `tcp://host:*` filled in (docs/api.md §3).
  *
  * @param s a socket handle
  * @returns the endpoint ("" before any), or null with errno ENOTSOCK or ETERM

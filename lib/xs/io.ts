@@ -1,6 +1,6 @@
 /**
  * Sending and receiving on the C face: `xs_send`, `xs_recv`, `xs_sendmsg`, `xs_recvmsg`
- * (crossroads-behavior.md §2), one message part per call.
+ * (docs/behaviour.md §2), one message part per call.
  *
  * Multi-part messages: the engine moves whole messages, so parts sent with `XS_SNDMORE`
  * are collected here and handed over with the last part; the first part checks that
@@ -205,7 +205,7 @@ export function xs_sendmsg(s: XsSocket | null, msg: xs_msg_t, flags: number): nu
 
 /**
  * Receives a message part into `msg` (`xs_recvmsg(3)`), releasing its old content.
- * A receive that fails with EAGAIN empties `msg` (crossroads-behavior.md trap 3).
+ * A receive that fails with EAGAIN empties `msg` (docs/behaviour.md §8 trap 3).
  *
  * @param s a socket handle
  * @param msg a live message

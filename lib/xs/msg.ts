@@ -1,6 +1,6 @@
 /**
  * The message functions of the Crossroads C face: `xs_msg_t` and `xs_msg_*`, plus
- * `xs_getmsgopt` (crossroads-behavior.md §2.5).
+ * `xs_getmsgopt` (docs/behaviour.md §2.5).
  *
  * A message is uninitialised storage until one of the `xs_msg_init*` calls makes it
  * live; `xs_msg_close` makes it dead. Content is reference-counted so that

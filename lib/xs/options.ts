@@ -1,6 +1,6 @@
 /**
  * The option calls of the C face: `xs_setctxopt`, `xs_setsockopt` and `xs_getsockopt`
- * (crossroads-behavior.md §2). Marshals `optval` as in C: a view in platform byte order
+ * (docs/behaviour.md §2). Marshals `optval` as in C: a view in platform byte order
  * whose `optvallen` is checked per option kind (`int` 4, 64-bit 8, binary its length),
  * or for convenience a plain `number`, `bigint` or `string`; option kinds and get-only
  * options come from options.ts. Failures return -1 with `xs_errno()` set.

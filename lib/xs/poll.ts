@@ -1,5 +1,5 @@
 /**
- * `xs_poll` and the stopwatch of the Crossroads C face (crossroads-behavior.md §2.6,
+ * `xs_poll` and the stopwatch of the Crossroads C face (docs/behaviour.md §2.6,
  * §2.7).
  *
  * Socket items are level-triggered from `XS_EVENTS`. JavaScript has no way to poll a

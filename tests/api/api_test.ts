@@ -225,7 +225,7 @@ test("bind and connect report endpoint errors as XsError; endpoint ids and shutd
 });
 
 test("inproc connect before bind works", async () => {
-  // crossroads-behavior.md §10.1: the connect succeeds and its pipe waits for the bind.
+  // docs/behaviour.md §10.1: the connect succeeds and its pipe waits for the bind.
   await using ctx = new Context();
   using push = ctx.socket("PUSH"), pull = ctx.socket("PULL");
   const ep = scratchEndpoint("inproc");

@@ -1,6 +1,6 @@
 /**
  * Interoperation with libzmq 4.3 (zeromq.js in a Node child process) for publish/
- * subscribe over tcp and ipc, both bind/connect roles (api.md §4; wire.md 2.3, 3.7):
+ * subscribe over tcp and ipc, both bind/connect roles (docs/api.md §4; docs/wire.md §2.3, §3.7):
  * a libzmq PUB feeds our SUB, which filters by prefix; our PUB feeds a libzmq SUB and
  * sends it only what it subscribed to; our XPUB sees a libzmq SUB's subscriptions in the
  * Crossroads form `00 01 00 01 topic`; a libzmq XPUB sees our SUB's as `01 topic`.

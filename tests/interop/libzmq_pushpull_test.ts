@@ -1,8 +1,8 @@
 /**
  * Interoperation with libzmq 4.3 (zeromq.js 6.8 in a Node child process) for PUSH/PULL
  * and PAIR, in both directions and both bind/connect roles, over tcp and ipc. The contract
- * (api.md §4): "Interoperation with a real libzmq peer is part of the contract, in both
- * directions, for every compatible socket pair."
+ * (docs/api.md §4): working with a real libzmq peer is promised in both directions, for
+ * every pair of compatible socket types.
  *
  * Every case sends a multipart message with a zero-length part, parts of 255 and 256 bytes
  * (the 1-byte/8-byte size boundary of ZMTP frames) and a 100 KiB part, then 1000 numbered

@@ -2,9 +2,9 @@
  * Interoperation with libzmq 4.3 (zeromq.js 6.x in a Node child process) for the
  * request/reply family over tcp, in both bind/connect roles: our REQ ↔ libzmq REP,
  * libzmq REQ ↔ our REP, our DEALER ↔ libzmq ROUTER and libzmq DEALER ↔ our ROUTER, the
- * DEALERs with and without an identity (routing id). The contract (api.md §4):
- * "Interoperation with a real libzmq peer is part of the contract, in both directions,
- * for every compatible socket pair." Every receive on either side is bounded.
+ * DEALERs with and without an identity (routing id). The contract (docs/api.md §4):
+ * working with a real libzmq peer is promised in both directions, for every pair of
+ * compatible socket types. Every receive on either side is bounded.
  *
  * Runs on: the test runner's main thread (Deno or Bun); the libzmq peer runs in Node.
  */

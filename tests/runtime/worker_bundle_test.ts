@@ -1,6 +1,6 @@
 /**
  * The I/O worker started from its bundled source (the path taken when the package is
- * installed from JSR or npm, runtime-facts trap 7), and the bundle's freshness.
+ * installed from JSR or npm, docs/runtime.md trap 7), and the bundle's freshness.
  *
  * Runs on: the test runner's main thread.
  */

@@ -1,8 +1,8 @@
 /**
  * Spec tests of XREQ (DEALER) and XREP (ROUTER) through the public faces only
- * (crossroads-behavior.md §3 XS_IDENTITY, §4.1, §4.3, §4.7; §8 trap 20; crossroads-tests.md
- * §4.5 and §4.6 "XREP with explicit XS_IDENTITY"). Each case quotes the rule it checks and
- * runs over inproc, ipc and tcp.
+ * (docs/behaviour.md §3 XS_IDENTITY, §4.1, §4.3, §4.7; §8 trap 20; docs/upstream-tests.md
+ * §4.5, and §4.6, XREP with an explicit XS_IDENTITY). Each case states the rule it checks
+ * and runs over inproc, ipc and tcp.
  *
  * Runs on: the test runner's main thread.
  */
@@ -39,7 +39,8 @@ async function bindRetry(s: { bind(ep: string): Promise<number> }, ep: string): 
 }
 
 test("XS_IDENTITY accepts 1 to 255 bytes not starting with 00, else EINVAL", () => {
-  // SHALL (§3): XS_IDENTITY "1..255 B, first byte ≠ 0" (else EINVAL).
+  // SHALL (docs/behaviour.md §3): XS_IDENTITY takes 1..255 bytes whose first byte is not 0 (else
+  // EINVAL).
   const ctx = xs.xs_init()!;
   const s = xs.xs_socket(ctx, xs.XS_XREQ)!;
   try {
@@ -59,7 +60,7 @@ test("XS_IDENTITY accepts 1 to 255 bytes not starting with 00, else EINVAL", () 
 });
 
 test("the idiomatic face names XREQ and XREP DEALER and ROUTER too", async () => {
-  // SHALL (§1.3): XS_XREQ = XS_DEALER (5), XS_XREP = XS_ROUTER (6).
+  // SHALL (docs/behaviour.md §1.3): XS_XREQ = XS_DEALER (5), XS_XREP = XS_ROUTER (6).
   await using ctx = new Context();
   using d = ctx.socket("DEALER"), r = ctx.socket("ROUTER"), x = ctx.socket("xreq");
   assert.deepEqual([d.type, r.type, x.type], ["XREQ", "XREP", "XREQ"]);
@@ -70,8 +71,9 @@ test("the idiomatic face names XREQ and XREP DEALER and ROUTER too", async () =>
 
 for (const scheme of TRANSPORTS) {
   test(`ROUTER routes by an explicit identity of 1 and 255 bytes over ${scheme}`, async () => {
-    // SHALL (§4.7 XREP): "a non-empty [announced identity] replaces the generated key";
-    // "Receive: identity part (MORE) then the message. Send: the first part ... names the peer."
+    // SHALL (docs/behaviour.md §4.7, XREP): a non-empty announced identity replaces the generated
+    // one; a receive gives the identity part (MORE) then the message; on send the first part
+    // names the peer.
     await using ctx = new Context();
     const long = new Uint8Array(255).map((_, i) => 1 + (i % 250));
     using router = ctx.socket("ROUTER"),
@@ -97,8 +99,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`ROUTER gives anonymous peers 5-byte identities 00 + a counter over ${scheme}`, async () => {
-    // SHALL (§4.7 XREP): "A new pipe gets a generated identity: 0x00 + big-endian u32
-    // counter (random start)"; §4.5 of the tests: "+1 per new connection".
+    // SHALL (docs/behaviour.md §4.7, XREP): a new pipe gets the identity 00 + a big-endian u32
+    // counter with a random start; docs/upstream-tests.md §4.5: + 1 per new connection.
     await using ctx = new Context();
     using router = ctx.socket("ROUTER"), d1 = ctx.socket("DEALER"), d2 = ctx.socket("DEALER");
     await router.bind(scratchEndpoint(scheme));
@@ -121,8 +123,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`ROUTER drops messages for an unknown identity or without a body over ${scheme}`, async () => {
-    // SHALL (§4.7 XREP, trap 20): "an unknown identity ... → whole message dropped. Never
-    // blocks, never EAGAIN"; "A first part without MORE is dropped".
+    // SHALL (docs/behaviour.md §4.7, XREP; §8 trap 20): a message for an unknown identity is
+    // dropped whole, without waiting or EAGAIN; a first part without MORE is dropped.
     await using ctx = new Context();
     using router = ctx.socket("ROUTER"), dealer = ctx.socket("DEALER", { identity: "known" });
     await router.bind(scratchEndpoint(scheme));
@@ -140,7 +142,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`ROUTER refuses a second peer announcing an identity already in use over ${scheme}`, async () => {
-    // SHALL (§4.7 XREP, trap 20): "one already in use closes the *new* connection".
+    // SHALL (docs/behaviour.md §4.7, XREP; §8 trap 20): an identity already in use closes the *new*
+    // connection.
     await using ctx = new Context();
     using router = ctx.socket("ROUTER"),
       first = ctx.socket("DEALER", { identity: "dup" }),
@@ -161,8 +164,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`ROUTER never blocks and drops messages for a full peer over ${scheme}`, async () => {
-    // SHALL (§4.1 XREP): "send at HWM: drop"; (trap 9) "never block; lost messages still
-    // return the size".
+    // SHALL (docs/behaviour.md §4.1, XREP): at the HWM a message is dropped; (§8 trap 9) the send
+    // never waits and a dropped message still counts as sent.
     await using ctx = new Context();
     using router = ctx.socket("ROUTER", { sndhwm: 1 }),
       dealer = ctx.socket("DEALER", { identity: "slow", rcvhwm: 1, linger: 0 });
@@ -180,8 +183,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`DEALER blocks with no peer; a connected one queues SNDHWM messages before the bind over ${scheme}`, async () => {
-    // SHALL (§4.1 XREQ): "send at HWM: block"; (trap 8) "Bound-only ... XREQ ... block
-    // with no peer; connected ones queue to SNDHWM before connecting".
+    // SHALL (docs/behaviour.md §4.1, XREQ): at the HWM a send waits; (§8 trap 8) an XREQ that only
+    // bound waits while no peer is there, one that connected queues up to SNDHWM first.
     await using ctx = new Context();
     using bound = ctx.socket("DEALER"), dealer = ctx.socket("DEALER", { sndhwm: 3 });
     await bound.bind(scratchEndpoint(scheme));
@@ -204,7 +207,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`DEALER round-robins requests and fair-queues replies over ${scheme}`, async () => {
-    // SHALL (§4.7 XREQ): "lb out, fq in, identity frames dropped, no envelope changes".
+    // SHALL (docs/behaviour.md §4.7, XREQ): load-balanced out, fair-queued in, the peers' identity
+    // frames dropped, the envelope left alone.
     await using ctx = new Context();
     using r1 = ctx.socket("ROUTER"), r2 = ctx.socket("ROUTER"), dealer = ctx.socket("DEALER");
     await r1.bind(scratchEndpoint(scheme));
@@ -229,7 +233,7 @@ for (const scheme of TRANSPORTS) {
 }
 
 test("ROUTER learns an identity announced by an inproc peer that connected before the bind", async () => {
-  // SHALL (§4.7 XREP) with §10 decision 1 (inproc connect before bind works): the
+  // SHALL (docs/behaviour.md §4.7, XREP, with §10.1: an inproc connect before the bind works): the
   // announced identity still replaces the generated one.
   await using ctx = new Context();
   using router = ctx.socket("ROUTER"), dealer = ctx.socket("DEALER", { identity: "early" });

@@ -1,6 +1,6 @@
 /**
- * Spec tests of PAIR through the public faces only (crossroads-behavior.md §4.4,
- * crossroads-tests.md pair_inproc/pair_ipc/pair_tcp).
+ * Spec tests of PAIR through the public faces only (docs/behaviour.md §4.4;
+ * docs/upstream-tests.md §3.1–§3.3, pair_inproc, pair_ipc, pair_tcp).
  *
  * Runs on: the test runner's main thread.
  */
@@ -54,8 +54,8 @@ for (const scheme of TRANSPORTS) {
 }
 
 test("PAIR keeps only its first peer on inproc; the second connect succeeds but goes nowhere", async () => {
-  // SHALL: "PAIR keeps only its first pipe; later connections are closed at once (their
-  // connect still returns success)".
+  // SHALL (docs/behaviour.md §4.4): a PAIR talks to its first peer only; any later connection
+  // is turned away and closed at once, although its connect reports success.
   await using ctx = new Context();
   using a = ctx.socket("PAIR"), b = ctx.socket("PAIR"), c = ctx.socket("PAIR");
   const ep = scratchEndpoint("inproc");
@@ -81,7 +81,7 @@ test("PAIR blocks with no peer: DONTWAIT gives EAGAIN", () => {
 });
 
 test("PAIR inproc connect before bind works", async () => {
-  // crossroads-behavior.md §10.1.
+  // docs/behaviour.md §10.1.
   await using ctx = new Context();
   using a = ctx.socket("PAIR"), b = ctx.socket("PAIR");
   const ep = scratchEndpoint("inproc");

@@ -1,7 +1,7 @@
 /**
  * Spec tests of PUB, SUB, XPUB and XSUB through the public faces only
- * (crossroads-behavior.md §4.1, §4.5, §4.6, §8 traps 9, 10, 16–18; crossroads-tests.md
- * §4.6 "SUB filtering"). Each case quotes what it checks and runs over every transport.
+ * (docs/behaviour.md §4.1, §4.5, §4.6, §8 traps 9, 10, 16–18; docs/upstream-tests.md
+ * §4.6, SUB filtering). Each case states the rule it checks and runs over every transport.
  *
  * A PUB drops what nobody has subscribed to yet (slow joiner), so cases wait until the
  * subscriptions arrived: with an XPUB by reading them, with a PUB by publishing a probe
@@ -75,8 +75,8 @@ for (const scheme of TRANSPORTS) {
   test(
     `SUB gets only messages whose first part starts with its prefix over ${scheme}`,
     async () => {
-      // SHALL: "a message matches if a subscribed body is a byte prefix of its first part";
-      // "a message whose first part matches no local filter is discarded".
+      // SHALL (docs/behaviour.md §4.6): a message matches when a subscribed body is a byte prefix
+      // of its first part; one whose first part matches no local filter is discarded.
       await using ctx = new Context();
       using pub = ctx.socket("PUB"), sub = ctx.socket("SUB");
       await pub.bind(scratchEndpoint(scheme));
@@ -92,7 +92,8 @@ for (const scheme of TRANSPORTS) {
   );
 
   test(`SUB with several subscriptions gets the union over ${scheme}`, async () => {
-    // SHALL: "the first part selects every pipe with a matching subscription".
+    // SHALL (docs/behaviour.md §4.6): the first part selects every pipe with a matching
+    // subscription.
     await using ctx = new Context();
     using pub = ctx.socket("PUB"), sub = ctx.socket("SUB");
     await pub.bind(scratchEndpoint(scheme));
@@ -118,7 +119,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`SUB stops getting a prefix after unsubscribing over ${scheme}`, async () => {
-    // SHALL: "only 1→0 sends an unsubscribe" and the local filter drops the rest.
+    // SHALL (docs/behaviour.md §4.6): only the last unsubscribe of a body goes upstream, and the
+    // local filter drops the rest.
     await using ctx = new Context();
     using xpub = ctx.socket("XPUB"), sub = ctx.socket("SUB");
     await xpub.bind(scratchEndpoint(scheme));
@@ -138,8 +140,9 @@ for (const scheme of TRANSPORTS) {
   test(
     `SUB counts a duplicate subscribe and XPUB reports first and last only over ${scheme}`,
     async () => {
-      // SHALL: "Prefix filter: a count per body; only 0→1 sends a subscribe upstream and
-      // only 1→0 an unsubscribe"; XPUB "a subscribe only when it is the first".
+      // SHALL (docs/behaviour.md §4.6): the prefix filter counts per body, so only the first
+      // subscribe and the last unsubscribe go upstream; an XPUB delivers a subscribe only for the
+      // first.
       await using ctx = new Context();
       using xpub = ctx.socket("XPUB"), sub = ctx.socket("SUB");
       await xpub.bind(scratchEndpoint(scheme));
@@ -159,9 +162,9 @@ for (const scheme of TRANSPORTS) {
   );
 
   test(`XPUB reports a body's first subscriber and its last leaving over ${scheme}`, async () => {
-    // SHALL: XPUB delivers "a subscribe only when it is the first subscription to that
-    // body from any peer; an unsubscribe when the last one is removed, including ... for
-    // each body whose last subscriber disconnected".
+    // SHALL (docs/behaviour.md §4.6): an XPUB delivers a subscribe only for the first subscription
+    // to a body from any peer, and an unsubscribe when the last is removed, also when the last
+    // subscriber of a body disconnects.
     await using ctx = new Context();
     using xpub = ctx.socket("XPUB"), s1 = ctx.socket("SUB");
     const s2 = ctx.socket("SUB");
@@ -183,8 +186,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`SUB topic filter matches elements and * wildcards over ${scheme}`, async () => {
-    // SHALL: "Topic filter: ... an element that is exactly * consumes data up to the next
-    // ., NUL byte or end ... The pattern matches once it is used up".
+    // SHALL (docs/behaviour.md §4.6): in the topic filter an element that is exactly * consumes
+    // data up to the next ., NUL or the end, and a pattern matches as soon as it is used up.
     // Over tcp/ipc the filter id travels only in the Crossroads 1.2 wire form ("xs1");
     // ZMTP peers get the literal part before the first "*" as a prefix (engine).
     await using ctx = new Context();
@@ -205,7 +208,8 @@ for (const scheme of TRANSPORTS) {
     assert.equal(await recvData(sub), "a.b.cd");
     assert.equal(await recvData(sub), "a.xyz.c.d");
     await assertSilent(sub);
-    // SHALL: "XS_UNSUBSCRIBE removes only the local entry — no unsubscribe ever goes upstream".
+    // SHALL (docs/behaviour.md §4.6): a topic XS_UNSUBSCRIBE removes only the local entry; no topic
+    // unsubscribe ever leaves the SUB.
     sub.unsubscribe("a.*.c");
     sub.unsubscribe("a.*.c");
     sub.unsubscribe("never"); // unknown: no effect, no error
@@ -217,8 +221,9 @@ for (const scheme of TRANSPORTS) {
   test(
     `XPUB reports every topic subscribe, and a topic unsubscribe only if unknown, over ${scheme}`,
     async () => {
-      // SHALL: "Topic filter (quirk): every subscribe is delivered, duplicates included; an
-      // unsubscribe only when it matched no existing subscription; disconnects produce nothing".
+      // SHALL (docs/behaviour.md §4.6, the topic-filter quirk): an XPUB delivers every subscribe,
+      // duplicates too, an unsubscribe only when it matched no entry, and nothing on a
+      // disconnect.
       await using ctx = new Context();
       using xpub = ctx.socket("XPUB", { wire: "xs1" }), x1 = ctx.socket("XSUB", { wire: "xs1" });
       const x2 = ctx.socket("XSUB", { wire: "xs1" });
@@ -241,7 +246,8 @@ for (const scheme of TRANSPORTS) {
   );
 
   test(`PUB drops messages for a full subscriber instead of blocking over ${scheme}`, async () => {
-    // SHALL: "PUB ... send at HWM: drop per peer"; "drop types never return EAGAIN".
+    // SHALL (docs/behaviour.md §4.1): at the HWM a PUB drops that peer's copy, and such types never
+    // return EAGAIN.
     await using ctx = new Context();
     using pub = ctx.socket("PUB", { sndhwm: 2 }), sub = ctx.socket("SUB", { rcvhwm: 2 });
     await pub.bind(scratchEndpoint(scheme));
@@ -270,7 +276,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`SUB cannot send and PUB cannot receive over ${scheme}`, async () => {
-    // SHALL: §4.1 "SUB send ENOTSUP", "PUB recv ENOTSUP"; POLLOUT never on SUB, POLLIN never on PUB.
+    // SHALL (docs/behaviour.md §4.1): SUB send and PUB recv fail with ENOTSUP; POLLOUT never on
+    // SUB, POLLIN never on PUB.
     await using ctx = new Context();
     using pub = ctx.socket("PUB"), sub = ctx.socket("SUB");
     await pub.bind(scratchEndpoint(scheme));
@@ -286,7 +293,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`XSUB refuses a malformed subscription with EINVAL over ${scheme}`, async () => {
-    // SHALL: "XSUB xs_send of < 4 bytes or a command other than 1/2 → EINVAL".
+    // SHALL (docs/behaviour.md §4.6): an XSUB send shorter than 4 bytes or with a command other
+    // than 1 or 2 fails with EINVAL.
     await using ctx = new Context();
     using xpub = ctx.socket("XPUB"), xsub = ctx.socket("XSUB");
     await xpub.bind(scratchEndpoint(scheme));
@@ -307,7 +315,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`SUB filters multi-part messages by their first part only over ${scheme}`, async () => {
-    // SHALL: "Only the first part is matched; non-matching messages vanish whole".
+    // SHALL (docs/behaviour.md §8 trap 18): only the first part is matched; a message that does not
+    // match vanishes whole.
     await using ctx = new Context();
     using pub = ctx.socket("PUB"), sub = ctx.socket("SUB");
     await pub.bind(scratchEndpoint(scheme));
@@ -325,8 +334,8 @@ for (const scheme of TRANSPORTS) {
   test(
     `PUB drops what is published before a subscription arrives (slow joiner) over ${scheme}`,
     async () => {
-      // SHALL: "messages published earlier miss a new subscriber"; waiting until the
-      // subscription arrived (XPUB shows it) makes the next message get through.
+      // SHALL (docs/behaviour.md §4.6): messages published before a subscription arrived miss it;
+      // waiting until it arrived (the XPUB shows it) makes the next message get through.
       await using ctx = new Context();
       using xpub = ctx.socket("XPUB"), sub = ctx.socket("SUB");
       await xpub.bind(scratchEndpoint(scheme));
@@ -341,7 +350,8 @@ for (const scheme of TRANSPORTS) {
   );
 
   test(`PUB fans out to every matching subscriber over ${scheme}`, async () => {
-    // SHALL: "the whole message goes to those" (every pipe with a matching subscription).
+    // SHALL (docs/behaviour.md §4.6): the whole message goes to every pipe with a matching
+    // subscription.
     await using ctx = new Context();
     using pub = ctx.socket("PUB"),
       a = ctx.socket("SUB"),
@@ -364,7 +374,7 @@ for (const scheme of TRANSPORTS) {
 }
 
 test("SUB and XSUB default to SNDHWM 0 and LINGER 0", async () => {
-  // SHALL: trap 10 "SUB/XSUB default linger 0 and SNDHWM 0".
+  // SHALL (docs/behaviour.md §8 trap 10): SUB and XSUB default to linger 0 and SNDHWM 0.
   await using ctx = new Context();
   using sub = ctx.socket("SUB"), xsub = ctx.socket("XSUB"), pub = ctx.socket("PUB");
   assert.deepEqual([sub.sndhwm, sub.linger, xsub.sndhwm, xsub.linger], [0, 0, 0, 0]);
@@ -372,8 +382,9 @@ test("SUB and XSUB default to SNDHWM 0 and LINGER 0", async () => {
 });
 
 test("SUB refuses a subscription under an unknown XS_FILTER and ignores its unsubscribe (C face)", () => {
-  // SHALL (Do): "SUB subscribe with an unregistered XS_FILTER (e.g. 0) → EINVAL";
-  // "XS_UNSUBSCRIBE when no filter of the current XS_FILTER id exists → return 0".
+  // SHALL (docs/behaviour.md §4.6, where upstream asserts): a SUB subscribe with an unregistered
+  // XS_FILTER (e.g. 0) fails with EINVAL; an XS_UNSUBSCRIBE when no filter of the current
+  // XS_FILTER id exists returns 0.
   const ctx = xs.xs_init();
   const sub = xs.xs_socket(ctx, xs.XS_SUB)!, push = xs.xs_socket(ctx, xs.XS_PUSH)!;
   try {

@@ -1,7 +1,7 @@
 /**
- * Spec tests of PUSH and PULL through the public faces only (crossroads-behavior.md
- * §4.3, §4.4; crossroads-tests.md hwm part A). Each case quotes what it checks and runs
- * over every transport where the behaviour is transport-independent.
+ * Spec tests of PUSH and PULL through the public faces only (docs/behaviour.md §4.3,
+ * §4.4; docs/upstream-tests.md §3.7, hwm part A). Each case states the rule it checks and
+ * runs over every transport where the behaviour is transport-independent.
  *
  * Runs on: the test runner's main thread.
  */
@@ -14,7 +14,8 @@ const s = (parts: Uint8Array[]) => parts.map((p) => dec.decode(p)).join("|");
 
 for (const scheme of TRANSPORTS) {
   test(`PUSH round-robins across the peers it connected to over ${scheme}`, async () => {
-    // SHALL: "lb: round-robin over pipes with room, advancing after each complete message".
+    // SHALL (docs/behaviour.md §4.3, lb): round-robin over the pipes with room, moving on
+    // after each whole message.
     await using ctx = new Context();
     using a = ctx.socket("PULL"), b = ctx.socket("PULL"), push = ctx.socket("PUSH");
     await a.bind(scratchEndpoint(scheme));
@@ -36,7 +37,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`PULL fair-queues whole messages from several PUSH peers over ${scheme}`, async () => {
-    // SHALL: "fq: round-robin over pipes with data, one whole message per turn".
+    // SHALL (docs/behaviour.md §4.3, fq): round-robin over the pipes that have a message,
+    // one whole message per turn.
     await using ctx = new Context();
     using pull = ctx.socket("PULL"), p1 = ctx.socket("PUSH"), p2 = ctx.socket("PUSH");
     await pull.bind(scratchEndpoint(scheme));
@@ -58,7 +60,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`PUSH multi-part messages arrive all or nothing over ${scheme} (C face)`, () => {
-    // SHALL: "parts are published only when the last part is written".
+    // SHALL (docs/behaviour.md §4.3, atomicity): a message is published only once its last
+    // part is written.
     const ctx = xs.xs_init();
     const pull = xs.xs_socket(ctx, xs.XS_PULL)!, push = xs.xs_socket(ctx, xs.XS_PUSH)!;
     try {
@@ -90,8 +93,8 @@ for (const scheme of TRANSPORTS) {
 }
 
 test("hwm part A: inproc PUSH SNDHWM 2 to PULL RCVHWM 2 queues exactly 4 messages", () => {
-  // SHALL (tests/hwm.cpp): "exactly 4 DONTWAIT sends succeed, the 5th EAGAIN; after 4
-  // reads sending works again".
+  // SHALL (upstream tests/hwm.cpp, docs/behaviour.md §4.3): exactly four DONTWAIT sends
+  // succeed, the fifth fails with EAGAIN, and after four receives sending works again.
   const ctx = xs.xs_init();
   const sb = xs.xs_socket(ctx, xs.XS_PULL)!;
   assert.equal(xs.xs_setsockopt(sb, xs.XS_RCVHWM, new Int32Array([2]), 4), 0);
@@ -127,7 +130,7 @@ test("hwm part A on the idiomatic face: trySend succeeds 4 times, then false", a
 });
 
 test("PUSH cannot receive and PULL cannot send: ENOTSUP", async () => {
-  // SHALL: PUSH recv → ENOTSUP; PULL send → ENOTSUP (§4.1 table).
+  // SHALL: PUSH recv → ENOTSUP; PULL send → ENOTSUP (docs/behaviour.md §4.1 table).
   await using ctx = new Context();
   using pull = ctx.socket("PULL"), push = ctx.socket("PUSH");
   await assert.rejects(
@@ -141,7 +144,8 @@ test("PUSH cannot receive and PULL cannot send: ENOTSUP", async () => {
 });
 
 test("a PUSH that only bound blocks with no peer; a connected one queues before the bind", async () => {
-  // SHALL (trap 8): "bound-only PUSH blocks with no peer; connected ones queue to SNDHWM".
+  // SHALL (docs/behaviour.md §8 trap 8): a PUSH that only bound waits while no peer is
+  // there; one that connected queues up to SNDHWM before the connection exists.
   await using ctx = new Context();
   using push = ctx.socket("PUSH"),
     push2 = ctx.socket("PUSH", { sndhwm: 3 }),

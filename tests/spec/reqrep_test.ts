@@ -1,7 +1,7 @@
 /**
- * Spec tests of REQ and REP through the public faces only (crossroads-behavior.md §4.1,
- * §4.3, §4.7; §8 traps 6, 7, 19; crossroads-tests.md §4.6 "REQ/REP state machine"). Each
- * case quotes the rule it checks and runs over inproc, ipc and tcp.
+ * Spec tests of REQ and REP through the public faces only (docs/behaviour.md §4.1,
+ * §4.3, §4.7; §8 traps 6, 7, 19; docs/upstream-tests.md §4.6, the REQ/REP state machine).
+ * Each case states the rule it checks and runs over inproc, ipc and tcp.
  *
  * Runs on: the test runner's main thread.
  */
@@ -32,7 +32,8 @@ async function firstOf(socks: Socket[], ms = 5000): Promise<[number, Uint8Array[
 
 for (const scheme of TRANSPORTS) {
   test(`REQ fails with EFSM when it receives before sending or sends twice over ${scheme}`, async () => {
-    // SHALL (§4.7 REQ): "Send while awaiting, or receive while ready → EFSM."
+    // SHALL (docs/behaviour.md §4.7, REQ): sending while awaiting a reply, or receiving
+    // while ready, fails with EFSM.
     await using ctx = new Context();
     using rep = ctx.socket("REP"), req = ctx.socket("REQ");
     await rep.bind(scratchEndpoint(scheme));
@@ -51,8 +52,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`REP fails with EFSM when it sends before a request or receives before replying over ${scheme}`, async () => {
-    // SHALL (§4.7 REP, trap 7): "recv → EFSM until the reply's last part is sent; send
-    // outside reply state → EFSM."
+    // SHALL (docs/behaviour.md §4.7, REP; §8 trap 7): receiving fails with EFSM until the
+    // reply's last part is sent; sending outside reply state fails with EFSM.
     await using ctx = new Context();
     using rep = ctx.socket("REP"), req = ctx.socket("REQ");
     await rep.bind(scratchEndpoint(scheme));
@@ -67,8 +68,9 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`REQ and REP report EFSM at the first part on the C face over ${scheme}`, () => {
-    // SHALL (trap 6): "successful send must be followed by recv"; upstream fails a
-    // multi-part send out of turn at its first part, before any part is taken.
+    // SHALL (docs/behaviour.md §8 trap 6): a successful send must be followed by a receive;
+    // upstream fails a multi-part send out of turn at its first part, before any part is
+    // taken.
     const ctx = xs.xs_init()!;
     const rep = xs.xs_socket(ctx, xs.XS_REP)!, req = xs.xs_socket(ctx, xs.XS_REQ)!;
     try {
@@ -99,8 +101,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`REQ load-balances its requests across REPs over ${scheme}`, async () => {
-    // SHALL (§4.1 REQ): outbound "round-robin"; (§4.3 lb) "advancing after each complete
-    // message".
+    // SHALL (docs/behaviour.md §4.1, REQ): outbound round-robin; (§4.3, lb) moving on after
+    // each whole message.
     await using ctx = new Context();
     using a = ctx.socket("REP"), b = ctx.socket("REP"), req = ctx.socket("REQ");
     await a.bind(scratchEndpoint(scheme));
@@ -122,13 +124,14 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`REP fair-queues requests and answers each along its own route over ${scheme}`, async () => {
-    // SHALL (§4.1 REP): inbound "fair-queue"; (§4.7) "The reply follows the route".
+    // SHALL (docs/behaviour.md §4.1, REP): inbound fair-queued; (§4.7) each reply follows
+    // the route its request came by.
     await using ctx = new Context();
     using rep = ctx.socket("REP"), d1 = ctx.socket("DEALER"), d2 = ctx.socket("DEALER");
     await rep.bind(scratchEndpoint(scheme));
     await d1.connect(rep.lastEndpoint);
     await d2.connect(rep.lastEndpoint);
-    // DEALER clients of REP send the empty delimiter themselves (trap 19).
+    // DEALER clients of REP send the empty delimiter themselves (docs/behaviour.md §8 trap 19).
     for (let i = 0; i < 3; i++) {
       await d1.send(["", "a", `${i}`]);
       await d2.send(["", "b", `${i}`]);
@@ -150,8 +153,9 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`REQ drops replies with a broken envelope over ${scheme}`, async () => {
-    // SHALL (§4.7 REQ): "A reply must start with an empty part with MORE ... anything
-    // else is dropped whole and the call reports EAGAIN (a blocking call keeps waiting)."
+    // SHALL (docs/behaviour.md §4.7, REQ): a reply has to begin with an empty part with MORE;
+    // a reply that does not is thrown away whole and the receive reports EAGAIN (a blocking
+    // receive goes on waiting).
     await using ctx = new Context();
     using router = ctx.socket("ROUTER"), req = ctx.socket("REQ");
     await router.bind(scratchEndpoint(scheme));
@@ -173,8 +177,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`REP drops a request without an empty delimiter over ${scheme}`, async () => {
-    // SHALL (§4.7 REP, trap 19): "A request without an empty part → [abort] ... Do: drop
-    // it whole."
+    // SHALL (docs/behaviour.md §4.7, REP; §8 trap 19): a request without an empty part
+    // (upstream asserts) is dropped whole.
     await using ctx = new Context();
     using rep = ctx.socket("REP"), dealer = ctx.socket("DEALER");
     await rep.bind(scratchEndpoint(scheme));
@@ -188,8 +192,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`REQ blocks with no peer and a failed send keeps its state over ${scheme}`, async () => {
-    // SHALL (trap 6, 8): "failed send keeps state"; "Bound-only ... REQ ... block with no
-    // peer"; §4.1 REQ "send at HWM: block".
+    // SHALL (docs/behaviour.md §8 traps 6, 8): a failed send keeps the state; a REQ that
+    // only bound waits while no peer is there; §4.1, REQ: at the HWM a send waits.
     await using ctx = new Context();
     using req = ctx.socket("REQ"), rep = ctx.socket("REP");
     await req.bind(scratchEndpoint(scheme));
@@ -203,7 +207,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`REP never blocks: a reply to a full peer is dropped over ${scheme}`, async () => {
-    // SHALL (§4.1 REP): "send at HWM: drop"; (§4.7) "dropped if that peer is gone or full".
+    // SHALL (docs/behaviour.md §4.1, REP): at the HWM a reply is dropped; (§4.7) a reply is
+    // dropped when its peer is gone or full.
     await using ctx = new Context();
     using rep = ctx.socket("REP", { sndhwm: 1 }),
       dealer = ctx.socket("DEALER", { rcvhwm: 1, linger: 0 });

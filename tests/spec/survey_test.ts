@@ -1,7 +1,7 @@
 /**
  * Spec tests of the survey pattern — SURVEYOR, RESPONDENT, XSURVEYOR, XRESPONDENT —
- * through the public faces only (crossroads-behavior.md §3 XS_SURVEY_TIMEOUT, §4.1,
- * §4.8, §10 item 5; crossroads-tests.md §4.6 "Survey"). Each case quotes what it checks
+ * through the public faces only (docs/behaviour.md §3 XS_SURVEY_TIMEOUT, §4.1, §4.8,
+ * §10 item 5; docs/upstream-tests.md §4.6, survey). Each case states the rule it checks
  * and runs over inproc, ipc and tcp.
  *
  * Over tcp and ipc the side that must not lose the first message connects (its pipe
@@ -47,7 +47,7 @@ async function surveyorWith(
 
 for (const scheme of TRANSPORTS) {
   test(`SURVEYOR receive before any survey fails with EFSM over ${scheme}`, async () => {
-    // SHALL: "Recv before any survey → EFSM" (§4.8).
+    // SHALL (docs/behaviour.md §4.8): a receive before any survey fails with EFSM.
     await using ctx = new Context();
     const { surveyor, respondents } = await surveyorWith(ctx, scheme, 1);
     using _s = surveyor, _r = respondents[0];
@@ -60,7 +60,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`RESPONDENT send before receiving a survey fails with EFSM, and receive in reply state too, over ${scheme}`, async () => {
-    // SHALL: "Send outside reply state → EFSM"; "recv in reply state → EFSM" (§4.8).
+    // SHALL (docs/behaviour.md §4.8): a RESPONDENT send outside reply state and a receive in reply
+    // state both fail with EFSM.
     await using ctx = new Context();
     const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
     using _s = surveyor, _r = r;
@@ -77,7 +78,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`SURVEYOR and RESPONDENT refuse multi-part messages with EINVAL over ${scheme}`, async () => {
-    // SHALL: SURVEYOR "Send: MORE/XS_SNDMORE → EINVAL"; RESPONDENT "with MORE → EINVAL".
+    // SHALL (docs/behaviour.md §4.8): SURVEYOR and RESPONDENT refuse a send with MORE / XS_SNDMORE
+    // with EINVAL.
     await using ctx = new Context();
     const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
     using _s = surveyor, _r = r;
@@ -93,7 +95,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`SURVEYOR with SNDMORE fails with EINVAL at the first part over ${scheme} (C face)`, () => {
-    // SHALL: "Send: MORE/XS_SNDMORE → EINVAL" — upstream fails the xs_send carrying SNDMORE.
+    // SHALL (docs/behaviour.md §4.8): a SURVEYOR send with XS_SNDMORE fails with EINVAL; upstream
+    // fails the very xs_send that carries SNDMORE.
     const ctx = xs.xs_init();
     const r = xs.xs_socket(ctx, xs.XS_RESPONDENT)!, sv = xs.xs_socket(ctx, xs.XS_SURVEYOR)!;
     try {
@@ -111,7 +114,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`XS_SURVEY_TIMEOUT on a type other than SURVEYOR fails with ENOTSUP over ${scheme}`, async () => {
-    // SHALL: "XS_SURVEY_TIMEOUT … not SURVEYOR → ENOTSUP (before the size check), also on get" (§3).
+    // SHALL (docs/behaviour.md §3): XS_SURVEY_TIMEOUT on a type other than SURVEYOR fails with
+    // ENOTSUP, before any size check, on set and on get.
     const ctx = xs.xs_init();
     const socks = [xs.XS_XSURVEYOR, xs.XS_RESPONDENT, xs.XS_XRESPONDENT, xs.XS_PUSH].map((t) =>
       xs.xs_socket(ctx, t)!
@@ -151,8 +155,9 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`SURVEYOR with the default survey timeout -1 fails with ETIMEDOUT at once over ${scheme}`, async () => {
-    // SHALL: "< 0, incl. default −1: deadline already past: recv returns a queued
-    // response, else −1/ETIMEDOUT at once" (§4.8, §10 item 5).
+    // SHALL (docs/behaviour.md §4.8, §10 item 5): with a negative timeout, the default −1 included,
+    // the deadline has already passed: a receive returns a queued response, else fails with
+    // ETIMEDOUT at once.
     await using ctx = new Context();
     const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
     using _s = surveyor, _r = r;
@@ -196,7 +201,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`SURVEYOR with survey timeout 0 has no deadline and waits per rcvtimeo over ${scheme}`, async () => {
-    // SHALL: "0: no deadline; recv waits per XS_RCVTIMEO" (§4.8).
+    // SHALL (docs/behaviour.md §4.8): timeout 0 means no deadline; a receive waits as XS_RCVTIMEO
+    // says.
     await using ctx = new Context();
     const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
     using _s = surveyor, _r = r;
@@ -235,8 +241,9 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`SURVEYOR with a 100 ms survey timeout fails with ETIMEDOUT within (50, 600) ms over ${scheme}`, async () => {
-    // SHALL: "> 0: deadline = send time + value ms; blocking recv waits until then …
-    // then −1/ETIMEDOUT"; time bound (50, 600) from tests/survey.cpp.
+    // SHALL (docs/behaviour.md §4.8): with a positive timeout the deadline is the send time plus
+    // the value; a blocking receive waits until then and fails with ETIMEDOUT; time bound
+    // (50, 600) from upstream tests/survey.cpp (docs/upstream-tests.md §3.22).
     await using ctx = new Context();
     const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
     using _s = surveyor, _r = r;
@@ -281,8 +288,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`SURVEYOR drops a response to an older survey over ${scheme}`, async () => {
-    // SHALL: "A response counts only if its first part is 4 bytes, has MORE and equals
-    // the current id; others are dropped whole" (§4.8).
+    // SHALL (docs/behaviour.md §4.8): only a response whose first part is the current 4-byte id,
+    // with MORE, counts; any other is dropped whole.
     await using ctx = new Context();
     const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
     using _s = surveyor, _r = r;
@@ -298,7 +305,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`XSURVEYOR fans a message out to every respondent over ${scheme}`, async () => {
-    // SHALL: "XSURVEYOR: dist to all, fq in, no envelope" (§4.8).
+    // SHALL (docs/behaviour.md §4.8): XSURVEYOR sends to every peer, fair-queues what comes back,
+    // and adds no envelope.
     await using ctx = new Context();
     const { surveyor: x, respondents } = await surveyorWith(ctx, scheme, 3, "XSURVEYOR");
     using _x = x, _a = respondents[0], _b = respondents[1], _c = respondents[2];
@@ -314,7 +322,8 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`SURVEYOR collects the responses of two respondents to one survey over ${scheme}`, async () => {
-    // SHALL: "Every send starts a new survey … to all peers"; responses are fair-queued.
+    // SHALL (docs/behaviour.md §4.8): every send starts a new survey, sent to every peer; responses
+    // are fair-queued.
     await using ctx = new Context();
     const { surveyor, respondents: [a, b] } = await surveyorWith(ctx, scheme, 2);
     using _s = surveyor, _a = a, _b = b;
@@ -329,9 +338,9 @@ for (const scheme of TRANSPORTS) {
   });
 
   test(`XRESPONDENT prefixes 4-byte peer ids and routes by them over ${scheme}`, async () => {
-    // SHALL: "XRESPONDENT: like XREP, but ids are 4-byte big-endian u32 counters (random
-    // start), no identity frames; outgoing first part must be exactly 4 bytes with MORE,
-    // otherwise it is dropped and the next part tried; unknown id … → dropped" (§4.8).
+    // SHALL (docs/behaviour.md §4.8): XRESPONDENT routes like XREP with 4-byte big-endian u32 ids
+    // (random start) and no identity frames; an outgoing first part that is not exactly 4
+    // bytes with MORE is dropped and the next part tried; an unknown id drops the message.
     await using ctx = new Context();
     using xr = ctx.socket("XRESPONDENT"), s1 = ctx.socket("SURVEYOR"), s2 = ctx.socket("SURVEYOR");
     await xr.bind(scratchEndpoint(scheme));
@@ -365,8 +374,8 @@ for (const scheme of TRANSPORTS) {
 }
 
 test("XRESPONDENT drops a peer's unread surveys when it disconnects", async () => {
-  // SHALL: "XRESPONDENT/RESPONDENT drop a peer's unread surveys as soon as it
-  // disconnects (other types keep them readable)" (§4.1).
+  // SHALL (docs/behaviour.md §4.1): XRESPONDENT and RESPONDENT drop a peer's unread surveys as soon
+  // as it disconnects (other types keep what a departed peer sent readable).
   await using ctx = new Context();
   using xr = ctx.socket("XRESPONDENT"), r = ctx.socket("RESPONDENT");
   const s1 = ctx.socket("SURVEYOR"), s2 = ctx.socket("SURVEYOR");
@@ -390,7 +399,8 @@ test("XRESPONDENT drops a peer's unread surveys when it disconnects", async () =
 for (const scheme of ["ipc", "tcp"] as const) {
   for (const type of ["SURVEYOR", "XSURVEYOR"] as const) {
     test(`${type} discards unsent surveys at close whatever the linger over ${scheme}`, async () => {
-      // SHALL: "XSURVEYOR/SURVEYOR discard unsent surveys on close whatever the linger" (§4.1).
+      // SHALL (docs/behaviour.md §4.1): SURVEYOR and XSURVEYOR discard unsent surveys at close,
+      // whatever the linger.
       const ctx = new Context();
       const gone = ctx.socket("RESPONDENT");
       await gone.bind(scratchEndpoint(scheme));

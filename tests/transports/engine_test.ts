@@ -1,7 +1,7 @@
 /**
  * Engine-level transport tests through the idiomatic face plus raw TCP peers made with the
  * runtime adapter: connect-before-bind queueing, reconnection, ZMTP/1.0 detection
- * (wire.md §2.1, §4.2), malformed frames, XS_MAXMSGSIZE, IPv6 loopback, and term linger.
+ * (docs/wire.md §2.1, §4.2), malformed frames, XS_MAXMSGSIZE, IPv6 loopback, and term linger.
  *
  * Runs on: the test runner's main thread.
  */

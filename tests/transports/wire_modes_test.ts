@@ -1,5 +1,5 @@
 /**
- * Wire modes (extension XS_WIRE_MODE, wire.md 4.4) against raw byte peers: `xs1` speaks
+ * Wire modes (extension XS_WIRE_MODE, docs/wire.md §4.4) against raw byte peers: `xs1` speaks
  * Crossroads I/O 1.2.0's own wire (no greeting; identity frames only for the REQ/REP
  * family; subscriptions in the 4-byte form), `zmtp1` speaks 0MQ 2.x (identity frames
  * always, no subscriptions).

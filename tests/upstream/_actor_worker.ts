@@ -1,5 +1,5 @@
 /**
- * The helper thread of upstream timeo/polltimeo (crossroads-tests.md §3.15, §3.18) as a
+ * The helper thread of upstream timeo/polltimeo (docs/upstream-tests.md §3.15, §3.18) as a
  * Worker with its own context: reports "ready" once its I/O worker is up, then on the
  * go message sleeps, connects a PUSH to the endpoint it is given,
  * sleeps, closes it, terminates its context, and reports "ok" (or the failure).

@@ -1,5 +1,5 @@
 /**
- * The shared body of the upstream pair_* and reqrep_* ports (crossroads-tests.md §3.1–3.6):
+ * The shared body of the upstream pair_* and reqrep_* ports (docs/upstream-tests.md §3.1–3.6):
  * those six upstream files differ only in their transport, so each port file calls these
  * with its own scheme.
  *

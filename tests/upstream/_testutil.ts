@@ -1,6 +1,6 @@
 /**
  * Helpers shared by the ports of the Crossroads I/O 1.2.0 self-tests (upstream
- * `tests/testutil.hpp`, crossroads-tests.md §2): `bounce` on both faces, `timeAssert`,
+ * `tests/testutil.hpp`, docs/upstream-tests.md §2): `bounce` on both faces, `timeAssert`,
  * a free-port reservation, a raw byte peer for tcp/ipc (wireformat, libzmq21), and a
  * Worker-based actor for the C-face tests whose main thread is blocked in a call.
  *
@@ -150,7 +150,7 @@ export class RawPeer implements StreamHandlers {
 
 /**
  * Upstream's `timeo_worker`/`polltimeo_worker` on another JS thread, with its own
- * context (crossroads-tests.md §4.1): after `connectAfter` ms a PUSH connects to
+ * context (docs/upstream-tests.md §4.1): after `connectAfter` ms a PUSH connects to
  * `endpoint`, after `closeAfter` more ms it is closed. `done` resolves with the
  * worker's report once it finished (`"ok"` or an error text). Resolves once the Worker
  * and its I/O worker are up, so that start-up does not eat into the timed wait.

@@ -1,5 +1,5 @@
 /**
- * Port of the INTENDED upstream `tests/backlog.cpp` (crossroads-tests.md §3.24; the
+ * Port of the INTENDED upstream `tests/backlog.cpp` (docs/upstream-tests.md §3.24; the
  * shipped body is disabled with `#if 0`): a PULL with XS_BACKLOG 10 and 50 concurrent
  * PUSHes that each connect, send one empty message and close; all 50 messages arrive.
  * More simultaneous connection attempts than the listen backlog must all eventually

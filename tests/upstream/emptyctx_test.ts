@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/emptyctx.cpp` (crossroads-tests.md §3.17): a context made and
+ * Port of upstream `tests/emptyctx.cpp` (docs/upstream-tests.md §3.17): a context made and
  * terminated at once, on both faces. Added for our runtimes (§4.1): a program that
  * uses a context (empty, and one with a tcp connection, which starts the I/O worker)
  * exits on its own within a few seconds after term — a Deno Worker left running would

@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/hwm.cpp` (crossroads-tests.md §3.7). Part A: an inproc
+ * Port of upstream `tests/hwm.cpp` (docs/upstream-tests.md §3.7). Part A: an inproc
  * connection holds exactly connector SNDHWM + binder RCVHWM messages (2 + 2 = 4), the
  * 5th–10th non-blocking sends fail with EAGAIN, and room comes back after the receives.
  * Part B: with SNDHWM 5, ten alternating non-blocking sends and receives never fail,

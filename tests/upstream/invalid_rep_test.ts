@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/invalid_rep.cpp` (crossroads-tests.md §3.10): a malformed
+ * Port of upstream `tests/invalid_rep.cpp` (docs/upstream-tests.md §3.10): a malformed
  * reply (a routing part with nothing after it) is dropped silently by XREP, does not
  * disturb routing, and never reaches the REQ; the valid reply that follows does.
  * Upstream runs over `inproc://hi`; §4.2 extends it to inproc, ipc and tcp. Both faces.

@@ -1,9 +1,9 @@
 /**
- * Port of upstream `tests/libzmq21.cpp` (crossroads-tests.md §3.20, §4.3): with
+ * Port of upstream `tests/libzmq21.cpp` (docs/upstream-tests.md §3.20, §4.3): with
  * XS_PROTOCOL 1 a PUB sends to a raw peer that never subscribed (`04 00 41 42 43`, no
  * identity first), a SUB sends nothing to its raw peer, and reserved flag bits in an
  * incoming frame are ignored. Upstream's sockets speak Crossroads 1.2.0's own wire: our
- * `xs1` wire mode (wire.md 4.4) plus `protocol: 1`. Over tcp (upstream) and ipc, on the
+ * `xs1` wire mode (docs/wire.md §4.4) plus `protocol: 1`. Over tcp (upstream) and ipc, on the
  * idiomatic face (the raw peer needs the event loop).
  *
  * Upstream's 1 s sleeps (S): part 1 re-sends "ABC" until the raw subscriber got bytes

@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/linger.cpp` (crossroads-tests.md §3.13): with XS_LINGER 100
+ * Port of upstream `tests/linger.cpp` (docs/upstream-tests.md §3.13): with XS_LINGER 100
  * and one undeliverable message, terminating the context takes about 100 ms:
  * time_assert(t, 100), i.e. 50 < t < 600 (B). Upstream: tcp; §4.2: tcp and ipc; both
  * faces.

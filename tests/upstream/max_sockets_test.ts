@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/max_sockets.cpp` (crossroads-tests.md §3.16): with
+ * Port of upstream `tests/max_sockets.cpp` (docs/upstream-tests.md §3.16): with
  * `XS_MAX_SOCKETS` = 1 the second socket cannot be made (EMFILE), on both faces.
  *
  * Runs on: the test runner's main thread.

@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/msg_flags.cpp` (crossroads-tests.md §3.11): the MORE flag of
+ * Port of upstream `tests/msg_flags.cpp` (docs/upstream-tests.md §3.11): the MORE flag of
  * each part XREP receives from XREQ, read with `xs_getmsgopt(XS_MORE)` — identity (more),
  * "A" (more), "B" (last). XREQ adds no delimiter, so there are exactly 3 parts. Upstream
  * runs over `inproc://a`; §4.2 extends it to inproc, ipc and tcp. The idiomatic variant

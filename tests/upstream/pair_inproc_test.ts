@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/pair_inproc.cpp` (crossroads-tests.md §3.1): a 2-part
+ * Port of upstream `tests/pair_inproc.cpp` (docs/upstream-tests.md §3.1): a 2-part
  * round trip between two PAIRs over inproc (upstream endpoint `inproc://a`; here a scratch
  * endpoint), on both faces. Upstream pair_tcp also connects a third PAIR to the paired
  * bound one and expects no error anywhere; §4.2 extends that step to every transport,

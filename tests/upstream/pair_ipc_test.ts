@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/pair_ipc.cpp` (crossroads-tests.md §3.2): a 2-part
+ * Port of upstream `tests/pair_ipc.cpp` (docs/upstream-tests.md §3.2): a 2-part
  * round trip between two PAIRs over ipc (upstream endpoint `ipc:///tmp/tester`; here a scratch
  * endpoint), on both faces. Upstream pair_tcp also connects a third PAIR to the paired
  * bound one and expects no error anywhere; §4.2 extends that step to every transport,

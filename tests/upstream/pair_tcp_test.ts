@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/pair_tcp.cpp` (crossroads-tests.md §3.3): a 2-part
+ * Port of upstream `tests/pair_tcp.cpp` (docs/upstream-tests.md §3.3): a 2-part
  * round trip between two PAIRs over tcp (upstream endpoint `tcp://127.0.0.1:5560`; here a scratch
  * endpoint), on both faces. Upstream pair_tcp also connects a third PAIR to the paired
  * bound one and expects no error anywhere; §4.2 extends that step to every transport,

@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/polltimeo.cpp` (crossroads-tests.md §3.18): `xs_poll` on one
+ * Port of upstream `tests/polltimeo.cpp` (docs/upstream-tests.md §3.18): `xs_poll` on one
  * idle socket with timeout 500 and 2000 returns 0 on time — time_assert (B) — also when
  * a peer connects (≈1000 ms) and leaves (≈2000 ms) during the 2000 ms wait.
  *

@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/reconnect.cpp` (crossroads-tests.md §3.12): a PUSH connects
+ * Port of upstream `tests/reconnect.cpp` (docs/upstream-tests.md §3.12): a PUSH connects
  * before anyone listens, queues "ABC" at once, keeps retrying, and delivers it after the
  * PULL binds — over tcp and ipc (§4.2), on both faces. The upstream 1 s pause before the
  * bind (P) is kept at ≥ 3 × the default XS_RECONNECT_IVL (§4.4): 500 ms here.

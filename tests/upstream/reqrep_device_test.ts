@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/reqrep_device.cpp` (crossroads-tests.md §3.8): a hand-written
+ * Port of upstream `tests/reqrep_device.cpp` (docs/upstream-tests.md §3.8): a hand-written
  * XREP→XREQ forwarder carries a 2-part request and a 2-part reply between a REQ client
  * and a REP worker, part by part (4 parts each way: routing id, empty delimiter, body),
  * keeping every part and its MORE flag. Upstream runs over tcp (5560, 5561); §4.2

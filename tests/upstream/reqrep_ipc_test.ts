@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/reqrep_ipc.cpp` (crossroads-tests.md §3.5): REP bound, REQ
+ * Port of upstream `tests/reqrep_ipc.cpp` (docs/upstream-tests.md §3.5): REP bound, REQ
  * connected, `bounce` — a 2-part request and a 2-part reply. The empty delimiter REQ
  * adds and the routing envelope REP keeps are invisible to both applications. Upstream
  * endpoint `ipc:///tmp/tester`; here a scratch endpoint. Both faces; `bounce` compares every

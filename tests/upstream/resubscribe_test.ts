@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/resubscribe.cpp` (crossroads-tests.md §3.21): subscriptions
+ * Port of upstream `tests/resubscribe.cpp` (docs/upstream-tests.md §3.21): subscriptions
  * made before connecting reach the XPUB in the Crossroads 4-byte form, and are sent again
  * after the XPUB closes and a new one binds the same endpoint. Upstream runs over tcp
  * (5560); §4.2 adds ipc (no reconnection on inproc). Upstream's `sleep(1)` after the

@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/shutdown_stress.cpp` (crossroads-tests.md §3.14): 10 rounds of
+ * Port of upstream `tests/shutdown_stress.cpp` (docs/upstream-tests.md §3.14): 10 rounds of
  * a context with 7 I/O threads, a bound PUB and 100 SUBs each connected and closed at
  * once, then close and term; nothing may crash, hang or fail. Upstream: tcp, one thread
  * per SUB; §4.1/§4.2: the async face with 100 concurrent connect + close tasks per

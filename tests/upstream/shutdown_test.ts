@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/shutdown.cpp` (crossroads-tests.md §3.23): `xs_shutdown` of a
+ * Port of upstream `tests/shutdown.cpp` (docs/upstream-tests.md §3.23): `xs_shutdown` of a
  * bind endpoint (with the connections accepted through it) and of a connect endpoint
  * leaves a PUSH with no peer, so a non-blocking send fails with EAGAIN. Upstream: tcp;
  * §4.2: tcp and ipc, plus the negative case: an inproc endpoint id is 0 → ENOTSUP.

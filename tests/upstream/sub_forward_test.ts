@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/sub_forward.cpp` (crossroads-tests.md §3.9): a hand-written
+ * Port of upstream `tests/sub_forward.cpp` (docs/upstream-tests.md §3.9): a hand-written
  * XPUB/XSUB forwarder passes a subscription upstream and data downstream. Upstream runs
  * over tcp (5560, 5561); §4.2 extends it to inproc, ipc and tcp. Upstream's `sleep(1)`
  * (class S: the subscription must reach the PUB before it publishes) becomes a retry

@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/survey.cpp` (crossroads-tests.md §3.22): a SURVEYOR asks two
+ * Port of upstream `tests/survey.cpp` (docs/upstream-tests.md §3.22): a SURVEYOR asks two
  * RESPONDENTs through a hand-made XRESPONDENT → XSURVEYOR forwarder; then the survey
  * deadline (100 ms → ETIMEDOUT within (50, 600) ms) and the silent drop of a response
  * to an older survey. Same steps, byte counts and assertions as upstream, on the C face

@@ -1,5 +1,5 @@
 /**
- * Port of upstream `tests/timeo.cpp` (crossroads-tests.md §3.15): a DONTWAIT receive on
+ * Port of upstream `tests/timeo.cpp` (docs/upstream-tests.md §3.15): a DONTWAIT receive on
  * an empty socket fails with EAGAIN at once; XS_RCVTIMEO 500 and 2000 expire on time —
  * time_assert: (450, 1000) and (1950, 2500) ms (B) — even when a peer connects (≈1000 ms)
  * and leaves (≈2000 ms) during the 2000 ms wait; a normal transfer still works.

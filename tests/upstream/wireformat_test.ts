@@ -1,7 +1,7 @@
 /**
- * Port of upstream `tests/wireformat.cpp` (crossroads-tests.md §3.19, §4.3): raw frame
+ * Port of upstream `tests/wireformat.cpp` (docs/upstream-tests.md §3.19, §4.3): raw frame
  * bytes from a plain client reach a PULL, and a PUSH writes nothing but the frame
- * (`04 00 61` …) — Crossroads 1.2.0's own wire, which is our `xs1` wire mode (wire.md
+ * (`04 00 61` …) — Crossroads 1.2.0's own wire, which is our `xs1` wire mode (docs/wire.md
  * 4.4, option `wire` / `XS_WIRE_MODE`). Over tcp (upstream) and ipc (a raw unix-socket
  * client, same bytes), on the idiomatic face (the raw peer needs the event loop, which
  * a blocking C-face call would stop).

@@ -1,5 +1,5 @@
 /**
- * Byte helpers for the wire tests: hex dumps as written in wire.md, with "quoted" ASCII
+ * Byte helpers for the wire tests: hex dumps as written in docs/wire.md, with "quoted" ASCII
  * allowed between the bytes, and a recording FrameSink.
  *
  * Runs on: the test runner's main thread.

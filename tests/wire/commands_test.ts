@@ -1,5 +1,5 @@
 /**
- * Tests of lib/wire/commands.ts: byte-exact command frames from wire.md 3.3, 3.4, 3.7 and
+ * Tests of lib/wire/commands.ts: byte-exact command frames from docs/wire.md §3.3, §3.4, §3.7 and
  * 3.8, and the command parsers.
  *
  * Runs on: the test runner's main thread.
@@ -20,7 +20,7 @@ import {
 } from "../../lib/wire/mod.ts";
 import { ascii, cat, fill, hex } from "./_hex.ts";
 
-test("encodeCommand writes the name constants of wire.md 3.3", () => {
+test("encodeCommand writes the name constants of docs/wire.md §3.3", () => {
   const names: [string, string][] = [
     ["READY", "05 52 45 41 44 59"],
     ["ERROR", "05 45 52 52 4F 52"],
@@ -66,7 +66,7 @@ test("parseCommand returns null for an empty body or a name longer than the body
   assert.equal(parseCommand(hex('05 "READ"')), null);
 });
 
-test("readyFrame matches libzmq's READY for every socket type of wire.md 3.4", () => {
+test("readyFrame matches libzmq's READY for every socket type of docs/wire.md §3.4", () => {
   const pre = "05 52 45 41 44 59 0B 53 6F 63 6B 65 74 2D 54 79 70 65";
   const id0 = "08 49 64 65 6E 74 69 74 79 00 00 00 00";
   const table: [string, boolean, string][] = [
@@ -93,7 +93,7 @@ test("readyFrame matches libzmq's READY for every socket type of wire.md 3.4", (
   );
 });
 
-test("pingFrame and pongFrame match wire.md 3.8", () => {
+test("pingFrame and pongFrame match docs/wire.md §3.8", () => {
   assert.deepEqual(pingFrame(15, new Uint8Array(0)), hex("04 07 04 50 49 4E 47 00 0F"));
   assert.deepEqual(pingFrame(0, ascii("ctx")), hex("04 0A 04 50 49 4E 47 00 00 63 74 78"));
   assert.deepEqual(pongFrame(ascii("ctx")), hex("04 08 04 50 4F 4E 47 63 74 78"));
@@ -123,7 +123,7 @@ test("parsePing reads ttl and context, and treats a short PING as ttl 0", () => 
   assert.equal(parsePing(hex("01 00")).ttl, 256);
 });
 
-test("subscribeFrame3 and cancelFrame3 match libzmq's 3.1 commands of wire.md 3.7", () => {
+test("subscribeFrame3 and cancelFrame3 match libzmq's 3.1 commands of docs/wire.md §3.7", () => {
   assert.deepEqual(
     subscribeFrame3(ascii("topic")),
     hex("04 0F 09 53 55 42 53 43 52 49 42 45 74 6F 70 69 63"),

@@ -1,6 +1,6 @@
 /**
  * Tests of lib/wire/decoder.ts: every split point, backpressure, zero-copy views, the
- * tolerances and the framing errors of wire.md 8.1 (rows 19-24).
+ * tolerances and the framing errors of docs/wire.md §8.1 (rows 19-24).
  *
  * Runs on: the test runner's main thread.
  */
@@ -46,7 +46,7 @@ function everySplit(make: Make, wire: Uint8Array, want: ReturnType<typeof frames
 
 const big = fill(300, 0x78);
 
-test("Decoder1 decodes the examples of wire.md 2.1 at every split point", () => {
+test("Decoder1 decodes the examples of docs/wire.md §2.1 at every split point", () => {
   everySplit(make1, hex("06 00 68 65 6C 6C 6F"), frames([0, "hello"]));
   everySplit(make1, hex("02 01 61 03 00 62 63"), frames([FLAG_MORE, "a"], [0, "bc"]));
   everySplit(make1, hex("01 01 03 00 68 69"), frames([FLAG_MORE, ""], [0, "hi"]));
@@ -55,7 +55,7 @@ test("Decoder1 decodes the examples of wire.md 2.1 at every split point", () => 
   everySplit(make1, hex("04 00 58 49 44"), frames([0, "XID"]));
 });
 
-test("Decoder3 decodes the examples of wire.md 3.2 at every split point", () => {
+test("Decoder3 decodes the examples of docs/wire.md §3.2 at every split point", () => {
   everySplit(make3, hex("00 05 68 65 6C 6C 6F"), frames([0, "hello"]));
   everySplit(
     make3,

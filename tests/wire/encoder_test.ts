@@ -1,6 +1,6 @@
 /**
  * Tests of lib/wire/encoder.ts: whole frames and messages against the examples of
- * wire.md 2.1 and 3.2.
+ * docs/wire.md §2.1 and §3.2.
  *
  * Runs on: the test runner's main thread.
  */
@@ -16,7 +16,7 @@ import {
 } from "../../lib/wire/mod.ts";
 import { ascii, cat, fill, hex } from "./_hex.ts";
 
-test("encodeMessage1 matches the ZMTP/1.0 examples of wire.md 2.1", () => {
+test("encodeMessage1 matches the ZMTP/1.0 examples of docs/wire.md §2.1", () => {
   assert.deepEqual(encodeMessage1([ascii("hello")]), hex("06 00 68 65 6C 6C 6F"));
   assert.deepEqual(encodeMessage1([ascii("a"), ascii("bc")]), hex("02 01 61 03 00 62 63"));
   assert.deepEqual(encodeMessage1([ascii(""), ascii("hi")]), hex("01 01 03 00 68 69"));
@@ -28,7 +28,7 @@ test("encodeMessage1 matches the ZMTP/1.0 examples of wire.md 2.1", () => {
   assert.deepEqual(encodeMessage1([ascii("XID")]), hex("04 00 58 49 44"));
 });
 
-test("encodeMessage3 matches the ZMTP/3.x examples of wire.md 3.2", () => {
+test("encodeMessage3 matches the ZMTP/3.x examples of docs/wire.md §3.2", () => {
   assert.deepEqual(encodeMessage3([ascii("hello")]), hex("00 05 68 65 6C 6C 6F"));
   assert.deepEqual(
     encodeMessage3([ascii("hi"), fill(300, 0x78)]),

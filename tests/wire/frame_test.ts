@@ -1,5 +1,5 @@
 /**
- * Tests of lib/wire/frame.ts: flag values and header writers against wire.md 2.1 and 3.2.
+ * Tests of lib/wire/frame.ts: flag values and header writers against docs/wire.md §2.1 and §3.2.
  *
  * Runs on: the test runner's main thread.
  */
@@ -41,7 +41,7 @@ test("header3Size switches to the long form above 255 bytes", () => {
   assert.equal(header3Size(256), 9);
 });
 
-test("writeHeader3 writes the short and long forms of wire.md 3.2", () => {
+test("writeHeader3 writes the short and long forms of docs/wire.md §3.2", () => {
   assert.deepEqual(h3(0, 5), hex("00 05"));
   assert.deepEqual(h3(FLAG_MORE, 2), hex("01 02"));
   assert.deepEqual(h3(0, 0), hex("00 00"));
@@ -67,7 +67,7 @@ test("header1Size switches to the long form at a 254-byte body", () => {
   assert.equal(header1Size(254), 10);
 });
 
-test("writeHeader1 counts the flags byte in the length, as wire.md 2.1", () => {
+test("writeHeader1 counts the flags byte in the length, as docs/wire.md §2.1", () => {
   assert.deepEqual(h1(false, 5), hex("06 00"));
   assert.deepEqual(h1(true, 1), hex("02 01"));
   assert.deepEqual(h1(false, 0), hex("01 00"));

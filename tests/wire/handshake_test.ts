@@ -1,5 +1,5 @@
 /**
- * Tests of lib/wire/handshake.ts: the libzmq transcripts of wire.md 3.1, 3.6 and 3.9, the
+ * Tests of lib/wire/handshake.ts: the libzmq transcripts of docs/wire.md §3.1, §3.6 and §3.9, the
  * detection paths of 4.1/4.2, strict mode (4.3), the handshake rows of table 8.1, and two
  * Handshake objects run against each other.
  *
@@ -79,7 +79,7 @@ test("Handshake completes libzmq's DEALER greeting fed one byte at a time", () =
   assert.deepEqual(h.feed(SIG0.subarray(9)), hex("03"));
   // The rest of our greeting only once the peer's byte 10 arrived.
   assert.deepEqual(h.feed(hex("03")), NULL_TAIL);
-  // READY only after the peer's whole greeting (wire.md 9 item 21).
+  // READY only after the peer's whole greeting (docs/wire.md §9 item 15).
   assert.deepEqual(feedBytes(h, NULL_TAIL.subarray(0, 52)), new Uint8Array(0));
   assert.deepEqual(h.feed(NULL_TAIL.subarray(52)), ROUTER_READY);
   assert.deepEqual(feedBytes(h, DEALER_READY), new Uint8Array(0));
@@ -92,7 +92,7 @@ test("Handshake completes libzmq's DEALER greeting fed one byte at a time", () =
   });
 });
 
-test("Handshake reproduces the DEALER/ROUTER transcript of wire.md 3.6 in one read", () => {
+test("Handshake reproduces the DEALER/ROUTER transcript of docs/wire.md §3.6 in one read", () => {
   const h = new Handshake(opts("ROUTER"));
   const sent = cat(h.start(), h.feed(cat(LIBZMQ_GREETING, DEALER_READY, hex("01 00 00 02 68 69"))));
   assert.deepEqual(sent, cat(SIG0, hex("03"), NULL_TAIL, ROUTER_READY));

@@ -1,5 +1,5 @@
 /**
- * Tests of lib/wire/metadata.ts: the property layout of wire.md 3.4.
+ * Tests of lib/wire/metadata.ts: the property layout of docs/wire.md §3.4.
  *
  * Runs on: the test runner's main thread.
  */

@@ -124,7 +124,8 @@ for (const scheme of TRANSPORTS) {
 }
 
 test("xs_sendmsg with XS_DONTWAIT on a full queue fails EAGAIN and leaves the message", () => {
-  // SHALL: "failure: msg untouched, still the caller's" (xs_sendmsg(3)).
+  // SHALL (xs_sendmsg(3), docs/behaviour.md §2.4): on failure the message is untouched and
+  // still the caller's.
   const { pull, push, done } = pushPull("inproc", { sndhwm: 1, rcvhwm: 1 });
   try {
     const msg = new xs.xs_msg_t();
@@ -219,7 +220,7 @@ test("xs_sendmsg and xs_recvmsg on an uninitialised or closed message fail EFAUL
 });
 
 test("xs_recv truncates to len and returns the full size", () => {
-  // SHALL (trap 2): copies min(len, size) bytes, returns the full size.
+  // SHALL (docs/behaviour.md §8 trap 2): copies min(len, size) bytes, returns the full size.
   const { pull, push, done } = pushPull("inproc");
   try {
     assert.equal(xs.xs_send(push, enc.encode("0123456789"), 10, 0), 10);
@@ -234,7 +235,7 @@ test("xs_recv truncates to len and returns the full size", () => {
   }
 });
 
-test("a receive failing EAGAIN empties the message passed in (trap 3)", () => {
+test("a receive failing EAGAIN empties the message passed in (docs/behaviour.md §8 trap 3)", () => {
   const { pull, done } = pushPull("inproc");
   try {
     const msg = new xs.xs_msg_t();
