@@ -20,20 +20,15 @@
  * console.log(new TextDecoder().decode(parts[0])); // "hello"
  * ```
  *
- * ## Finding things
+ * ## Two faces
  *
- * | I want… | open |
- * | --- | --- |
- * | how socket type X behaves | `lib/protocols/x.ts` (its header says peers, send/recv rules, options, wire header) |
- * | what every socket type must implement | `lib/protocols/protocol.ts` |
- * | transport `scheme://` | `lib/transports/<scheme>.ts` |
- * | bytes on the wire | `lib/wire/` (`frame.ts` first) |
- * | how API thread and worker talk | `lib/pipe/layout.ts`, then `ring.ts` |
- * | what the worker does | `workers/io_worker.ts` → `lib/io/loop.ts` |
- * | Deno vs Bun vs Node differences | `lib/runtime/<runtime>.ts` (nowhere else) |
- * | this face / the C face | `lib/api/` / `lib/xs/` (each listed in its `mod.ts`) |
- * | the test for `lib/a/b.ts` | `tests/a/b_test.ts` |
- * | what the spec requires of PUSH/PULL | `tests/spec/pushpull_test.ts` |
+ * - `@crossroads/xs` (this module): `Context`, `Socket` with promise-based `send` /
+ *   `receive`, `trySend` / `tryReceive`, async iteration, `using`, `XsError`, plus
+ *   `proxy`, `poll` and every `XS_*` constant.
+ * - `@crossroads/xs/xs`: the Crossroads C API (`xs_init`, `xs_socket`, `xs_sendmsg`,
+ *   errno, blocking calls), for programs ported line by line from the man pages.
+ *
+ * Where things live in the code: docs/architecture.md in the source repository.
  *
  * @module
  */
