@@ -10,6 +10,11 @@
  */
 import * as C from "./constants.ts";
 
+/** Wire dialects of `XS_WIRE_MODE` (docs/wire.md), named as the idiomatic face names them. */
+export type WireMode = "auto" | "xs1" | "zmtp1" | "zmtp3";
+/** The wire dialects in `XS_WIRE_MODE` order (the option's value is the index). */
+export const WIRE_MODES: readonly WireMode[] = ["auto", "xs1", "zmtp1", "zmtp3"];
+
 /** The kind of value an option holds. */
 export type OptionKind = "int" | "i64" | "bytes";
 

@@ -17,9 +17,9 @@
  */
 import * as C from "./constants.ts";
 import { fail, getErrno } from "./errors.ts";
-import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "./options.ts";
+import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues, WIRE_MODES } from "./options.ts";
 import type { Protocol, ProtocolInfo } from "./protocols/mod.ts";
-import type { BindCommand, Pipe, Reply, RingPipe, WireMode, WireOptions } from "./pipe/mod.ts";
+import type { BindCommand, Pipe, Reply, RingPipe, WireOptions } from "./pipe/mod.ts";
 import { type Endpoint, formatEndpoint, parseEndpoint } from "./transports/endpoint.ts";
 import type { ContextCore } from "./context.ts";
 
@@ -43,9 +43,6 @@ interface EndpointRecord {
   sndhwm: number;
   rcvhwm: number;
 }
-
-/** XS_WIRE_MODE values by number. */
-const WIRE_MODES: WireMode[] = ["auto", "xs1", "zmtp1", "zmtp3"];
 
 /** The engine-side socket. */
 export class SocketCore {

@@ -7,6 +7,7 @@
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
+import { WIRE_MODES, type WireMode } from "../options.ts";
 
 /** Socket options settable at `ctx.socket(type, options)`; see the `Socket` accessors. */
 export interface SocketOptions {
@@ -60,10 +61,7 @@ export interface SocketOptions {
   wire?: WireMode;
 }
 
-/** Wire dialects of `SocketOptions.wire`. */
-export type WireMode = "auto" | "xs1" | "zmtp1" | "zmtp3";
-/** The wire dialects in `XS_WIRE_MODE` order (the option's value is the index). */
-export const WIRE_MODES: readonly WireMode[] = ["auto", "xs1", "zmtp1", "zmtp3"];
+export { WIRE_MODES, type WireMode } from "../options.ts";
 
 /** Option accessor table: key → [XS_* number, kind]. */
 export const OPTION_IDS = {

@@ -14,11 +14,9 @@
  *
  * Runs on: both threads.
  */
+import type { WireMode } from "../options.ts";
 import type { Endpoint } from "../transports/mod.ts";
 import type { ExternalBatch } from "./ring_pipe.ts";
-
-/** XS_WIRE_MODE: which dialects a connection may speak (docs in lib/options.ts). */
-export type WireMode = "auto" | "xs1" | "zmtp1" | "zmtp3";
 
 /** Options the worker needs for a bind or connect, captured when the call is made. */
 export interface WireOptions {

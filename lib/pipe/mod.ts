@@ -11,15 +11,7 @@ export { Doorbell } from "./doorbell.ts";
 export type { Pipe } from "./pipe.ts";
 export { type ExternalBatch, RingPipe } from "./ring_pipe.ts";
 export { ControlReader, ControlWriter } from "./control.ts";
-export type {
-  BindCommand,
-  Reply,
-  ToApi,
-  ToWorker,
-  WireMode,
-  WireOptions,
-  WorkerNote,
-} from "./commands.ts";
+export type { BindCommand, Reply, ToApi, ToWorker, WireOptions, WorkerNote } from "./commands.ts";
 
 export { controlPlace, newPipeBlock, pipePlaces } from "./blocks.ts";
 export { WorkerPipe } from "./worker_pipe.ts";
