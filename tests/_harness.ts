@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadRuntime } from "../lib/runtime/mod.ts";
 export { assert };
 export const {
   equal: assertEquals,
@@ -271,3 +272,38 @@ export function spawnLines(cmd: string, args: string[], opts: { cwd?: string } =
     },
   };
 }
+
+/** The port of a `tcp://host:port` endpoint. */
+export const portOf = (ep: string): number => Number(ep.slice(ep.lastIndexOf(":") + 1));
+
+/** A TCP port on 127.0.0.1 nobody listens on now (bind port 0, read it, close). */
+export async function reservePort(): Promise<number> {
+  const rt = await loadRuntime();
+  const l = await rt.listenTcp("127.0.0.1", 0, () => ({ data() {}, written() {}, closed() {} }));
+  const port = l.port;
+  l.close();
+  await delay(20);
+  return port;
+}
+
+/** Retries `fn` while it rejects (e.g. EADDRINUSE right after a close), up to `ms`. */
+export async function retry<T>(fn: () => Promise<T>, ms = 3_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await delay(20);
+    }
+  }
+}
+
+/** Bytes as lower-case hex pairs separated by spaces ("ff 00 01"), for readable asserts. */
+export const hexOf = (b: Uint8Array): string =>
+  Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
+
+const utf8 = new TextDecoder();
+
+/** The parts of a message as UTF-8 strings. */
+export const texts = (parts: Uint8Array[]): string[] => parts.map((p) => utf8.decode(p));

@@ -4,11 +4,10 @@
  *
  * Runs on: the test runner's main thread.
  */
-import { assert, scratchEndpoint, test, TRANSPORTS } from "../_harness.ts";
+import { assert, scratchEndpoint, test, texts as text, TRANSPORTS } from "../_harness.ts";
 import { Context, type Socket, XS_POLLIN, XS_POLLOUT, XS_PUSH, XsError } from "../../mod.ts";
 
 const dec = new TextDecoder();
-const text = (parts: Uint8Array[]) => parts.map((p) => dec.decode(p));
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
   await assert.rejects(p, (e: unknown) => e instanceof XsError && e.code === code);

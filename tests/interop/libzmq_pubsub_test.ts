@@ -11,7 +11,7 @@
  * Runs on: the test runner's main thread (Deno or Bun); the libzmq peer runs in Node.
  */
 import { Context, type Socket, XsError } from "../../mod.ts";
-import { assert, removeDir, tempDir, test } from "../_harness.ts";
+import { assert, hexOf as hex, removeDir, tempDir, test } from "../_harness.ts";
 import { fromB64, peerUnavailable, startPeer, toB64, type ZmqPeer } from "./_peer.ts";
 
 const skip = (await peerUnavailable()) ?? false;
@@ -19,7 +19,6 @@ const TRANSPORTS = ["tcp", "ipc"] as const;
 type Transport = typeof TRANSPORTS[number];
 const enc = new TextEncoder(), dec = new TextDecoder();
 const b64 = (s: string) => toB64(enc.encode(s));
-const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join(" ");
 const DEADLINE_MS = 10_000;
 
 function bindEndpoint(t: Transport): { endpoint: string; dir?: string } {

@@ -9,13 +9,12 @@
  *
  * Runs on: the test runner's main thread.
  */
-import { assert, scratchEndpoint, test, TRANSPORTS } from "../_harness.ts";
+import { assert, hexOf as hex, scratchEndpoint, test, TRANSPORTS } from "../_harness.ts";
 import { Context, type Socket, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 
 const enc = new TextEncoder(), dec = new TextDecoder();
 const str = (parts: Uint8Array[]) => parts.map((p) => dec.decode(p)).join("|");
-const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join(" ");
 /** A subscription message `[u16 cmd][u16 filter][body]`. */
 function subMsg(cmd: number, filter: number, body: string): Uint8Array {
   const b = enc.encode(body);

@@ -10,12 +10,11 @@
  *
  * Runs on: the test runner's main thread.
  */
-import { assert, scratchEndpoint, test, TRANSPORTS, waitFor } from "../_harness.ts";
+import { assert, scratchEndpoint, test, texts as text, TRANSPORTS, waitFor } from "../_harness.ts";
 import { Context, type Socket, XS_POLLIN, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 
 const enc = new TextEncoder(), dec = new TextDecoder();
-const text = (parts: Uint8Array[]) => parts.map((p) => dec.decode(p));
 
 /** Asserts that `p` rejects with an XsError of `code`. */
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {

@@ -5,39 +5,26 @@
  *
  * Runs on: the test runner's main thread.
  */
-import { assert, delay, removeDir, runtime, tempDir, test, waitFor } from "../_harness.ts";
+import {
+  assert,
+  delay,
+  hexOf,
+  portOf,
+  removeDir,
+  reservePort,
+  retry,
+  runtime,
+  tempDir,
+  test,
+  waitFor,
+} from "../_harness.ts";
 import { Context } from "../../mod.ts";
 import { loadRuntime } from "../../lib/runtime/mod.ts";
 import type { StreamConn, StreamHandlers } from "../../lib/runtime/mod.ts";
 
 const dec = new TextDecoder();
 const strs = (parts: Uint8Array[]) => parts.map((p) => dec.decode(p));
-const portOf = (ep: string) => Number(ep.slice(ep.lastIndexOf(":") + 1));
-const hex = (b: Uint8Array) =>
-  Array.from(b, (x) => x.toString(16).padStart(2, "0").toUpperCase()).join(" ");
-
-/** A free TCP port on 127.0.0.1: listen on 0, read the port, close the listener. */
-async function reservePort(): Promise<number> {
-  const rt = await loadRuntime();
-  const l = await rt.listenTcp("127.0.0.1", 0, () => ({ data() {}, written() {}, closed() {} }));
-  const port = l.port;
-  l.close();
-  await delay(50);
-  return port;
-}
-
-/** Retries `fn` while it rejects (e.g. EADDRINUSE right after a close), up to `ms`. */
-async function retry<T>(fn: () => Promise<T>, ms = 2000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await delay(20);
-    }
-  }
-}
+const hex = (b: Uint8Array) => hexOf(b).toUpperCase();
 
 /** A raw TCP client that records what it receives and when it is closed. */
 class RawPeer implements StreamHandlers {

@@ -6,12 +6,10 @@
  *
  * Runs on: the test runner's main thread (the engine's worker beside it).
  */
-import { assert, test, waitFor } from "../_harness.ts";
+import { assert, hexOf as hex, test, waitFor } from "../_harness.ts";
 import { Context } from "../../mod.ts";
 import { loadRuntime } from "../../lib/runtime/mod.ts";
 import type { Listener, StreamConn } from "../../lib/runtime/mod.ts";
-
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
 
 /** A raw peer: collects every byte it receives. */
 interface Raw {

@@ -6,7 +6,9 @@
  *
  * Runs on: the test runner's main thread.
  */
-import { assert, delay, waitFor } from "../_harness.ts";
+import { assert, portOf, waitFor } from "../_harness.ts";
+
+export { portOf };
 import type { Socket } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 import { loadRuntime } from "../../lib/runtime/mod.ts";
@@ -73,31 +75,7 @@ export function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** The port of a `tcp://host:port` endpoint. */
-export const portOf = (ep: string): number => Number(ep.slice(ep.lastIndexOf(":") + 1));
-
-/** A TCP port on 127.0.0.1 nobody listens on now (bind port 0, read it, close). */
-export async function reservePort(): Promise<number> {
-  const rt = await loadRuntime();
-  const l = await rt.listenTcp("127.0.0.1", 0, () => ({ data() {}, written() {}, closed() {} }));
-  const port = l.port;
-  l.close();
-  await delay(20);
-  return port;
-}
-
-/** Retries `fn` while it rejects (e.g. EADDRINUSE right after a close), up to `ms`. */
-export async function retry<T>(fn: () => Promise<T>, ms = 3_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await delay(20);
-    }
-  }
-}
+export { reservePort, retry } from "../_harness.ts";
 
 /** A raw tcp/unix client that writes literal bytes and records what it receives. */
 export class RawPeer implements StreamHandlers {

@@ -7,11 +7,9 @@
  *
  * Runs on: the test runner's main thread.
  */
-import { assert, removeDir, tempDir, test } from "../_harness.ts";
+import { assert, hexOf as hex, removeDir, tempDir, test } from "../_harness.ts";
 import { Context } from "../../mod.ts";
 import { reservePort, retry } from "./_testutil.ts";
-
-const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join(" ");
 
 for (const scheme of ["tcp", "ipc"] as const) {
   test(
