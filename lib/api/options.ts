@@ -7,7 +7,7 @@
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
-import { WIRE_MODES, type WireMode } from "../options.ts";
+import { type FaceKey, type FaceKind, OPTIONS, WIRE_MODES, type WireMode } from "../options.ts";
 
 /** Socket options settable at `ctx.socket(type, options)`; see the `Socket` accessors. */
 export interface SocketOptions {
@@ -63,34 +63,21 @@ export interface SocketOptions {
 
 export { WIRE_MODES, type WireMode } from "../options.ts";
 
-/** Option accessor table: key → [XS_* number, kind]. */
-export const OPTION_IDS = {
-  sndhwm: [C.XS_SNDHWM, "int"],
-  rcvhwm: [C.XS_RCVHWM, "int"],
-  linger: [C.XS_LINGER, "int"],
-  identity: [C.XS_IDENTITY, "bytes"],
-  reconnectIvl: [C.XS_RECONNECT_IVL, "int"],
-  reconnectIvlMax: [C.XS_RECONNECT_IVL_MAX, "int"],
-  maxmsgsize: [C.XS_MAXMSGSIZE, "i64"],
-  rcvtimeo: [C.XS_RCVTIMEO, "int"],
-  sndtimeo: [C.XS_SNDTIMEO, "int"],
-  surveyTimeout: [C.XS_SURVEY_TIMEOUT, "int"],
-  backlog: [C.XS_BACKLOG, "int"],
-  affinity: [C.XS_AFFINITY, "i64"],
-  rate: [C.XS_RATE, "int"],
-  recoveryIvl: [C.XS_RECOVERY_IVL, "int"],
-  sndbuf: [C.XS_SNDBUF, "int"],
-  rcvbuf: [C.XS_RCVBUF, "int"],
-  multicastHops: [C.XS_MULTICAST_HOPS, "int"],
-  ipv4only: [C.XS_IPV4ONLY, "bool"],
-  keepalive: [C.XS_KEEPALIVE, "bool"],
-  wire: [C.XS_WIRE_MODE, "wire"],
-  protocol: [C.XS_PROTOCOL, "int"],
-  filter: [C.XS_FILTER, "int"],
-} as const satisfies Record<keyof SocketOptions, readonly [number, string]>;
+/** A key of `SocketOptions`: the idiomatic face's option names, from lib/options.ts. */
+export type OptionKey = FaceKey;
 
-/** A key of `SocketOptions`, i.e. of the option accessor table. */
-export type OptionKey = keyof typeof OPTION_IDS;
+// `SocketOptions` (written out for its documentation) and the table name the same options.
+type Same<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
+const _sameKeys: Same<keyof SocketOptions, FaceKey> = true;
+
+/** Option accessor table: face key → [XS_* number, face kind], derived from OPTIONS. */
+export const OPTION_IDS: Readonly<Record<OptionKey, readonly [number, FaceKind]>> = Object
+  .fromEntries(
+    [...OPTIONS.values()].map((d) => [d.face.key, [d.id, d.face.kind] as const]),
+  ) as Record<
+    OptionKey,
+    readonly [number, FaceKind]
+  >;
 
 const encoder = new TextEncoder();
 
