@@ -7,14 +7,14 @@
  * - `session/` (ZMTP over a stream) → wire, pipe; `transports/` (URL schemes) → pipe,
  *   runtime; `io/` → session, transports, wire, pipe, runtime;
  *   `protocols/` → pipe, options, errors, constants (never transports, wire, io, runtime).
- * - `api/` and `xs/`, the two faces → the engine core (`context.ts`, `socket.ts`,
- *   `options.ts`), never each other.
+ * - `api/` and `xs/`, the two faces → the engine core (`core/`) and `options.ts`, never
+ *   each other; `core/` → protocols, pipe, transports, runtime, options.
  * - `workers/` → io and runtime only; lib never imports workers/, bench/ or tests/.
  * - Cross-folder imports go through the other folder's `mod.ts`; `_` files stay private.
  * - `Deno.`, `Bun.` and `node:` appear only in lib/runtime/, tests/_harness.ts and
  *   bench/_report.ts.
  *
- * Two allowances, each for a reason: lib/context.ts imports `runtime/worker.ts` directly
+ * Two allowances, each for a reason: lib/core/context.ts imports `runtime/worker.ts` directly
  * (re-exporting it from runtime/mod.ts would pull the embedded worker bundle into the
  * worker itself), and the API-thread files import `transports/inproc.ts` and
  * `transports/endpoint.ts` directly (the rest of transports/ is worker code).
@@ -75,8 +75,9 @@ const ALLOWED: Record<string, string[]> = {
     "lib/message.ts",
   ],
   // The two faces sit on the engine core and never on each other.
-  "lib/api": ["lib/context.ts", "lib/socket.ts", "lib/options.ts"],
-  "lib/xs": ["lib/context.ts", "lib/socket.ts", "lib/options.ts"],
+  "lib/api": ["lib/core", "lib/options.ts"],
+  "lib/xs": ["lib/core", "lib/options.ts"],
+  "lib/core": ["lib/protocols", "lib/pipe", "lib/transports", "lib/runtime", "lib/options.ts"],
   "workers": ["lib/io", "lib/runtime"],
 };
 const ALWAYS = ["lib/errors.ts", "lib/constants.ts"];
@@ -107,9 +108,9 @@ test("layers: every folder imports only what docs/architecture.md §2 allows", (
 test("layers: cross-folder imports go through mod.ts and never reach a _ file", () => {
   const bad: string[] = [];
   const exceptions = new Set([
-    "lib/context.ts → lib/runtime/worker.ts",
-    "lib/context.ts → lib/transports/inproc.ts",
-    "lib/socket.ts → lib/transports/endpoint.ts",
+    "lib/core/context.ts → lib/runtime/worker.ts",
+    "lib/core/context.ts → lib/transports/inproc.ts",
+    "lib/core/socket.ts → lib/transports/endpoint.ts",
     "lib/transports/inproc.ts → lib/pipe/mod.ts",
   ]);
   for (const f of [...files("lib"), ...files("workers")]) {
@@ -135,4 +136,28 @@ test("layers: Deno., Bun. and node: appear only in lib/runtime, tests/_harness.t
     if (/\bDeno\.|\bBun\.|["']node:/.test(src)) bad.push(f);
   }
   assert.deepEqual(bad, []);
+});
+
+test("layers: no import cycle between the files of lib/ and workers/ (type-only imports count)", () => {
+  const graph = new Map<string, string[]>();
+  for (const f of [...files("lib"), ...files("workers")]) {
+    graph.set(f, imports(f).map((i) => i.to).filter((t) => t.startsWith("lib/")));
+  }
+  const cycles: string[] = [];
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (f: string) => {
+    if (state.get(f) === "done") return;
+    if (state.get(f) === "open") {
+      cycles.push([...path.slice(path.indexOf(f)), f].join(" → "));
+      return;
+    }
+    state.set(f, "open");
+    path.push(f);
+    for (const t of graph.get(f) ?? []) visit(t);
+    path.pop();
+    state.set(f, "done");
+  };
+  for (const f of graph.keys()) visit(f);
+  assert.deepEqual(cycles, []);
 });

@@ -1,13 +1,13 @@
 /**
  * The idiomatic face's `Context` (docs/api.md §2): makes sockets by type name or number,
  * applies their initial `SocketOptions`, and terminates with `term()` / `await using`.
- * The shell over lib/context.ts's ContextCore; `Socket` is in socket.ts.
+ * The shell over lib/core/context.ts's ContextCore; `Socket` is in socket.ts.
  *
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
 import { XsError } from "../errors.ts";
-import { ContextCore } from "../context.ts";
+import { ContextCore } from "../core/mod.ts";
 import { OPTION_IDS, type SocketOptions } from "./options.ts";
 import { Socket } from "./socket.ts";
 

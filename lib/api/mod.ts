@@ -1,6 +1,6 @@
 /**
  * The idiomatic TypeScript face: `Context` and `Socket` (docs/api.md §2), promise-based over
- * the same engine as the C face (lib/socket.ts, lib/context.ts). Whole messages are
+ * the same engine as the C face (lib/core/socket.ts, lib/core/context.ts). Whole messages are
  * arrays of parts; every failure is an `XsError` with a ZeroMQ-style `code`; wrong
  * arguments are `TypeError`/`RangeError`.
  *

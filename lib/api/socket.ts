@@ -1,14 +1,14 @@
 /**
  * The idiomatic face's `Socket` (docs/api.md §2): promise-based `send`/`receive` of whole
  * messages (arrays of parts), `trySend`/`tryReceive`, subscriptions, async iteration
- * and one typed accessor per socket option. A shell over lib/socket.ts's SocketCore;
+ * and one typed accessor per socket option. A shell over lib/core/socket.ts's SocketCore;
  * option tables and value conversion are in options.ts.
  *
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
 import { getErrno, XsError } from "../errors.ts";
-import type { SocketCore } from "../socket.ts";
+import type { SocketCore } from "../core/mod.ts";
 import {
   OPTION_IDS,
   type OptionKey,

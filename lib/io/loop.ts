@@ -11,7 +11,7 @@
  * over the sessions, so socket events are never starved. The thread boundary's messages
  * are typed in lib/pipe/commands.ts.
  *
- * Shutdown order (with lib/context.ts): `close` of a socket closes its listeners at once;
+ * Shutdown order (with lib/core/context.ts): `close` of a socket closes its listeners at once;
  * its connections linger until their outbound rings are empty or XS_LINGER expires, then
  * close; the loop then reports `closed`. `term` comes last and the context terminates
  * the worker.

@@ -1,7 +1,7 @@
 /**
  * The vocabulary of the thread boundary: every message the API thread and the I/O worker
- * exchange, as discriminated unions on `t`, used by both sides (lib/context.ts and
- * lib/socket.ts send `ToWorker` and read `ToApi`; lib/io/loop.ts the reverse). The bytes
+ * exchange, as discriminated unions on `t`, used by both sides (lib/core/context.ts and
+ * lib/core/socket.ts send `ToWorker` and read `ToApi`; lib/io/loop.ts the reverse). The bytes
  * of messages travel in the pipe rings (layout.ts); these records carry everything else.
  *
  * Three channels carry them:

@@ -8,7 +8,7 @@
  *
  * Every method runs on the API thread, never blocks and never throws for flow reasons:
  * "no room" and "nothing to read" are return values. Blocking, timeouts and wake-ups
- * are the socket's business (lib/socket.ts).
+ * are the socket's business (lib/core/socket.ts).
  *
  * A message is an array of parts (`Uint8Array[]`, at least one part). Ownership:
  * - `write(msg)` takes the parts; the pipe may keep references to them until they were

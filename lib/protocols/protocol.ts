@@ -4,10 +4,10 @@
  * A socket type is a small state machine on the API thread. It sees its peers only as
  * {@linkcode Pipe}s and moves whole messages (arrays of parts) between the application
  * and those pipes. It never blocks, never sleeps and never touches threads, sockets or
- * shared memory: "would block" is the return value `EAGAIN`, and lib/socket.ts turns it
+ * shared memory: "would block" is the return value `EAGAIN`, and lib/core/socket.ts turns it
  * into waiting, timeouts or `XS_DONTWAIT` failures as the Crossroads man pages say.
  *
- * Call order, all on the API thread, from lib/socket.ts only:
+ * Call order, all on the API thread, from lib/core/socket.ts only:
  * - `attach(pipe)` when a peer appears (inproc connect/bind, a tcp/ipc connection
  *   accepted, or a connect endpoint created: its pipe exists before any connection);
  *   `accepts(pipe)`, if present, is asked first and may refuse (PAIR exclusivity).
@@ -74,7 +74,7 @@ export interface Protocol {
   /**
    * A time (performance.now() based) at which `recv` stops answering EAGAIN without any
    * message arriving (SURVEYOR: the survey deadline, after which it answers
-   * `ETIMEDOUT`), or Infinity if none. lib/socket.ts wakes a waiting receive then and
+   * `ETIMEDOUT`), or Infinity if none. lib/core/socket.ts wakes a waiting receive then and
    * calls `recv` again. Absent = Infinity.
    */
   deadline?(): number;
@@ -102,7 +102,7 @@ export interface ProtocolInfo {
   /**
    * True if messages not yet sent are discarded at close whatever XS_LINGER says
    * (XSURVEYOR/SURVEYOR: upstream `delay_on_close = false`; the responses could not be
-   * routed anyway). lib/socket.ts then closes with linger 0. Absent = false.
+   * routed anyway). lib/core/socket.ts then closes with linger 0. Absent = false.
    */
   readonly dropsOnClose?: boolean;
   /** Makes the state machine of one socket. */

@@ -81,7 +81,7 @@ export class XRespondent implements Protocol {
 
   /**
    * Upstream sets `delay_on_disconnect = false`: what a gone peer sent and nobody read
-   * is discarded. Emptying the pipe also lets the socket detach it (lib/socket.ts).
+   * is discarded. Emptying the pipe also lets the socket detach it (lib/core/socket.ts).
    */
   #dropDisconnected(): void {
     for (const p of this.#byId.values()) {

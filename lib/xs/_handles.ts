@@ -8,8 +8,7 @@
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
-import type { ContextCore } from "../context.ts";
-import type { SocketCore } from "../socket.ts";
+import type { ContextCore, SocketCore } from "../core/mod.ts";
 
 const TOKEN = Symbol("xs handle");
 

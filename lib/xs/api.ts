@@ -13,14 +13,14 @@
  *
  * Every `int` function returns the C success value or -1 with `xs_errno()` set; pointer
  * functions return an object or null. Nothing here throws for a condition the man pages
- * list. Blocking calls block the calling thread (lib/socket.ts waits on the context's
+ * list. Blocking calls block the calling thread (lib/core/socket.ts waits on the context's
  * doorbell).
  *
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
 import { fail, getErrno, strerror } from "../errors.ts";
-import { ContextCore } from "../context.ts";
+import { ContextCore } from "../core/mod.ts";
 import {
   ctxOf,
   newContextHandle,

@@ -7,7 +7,7 @@
  * the socket can send (waiting per `XS_SNDTIMEO`, EAGAIN under `XS_DONTWAIT`), as
  * upstream writes the first part to a pipe at once. Received messages are handed out
  * one part per call, with `XS_RCVMORE` following them. Blocking calls block the calling
- * thread (lib/socket.ts waits on the context's doorbell).
+ * thread (lib/core/socket.ts waits on the context's doorbell).
  *
  * Runs on: API thread.
  */

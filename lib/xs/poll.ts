@@ -11,7 +11,7 @@
  */
 import * as C from "../constants.ts";
 import { fail } from "../errors.ts";
-import type { ContextCore } from "../context.ts";
+import type { ContextCore } from "../core/mod.ts";
 import { sockEvents, sockOf, type SockState, sockState, type XsSocket } from "./api.ts";
 
 /**

@@ -5,7 +5,7 @@
  * Runs on: the test runner's main thread.
  */
 import { assert, runCommand, runtime, test } from "../_harness.ts";
-import { ContextCore } from "../../lib/context.ts";
+import { ContextCore } from "../../lib/core/context.ts";
 import { WORKER_SOURCE } from "../../lib/runtime/_worker_bundle.ts";
 
 test("a context whose worker starts from the bundled source moves messages over tcp", () => {

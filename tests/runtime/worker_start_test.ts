@@ -7,7 +7,7 @@
  * Runs on: the test runner's main thread (the failing worker is the test's own).
  */
 import * as C from "../../lib/constants.ts";
-import { ContextCore } from "../../lib/context.ts";
+import { ContextCore } from "../../lib/core/context.ts";
 import { Socket } from "../../lib/api/socket.ts";
 import { XsError } from "../../lib/errors.ts";
 import { getErrno } from "../../lib/errors.ts";

@@ -39,7 +39,7 @@ async function expectNoPeer(push: ReturnType<Context["socket"]>): Promise<void> 
 }
 
 /**
- * Engine issue (lib/socket.ts `SocketCore.send`): the worker's "gone" event for the
+ * Engine issue (lib/core/socket.ts `SocketCore.send`): the worker's "gone" event for the
  * accepted connection is only read when a send would block or something waits, never
  * before a send that the dead pipe still accepts; upstream processes pending commands
  * at the start of every send. So after `xs_shutdown` of a bind endpoint and any wait

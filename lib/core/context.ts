@@ -17,7 +17,7 @@
  *
  * Runs on: API thread.
  */
-import * as C from "./constants.ts";
+import * as C from "../constants.ts";
 import {
   API_BELL,
   type BindCommand,
@@ -42,11 +42,11 @@ import {
   WORKER_STATE,
   WORKER_UP,
   type WorkerNote,
-} from "./pipe/mod.ts";
-import { PROTOCOLS } from "./protocols/mod.ts";
-import { SocketCore } from "./socket.ts";
-import { combinedHwm, InprocPipe } from "./transports/inproc.ts";
-import { startIoWorker, type WorkerHandle, type WorkerSource } from "./runtime/worker.ts";
+} from "../pipe/mod.ts";
+import { PROTOCOLS } from "../protocols/mod.ts";
+import { SocketCore, type SocketHost } from "./socket.ts";
+import { combinedHwm, InprocPipe } from "../transports/inproc.ts";
+import { startIoWorker, type WorkerHandle, type WorkerSource } from "../runtime/worker.ts";
 
 /** Int32 words of one ring header. */
 const RING_HEADER_WORDS = 32;
@@ -92,7 +92,7 @@ export interface ContextOptions {
 }
 
 /** The engine-side context. */
-export class ContextCore {
+export class ContextCore implements SocketHost {
   maxSockets = 512;
   ioThreads = 1;
   /** True once `term` started: every socket call fails with ETERM. */

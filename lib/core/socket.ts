@@ -15,13 +15,12 @@
  *
  * Runs on: API thread.
  */
-import * as C from "./constants.ts";
-import { fail, getErrno } from "./errors.ts";
-import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues, WIRE_MODES } from "./options.ts";
-import type { Protocol, ProtocolInfo } from "./protocols/mod.ts";
-import type { BindCommand, Pipe, Reply, RingPipe, WireOptions } from "./pipe/mod.ts";
-import { type Endpoint, formatEndpoint, parseEndpoint } from "./transports/endpoint.ts";
-import type { ContextCore } from "./context.ts";
+import * as C from "../constants.ts";
+import { fail, getErrno } from "../errors.ts";
+import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues, WIRE_MODES } from "../options.ts";
+import type { Protocol, ProtocolInfo } from "../protocols/mod.ts";
+import type { BindCommand, Pipe, Reply, RingPipe, ToWorker, WireOptions } from "../pipe/mod.ts";
+import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
 
 /** A pending async send or receive. */
 interface Op {
@@ -44,11 +43,50 @@ interface EndpointRecord {
   rcvhwm: number;
 }
 
+/**
+ * What a socket needs of its context: ContextCore (context.ts) implements it, so the socket
+ * does not import the context (no cycle in the core).
+ */
+export interface SocketHost {
+  /** True once term has begun. */
+  readonly terminating: boolean;
+  /** Sends a command to the I/O worker (starting it if needed). */
+  post(cmd: ToWorker): void;
+  /** Sends a bind and blocks until the worker's reply. */
+  request(cmd: BindCommand): Reply;
+  /** Sends a bind; resolves with the worker's reply. */
+  requestAsync(cmd: BindCommand): Promise<Reply>;
+  /** Resolves once the worker is up; rejects with EMTHREAD if it cannot start. */
+  workerUp(): Promise<void>;
+  /** Acts on every worker event waiting. */
+  process(): void;
+  /** `process()` if events wait (one atomic load when none). */
+  processIfPending(): void;
+  /** Blocks until `cond()` or `deadline` (performance.now()); the C face's waiting. */
+  waitSync(deadline: number, cond: () => boolean): boolean;
+  /** Registers a socket with pending async operations. */
+  watch(s: SocketCore): void;
+  /** Re-tries pending operations soon (something happened locally). */
+  kick(): void;
+  /** A new worker-served pipe (its shared block from the pool). */
+  newRingPipe(sndhwm: number, rcvhwm: number, sock?: SocketCore): RingPipe;
+  /** The shared block of ring pipe `id`. */
+  pipeBlock(id: number): SharedArrayBuffer;
+  /** The socket no longer uses `pipe`. */
+  pipeReleased(pipe: Pipe): void;
+  /** Binds inproc name `name` for `s`: 0 or an errno. */
+  inprocBind(s: SocketCore, name: string): number;
+  /** Connects `s` to inproc name `name`: 0 or an errno. */
+  inprocConnect(s: SocketCore, name: string): number;
+  /** `s` closed; `pipes` were its pipes. */
+  socketClosed(s: SocketCore, pipes: Set<Pipe>): void;
+}
+
 /** The engine-side socket. */
 export class SocketCore {
   /** Unique id within the context (used in messages to the worker). */
   readonly id: number;
-  readonly ctx: ContextCore;
+  readonly ctx: SocketHost;
   readonly info: ProtocolInfo;
   readonly proto: Protocol;
   readonly options: OptionValues;
@@ -62,7 +100,7 @@ export class SocketCore {
   readonly #endpoints = new Map<number, EndpointRecord>();
   readonly #ops: Op[] = [];
 
-  constructor(ctx: ContextCore, id: number, info: ProtocolInfo) {
+  constructor(ctx: SocketHost, id: number, info: ProtocolInfo) {
     this.ctx = ctx;
     this.id = id;
     this.info = info;
