@@ -486,14 +486,19 @@ export class SocketCore {
         }, timeout);
       }
       // The socket type's own deadline (SURVEYOR) ends a receive with its answer
-      // (ETIMEDOUT); re-armed if a later deadline replaced it meanwhile (a new survey).
+      // (ETIMEDOUT). The timer re-arms while the receive still waits: a later deadline may
+      // have replaced this one (a new survey), or the timer fired a fraction of a
+      // millisecond before the deadline by performance.now() (Bun's timers do), when the
+      // receive still answered EAGAIN. Past its deadline a socket type answers, so this
+      // does not spin.
       const armDeadline = () => {
         const at = this.proto.deadline?.() ?? Infinity;
-        if (at === Infinity || (dlTimer !== undefined && at <= performance.now())) return;
+        if (at === Infinity) return;
         dlTimer = setTimeout(() => {
+          dlTimer = undefined;
           this.service();
           if (this.#ops.includes(op)) armDeadline();
-        }, Math.max(0, at - performance.now()));
+        }, Math.max(1, Math.ceil(at - performance.now())));
       };
       if (kind === "recv") armDeadline();
       signal?.addEventListener("abort", onAbort, { once: true });
