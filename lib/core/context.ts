@@ -1,7 +1,8 @@
 /**
  * ContextCore: the engine behind a Crossroads context. It owns the I/O worker, the
- * context block (doorbells and the control ring), the inproc name table and every
- * socket, and it is where the API thread waits.
+ * context block (doorbells and the control ring) and every socket, and it is where the API
+ * thread waits. Two of its parts have their own files: the pipe blocks and their pool
+ * (blocks.ts) and the inproc name table (inproc.ts).
  *
  * Life cycle (the one place it is written down, together with lib/io/loop.ts):
  * 1. `new ContextCore()` allocates the context block; no thread yet (xs_init).
@@ -26,7 +27,6 @@ import {
   ControlReader,
   Doorbell,
   type ExternalBatch,
-  newPipeBlock,
   type Pipe,
   PIPE_RING_BYTES,
   pipePlaces,
@@ -45,36 +45,13 @@ import {
 } from "../pipe/mod.ts";
 import { PROTOCOLS } from "../protocols/mod.ts";
 import { SocketCore, type SocketHost } from "./socket.ts";
-import { combinedHwm, InprocPipe } from "../transports/inproc.ts";
+import { InprocPipe } from "../transports/inproc.ts";
+import { PipeBlocks } from "./blocks.ts";
+import { InprocNames } from "./inproc.ts";
 import { startIoWorker, type WorkerHandle, type WorkerSource } from "../runtime/worker.ts";
 
-/** Int32 words of one ring header. */
-const RING_HEADER_WORDS = 32;
-/**
- * Free pipe blocks kept for reuse at most (each 2 MiB of address space, of which only the
- * pages a connection touched are resident). Generous on purpose: a freed block's memory
- * goes back to the allocator, after which glibc serves 2 MiB blocks from its heap and
- * every new one is touched whole (measured: PULL RSS +170, then +380 MB per burst of 500
- * peers with 64 kept), so the pool holds up to the peak number of connections.
- */
-const POOL_MAX = 4096;
 /** How long a starting I/O worker may take before the calls waiting for it fail. */
 const WORKER_START_MS = 1000;
-
-interface InprocBinding {
-  socket: SocketCore;
-  sndhwm: number;
-  rcvhwm: number;
-  identity: Uint8Array;
-}
-
-interface PendingConnect {
-  socket: SocketCore;
-  far: InprocPipe;
-  near: InprocPipe;
-  sndhwm: number;
-  rcvhwm: number;
-}
 
 /** Options of a context. */
 export interface ContextOptions {
@@ -127,8 +104,8 @@ export class ContextCore implements SocketHost {
     { pipe: RingPipe; sab: SharedArrayBuffer; sock: SocketCore }
   >();
   readonly #replies = new Map<number, Reply>();
-  readonly #inproc = new Map<string, InprocBinding>();
-  readonly #inprocPending = new Map<string, PendingConnect[]>();
+  readonly #inproc = new InprocNames(() => this.#nextPipe++, () => this.kick());
+  readonly #blocks = new PipeBlocks();
   readonly #watched = new Set<SocketCore>();
   #kickScheduled = false;
   #asyncWaiters: (() => void)[] = [];
@@ -258,7 +235,7 @@ export class ContextCore implements SocketHost {
     this.#startTimer = undefined;
     this.#worker.terminate();
     this.#worker = null;
-    for (const id of [...this.#blocks.keys()]) this.#releaseBlock(id, "worker");
+    this.#blocks.workerGone();
   }
 
   /** Sends a command to the worker (starting it if needed). */
@@ -315,44 +292,15 @@ export class ContextCore implements SocketHost {
     return p;
   }
 
-  /**
-   * Pipe blocks (2 MiB of shared memory each) are kept for reuse once neither thread
-   * touches them any more: a SharedArrayBuffer is freed only when both threads' garbage
-   * collectors let go of it, which under connection churn is far too late (RSS grew by
-   * gigabytes over 2,000 connections). `#blocks` tracks the blocks in use; a block returns
-   * to `#pool` when this thread released its pipe (`pipeReleased`) and the worker said it
-   * is done with it (`gone`, or `closed` naming it).
-   */
-  readonly #blocks = new Map<number, { sab: SharedArrayBuffer; api: boolean; worker: boolean }>();
-  readonly #pool: SharedArrayBuffer[] = [];
-
-  #takeBlock(): SharedArrayBuffer {
-    const sab = this.#pool.pop();
-    if (!sab) return newPipeBlock(PIPE_RING_BYTES, PIPE_RING_BYTES);
-    // Both ring headers start from zero (counters, flags); the data need not be cleared.
-    new Int32Array(sab, 0, RING_HEADER_WORDS * 2).fill(0);
-    return sab;
-  }
-
-  #releaseBlock(id: number, side: "api" | "worker"): void {
-    const b = this.#blocks.get(id);
-    if (!b) return;
-    b[side] = true;
-    if (!b.api || !b.worker) return;
-    this.#blocks.delete(id);
-    if (this.#pool.length < POOL_MAX) this.#pool.push(b.sab);
-  }
-
   /** The socket no longer uses `pipe` (detached, or its socket closed). */
   pipeReleased(pipe: Pipe): void {
-    if (pipe instanceof RingPipe) this.#releaseBlock(pipe.id, "api");
+    if (pipe instanceof RingPipe) this.#blocks.release(pipe.id, "api");
   }
 
   /** Makes a pipe block and the API end of a worker-served pipe. */
   newRingPipe(sndhwm: number, rcvhwm: number, sock?: SocketCore): RingPipe {
     const id = this.#nextPipe++;
-    const sab = this.#takeBlock();
-    this.#blocks.set(id, { sab, api: false, worker: false });
+    const sab = this.#blocks.take(id);
     const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
     // The IN ring's limit is our receive HWM; the worker enforces it as producer.
     new Int32Array(sab)[(places.in.header >> 2) + R_HWM] = rcvhwm;
@@ -406,7 +354,7 @@ export class ContextCore implements SocketHost {
         pipe.peerVersion = e.version;
         if (!sock.attachPipe(pipe)) {
           this.#ringPipes.delete(pipe.id);
-          this.#blocks.delete(pipe.id);
+          this.#blocks.forget(pipe.id);
           this.post({ t: "refuse", conn: e.conn });
           break;
         }
@@ -429,7 +377,7 @@ export class ContextCore implements SocketHost {
         // to the HWM, as upstream's connect-side pipes do. Nothing to change here.
         break;
       case "gone": {
-        this.#releaseBlock(e.pipe, "worker");
+        this.#blocks.release(e.pipe, "worker");
         const rp = this.#ringPipes.get(e.pipe);
         if (rp) {
           this.#ringPipes.delete(e.pipe);
@@ -439,7 +387,7 @@ export class ContextCore implements SocketHost {
         break;
       }
       case "closed":
-        for (const id of e.pipes) this.#releaseBlock(id, "worker");
+        for (const id of e.pipes) this.#blocks.release(id, "worker");
         this.#lingering.delete(e.sock);
         this.#sockets.delete(e.sock);
         this.#maybeStopWorker();
@@ -535,83 +483,21 @@ export class ContextCore implements SocketHost {
 
   // ---------------------------------------------------------------- inproc
 
-  /** Binds `name` for `s`: 0 or an errno. */
+  /** Binds inproc `name` for `s`: 0 or an errno (core/inproc.ts). */
   inprocBind(s: SocketCore, name: string): number {
-    if (this.#inproc.has(name)) return C.EADDRINUSE;
-    const b: InprocBinding = {
-      socket: s,
-      sndhwm: s.options.sndhwm,
-      rcvhwm: s.options.rcvhwm,
-      identity: new Uint8Array(s.options.identity),
-    };
-    this.#inproc.set(name, b);
-    const pending = this.#inprocPending.get(name);
-    if (pending) {
-      this.#inprocPending.delete(name);
-      for (const p of pending) {
-        if (p.socket.closed) continue;
-        p.near.setCapacity(combinedHwm(p.sndhwm, b.rcvhwm), combinedHwm(p.rcvhwm, b.sndhwm));
-        this.#completeInproc(b, p.socket, p.near, p.far);
-      }
-    }
-    return 0;
+    return this.#inproc.bind(s, name);
   }
 
-  /** Connects `s` to `name`: 0 or an errno. Before the bind, the pipe waits for it. */
+  /** Connects `s` to inproc `name`: 0 or an errno (core/inproc.ts). */
   inprocConnect(s: SocketCore, name: string): number {
-    const b = this.#inproc.get(name);
-    const o = s.options;
-    const [near, far] = InprocPipe.pair(
-      this.#nextPipe++,
-      this.#nextPipe++,
-      b ? combinedHwm(o.sndhwm, b.rcvhwm) : o.sndhwm,
-      b ? combinedHwm(o.rcvhwm, b.sndhwm) : o.rcvhwm,
-    );
-    near.onActivity = () => this.kick();
-    far.onActivity = () => this.kick();
-    near.peerVersion = far.peerVersion = "inproc";
-    if (!b) {
-      near.peerIdentity = new Uint8Array(0);
-      if (!s.attachPipe(near)) return 0;
-      const list = this.#inprocPending.get(name) ?? [];
-      list.push({ socket: s, near, far, sndhwm: o.sndhwm, rcvhwm: o.rcvhwm });
-      this.#inprocPending.set(name, list);
-      return 0;
-    }
-    near.peerIdentity = new Uint8Array(b.identity);
-    near.peerType = b.socket.info.zmtpName;
-    if (!s.attachPipe(near)) return 0;
-    this.#completeInproc(b, s, near, far);
-    return 0;
-  }
-
-  #completeInproc(
-    b: InprocBinding,
-    connector: SocketCore,
-    near: InprocPipe,
-    far: InprocPipe,
-  ): void {
-    near.peerIdentity = new Uint8Array(b.identity);
-    near.peerType = b.socket.info.zmtpName;
-    far.peerIdentity = new Uint8Array(connector.options.identity);
-    far.peerType = connector.info.zmtpName;
-    if (b.socket.closed || !b.socket.attachPipe(far)) {
-      // Refused (e.g. a PAIR that already has its peer): the connector's pipe dies.
-      near.terminate();
-      connector.pipeGone(near);
-    }
+    return this.#inproc.connect(s, name);
   }
 
   // ---------------------------------------------------------------- close / term
 
   /** A socket was closed: release its names, hand its connections to the worker. */
   socketClosed(s: SocketCore, pipes: Set<Pipe>): void {
-    for (const [name, b] of this.#inproc) if (b.socket === s) this.#inproc.delete(name);
-    for (const [name, list] of this.#inprocPending) {
-      const rest = list.filter((p) => p.socket !== s);
-      if (rest.length) this.#inprocPending.set(name, rest);
-      else this.#inprocPending.delete(name);
-    }
+    this.#inproc.release(s);
     for (const p of pipes) {
       if (p instanceof InprocPipe) {
         const peer = p.peer;
@@ -625,7 +511,7 @@ export class ContextCore implements SocketHost {
     for (const [id, rp] of this.#ringPipes) {
       if (rp.sock === s || pipes.has(rp.pipe)) {
         this.#ringPipes.delete(id);
-        this.#releaseBlock(id, "api");
+        this.#blocks.release(id, "api");
       }
     }
     if (this.#worker) {
