@@ -7,6 +7,7 @@
  *
  * @example Pipeline in ten lines
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Context } from "@crossroads/xs";
  *
  * await using ctx = new Context();
@@ -17,7 +18,7 @@
  * await push.send("hello");                       // one part
  * await push.send(["a", new Uint8Array([1, 2])]); // one multi-part message
  * const parts: Uint8Array[] = await pull.receive({ timeout: 1000 });
- * console.log(new TextDecoder().decode(parts[0])); // "hello"
+ * assert.equal(new TextDecoder().decode(parts[0]), "hello");
  * ```
  *
  * ## Two faces

@@ -118,10 +118,11 @@ export class Context {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Context } from "@crossroads/xs";
    * const ctx = new Context();
    * const pull = ctx.socket("PULL", { rcvhwm: 10 });
-   * console.log(pull.rcvhwm); // 10
+   * assert.equal(pull.rcvhwm, 10);
    * pull.close();
    * await ctx.term();
    * ```

@@ -36,6 +36,7 @@ const MAX_STEP = 4;
  *
  * @example Waiting for the first of two sockets
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Context, poll, XS_POLLIN } from "@crossroads/xs";
  * await using ctx = new Context();
  * using a = ctx.socket("PULL");
@@ -46,7 +47,7 @@ const MAX_STEP = 4;
  * await push.connect("inproc://poll-b");
  * await push.send("hi");
  * const [ra, rb] = await poll([{ socket: a, events: XS_POLLIN }, { socket: b, events: XS_POLLIN }], 1000);
- * console.log(ra, rb); // 0 1
+ * assert.deepEqual([ra, rb], [0, 1]);
  * ```
  */
 export async function poll(items: PollItem[], timeout: number = -1): Promise<number[]> {

@@ -47,6 +47,7 @@ const isEnd = (e: unknown) => e instanceof XsError && (e.errno === ENOTSOCK || e
  *
  * @example A PUSH → PULL pipeline through a proxy
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Context, proxy } from "@crossroads/xs";
  * await using ctx = new Context();
  * using front = ctx.socket("PULL");
@@ -60,7 +61,7 @@ const isEnd = (e: unknown) => e instanceof XsError && (e.errno === ENOTSOCK || e
  * const stop = new AbortController();
  * const running = proxy(front, back, { signal: stop.signal });
  * await producer.send("job");
- * console.log(new TextDecoder().decode((await consumer.receive({ timeout: 1000 }))[0])); // "job"
+ * assert.equal(new TextDecoder().decode((await consumer.receive({ timeout: 1000 }))[0]), "job");
  * stop.abort();
  * await running;
  * ```

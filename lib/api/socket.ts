@@ -40,6 +40,7 @@ export interface WaitOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Context } from "@crossroads/xs";
  * await using ctx = new Context();
  * using a = ctx.socket("PAIR");
@@ -48,7 +49,7 @@ export interface WaitOptions {
  * await b.connect("inproc://socket-example");
  * await a.send(["key", "value"]);
  * const [key, value] = await b.receive({ timeout: 1000 });
- * console.log(new TextDecoder().decode(value)); // "value"
+ * assert.equal(new TextDecoder().decode(value), "value");
  * ```
  */
 export class Socket {
@@ -243,6 +244,7 @@ export class Socket {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Context, XsError } from "@crossroads/xs";
    * await using ctx = new Context();
    * using pull = ctx.socket("PULL");
@@ -250,7 +252,7 @@ export class Socket {
    * try {
    *   await pull.receive({ timeout: 10 });
    * } catch (e) {
-   *   console.log((e as XsError).code); // "EAGAIN"
+   *   assert.equal((e as XsError).code, "EAGAIN");
    * }
    * ```
    */
@@ -276,11 +278,12 @@ export class Socket {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Context } from "@crossroads/xs";
    * await using ctx = new Context();
    * using push = ctx.socket("PUSH");
    * await push.bind("inproc://try-send-example");
-   * console.log(push.trySend("x")); // false: no peer yet
+   * assert.equal(push.trySend("x"), false); // no peer yet
    * ```
    */
   trySend(parts: Part | Part[]): boolean {
@@ -300,10 +303,11 @@ export class Socket {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Context } from "@crossroads/xs";
    * await using ctx = new Context();
    * using pull = ctx.socket("PULL");
-   * console.log(pull.tryReceive()); // null
+   * assert.equal(pull.tryReceive(), null);
    * ```
    */
   tryReceive(): Uint8Array[] | null {

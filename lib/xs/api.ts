@@ -46,10 +46,11 @@ export { xs_recv, xs_recvmsg, xs_send, xs_sendmsg } from "./io.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const major = { value: 0 }, minor = { value: 0 }, patch = { value: 0 };
  * xs.xs_version(major, minor, patch);
- * console.log(`${major.value}.${minor.value}.${patch.value}`); // 1.2.0
+ * assert.equal(`${major.value}.${minor.value}.${patch.value}`, "1.2.0");
  * ```
  */
 export function xs_version(
@@ -69,8 +70,10 @@ export function xs_version(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
- * if (xs.xs_close(null) === -1) console.log(xs.xs_errno() === xs.ENOTSOCK); // true
+ * assert.equal(xs.xs_close(null), -1);
+ * assert.equal(xs.xs_errno(), xs.ENOTSOCK);
  * ```
  */
 export function xs_errno(): number {
@@ -85,8 +88,9 @@ export function xs_errno(): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
- * console.log(xs.xs_strerror(xs.ETERM)); // "Context was terminated"
+ * assert.equal(xs.xs_strerror(xs.ETERM), "Context was terminated");
  * ```
  */
 export function xs_strerror(errnum: number): string {
@@ -102,9 +106,10 @@ export function xs_strerror(errnum: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
- * console.log(xs.xs_term(ctx)); // 0
+ * assert.equal(xs.xs_term(ctx), 0);
  * ```
  */
 export function xs_init(): XsContext {
@@ -173,10 +178,11 @@ export function xs_socket(ctx: XsContext | null, type: number): XsSocket | null 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
  * const s = xs.xs_socket(ctx, xs.XS_PULL);
- * console.log(xs.xs_close(s), xs.xs_close(s)); // 0 -1
+ * assert.deepEqual([xs.xs_close(s), xs.xs_close(s)], [0, -1]);
  * xs.xs_term(ctx);
  * ```
  */
@@ -202,10 +208,11 @@ export function xs_close(s: XsSocket | null): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
  * const s = xs.xs_socket(ctx, xs.XS_PULL);
- * console.log(xs.xs_bind(s, "inproc://example")); // 0
+ * assert.equal(xs.xs_bind(s, "inproc://example"), 0);
  * xs.xs_close(s);
  * xs.xs_term(ctx);
  * ```
@@ -228,10 +235,11 @@ export function xs_bind(s: XsSocket | null, endpoint: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
  * const s = xs.xs_socket(ctx, xs.XS_PUSH);
- * console.log(xs.xs_connect(s, "inproc://later")); // 0
+ * assert.equal(xs.xs_connect(s, "inproc://later"), 0);
  * xs.xs_close(s);
  * xs.xs_term(ctx);
  * ```
@@ -253,10 +261,11 @@ export function xs_connect(s: XsSocket | null, endpoint: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
  * const s = xs.xs_socket(ctx, xs.XS_PUSH);
- * console.log(xs.xs_shutdown(s, 0), xs.xs_errno() === xs.ENOTSUP); // -1 true
+ * assert.deepEqual([xs.xs_shutdown(s, 0), xs.xs_errno() === xs.ENOTSUP], [-1, true]);
  * xs.xs_close(s);
  * xs.xs_term(ctx);
  * ```
@@ -278,11 +287,12 @@ export function xs_shutdown(s: XsSocket | null, how: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
  * const s = xs.xs_socket(ctx, xs.XS_PULL);
  * xs.xs_bind(s, "inproc://last-endpoint-example");
- * console.log(xs.xs_last_endpoint(s)); // "inproc://last-endpoint-example"
+ * assert.equal(xs.xs_last_endpoint(s), "inproc://last-endpoint-example");
  * xs.xs_close(s);
  * xs.xs_term(ctx);
  * ```

@@ -100,12 +100,13 @@ function checkBuf(buf: Uint8Array | null, len: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
  * const pull = xs.xs_socket(ctx, xs.XS_PULL), push = xs.xs_socket(ctx, xs.XS_PUSH);
  * xs.xs_bind(pull, "inproc://send-example");
  * xs.xs_connect(push, "inproc://send-example");
- * console.log(xs.xs_send(push, new TextEncoder().encode("hi"), 2, 0)); // 2
+ * assert.equal(xs.xs_send(push, new TextEncoder().encode("hi"), 2, 0), 2);
  * xs.xs_close(push);
  * xs.xs_close(pull);
  * xs.xs_term(ctx);
@@ -138,10 +139,11 @@ export function xs_send(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
  * const pull = xs.xs_socket(ctx, xs.XS_PULL);
- * console.log(xs.xs_recv(pull, new Uint8Array(8), 8, xs.XS_DONTWAIT)); // -1 (EAGAIN)
+ * assert.equal(xs.xs_recv(pull, new Uint8Array(8), 8, xs.XS_DONTWAIT), -1); // EAGAIN
  * xs.xs_close(pull);
  * xs.xs_term(ctx);
  * ```
@@ -176,6 +178,7 @@ export function xs_recv(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
  * const pull = xs.xs_socket(ctx, xs.XS_PULL), push = xs.xs_socket(ctx, xs.XS_PUSH);
@@ -184,7 +187,7 @@ export function xs_recv(
  * const msg = new xs.xs_msg_t();
  * xs.xs_msg_init_size(msg, 6);
  * xs.xs_msg_data(msg).fill(0x41);
- * console.log(xs.xs_sendmsg(push, msg, 0), xs.xs_msg_size(msg)); // 6 0
+ * assert.deepEqual([xs.xs_sendmsg(push, msg, 0), xs.xs_msg_size(msg)], [6, 0]);
  * xs.xs_msg_close(msg);
  * xs.xs_close(push);
  * xs.xs_close(pull);
@@ -215,12 +218,13 @@ export function xs_sendmsg(s: XsSocket | null, msg: xs_msg_t, flags: number): nu
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
  * const pull = xs.xs_socket(ctx, xs.XS_PULL);
  * const msg = new xs.xs_msg_t();
  * xs.xs_msg_init(msg);
- * console.log(xs.xs_recvmsg(pull, msg, xs.XS_DONTWAIT)); // -1 (EAGAIN)
+ * assert.equal(xs.xs_recvmsg(pull, msg, xs.XS_DONTWAIT), -1); // EAGAIN
  * xs.xs_msg_close(msg);
  * xs.xs_close(pull);
  * xs.xs_term(ctx);

@@ -44,11 +44,12 @@ const EMPTY = new Uint8Array(0);
  *
  * @example Sending a six-byte message
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const msg = new xs.xs_msg_t();
  * xs.xs_msg_init_size(msg, 6);
  * xs.xs_msg_data(msg).fill(0x41);
- * console.log(xs.xs_msg_size(msg)); // 6
+ * assert.equal(xs.xs_msg_size(msg), 6);
  * xs.xs_msg_close(msg);
  * ```
  */
@@ -87,10 +88,11 @@ function init(msg: unknown, content: Content | null): number {
  *
  * @example Receiving into an empty message
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const msg = new xs.xs_msg_t();
  * xs.xs_msg_init(msg);
- * console.log(xs.xs_msg_size(msg)); // 0
+ * assert.equal(xs.xs_msg_size(msg), 0);
  * xs.xs_msg_close(msg);
  * ```
  */
@@ -180,10 +182,11 @@ export function xs_msg_init_data(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const msg = new xs.xs_msg_t();
  * xs.xs_msg_init(msg);
- * console.log(xs.xs_msg_close(msg), xs.xs_msg_close(msg)); // 0 -1
+ * assert.deepEqual([xs.xs_msg_close(msg), xs.xs_msg_close(msg)], [0, -1]);
  * ```
  */
 export function xs_msg_close(msg: xs_msg_t): number {
@@ -206,12 +209,13 @@ export function xs_msg_close(msg: xs_msg_t): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const a = new xs.xs_msg_t(), b = new xs.xs_msg_t();
  * xs.xs_msg_init_size(a, 4);
  * xs.xs_msg_init(b);
  * xs.xs_msg_move(b, a);
- * console.log(xs.xs_msg_size(a), xs.xs_msg_size(b)); // 0 4
+ * assert.deepEqual([xs.xs_msg_size(a), xs.xs_msg_size(b)], [0, 4]);
  * ```
  */
 export function xs_msg_move(dest: xs_msg_t, src: xs_msg_t): number {
@@ -236,12 +240,13 @@ export function xs_msg_move(dest: xs_msg_t, src: xs_msg_t): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const a = new xs.xs_msg_t(), b = new xs.xs_msg_t();
  * xs.xs_msg_init_size(a, 4);
  * xs.xs_msg_init(b);
  * xs.xs_msg_copy(b, a);
- * console.log(xs.xs_msg_data(a).buffer === xs.xs_msg_data(b).buffer); // true
+ * assert.equal(xs.xs_msg_data(a).buffer === xs.xs_msg_data(b).buffer, true);
  * ```
  */
 export function xs_msg_copy(dest: xs_msg_t, src: xs_msg_t): number {
@@ -296,10 +301,11 @@ export function xs_msg_data(msg: xs_msg_t): Uint8Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const msg = new xs.xs_msg_t();
  * xs.xs_msg_init_size(msg, 9);
- * console.log(xs.xs_msg_size(msg)); // 9
+ * assert.equal(xs.xs_msg_size(msg), 9);
  * xs.xs_msg_close(msg);
  * ```
  */
@@ -350,12 +356,13 @@ export function readI64(view: ArrayBufferView, signed: boolean): bigint {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const msg = new xs.xs_msg_t();
  * xs.xs_msg_init(msg);
  * const more = new Int32Array(1), len = { value: 4 };
  * xs.xs_getmsgopt(msg, xs.XS_MORE, more, len);
- * console.log(more[0]); // 0
+ * assert.equal(more[0], 0);
  * ```
  */
 export function xs_getmsgopt(

@@ -160,12 +160,13 @@ export function xs_setsockopt(
  *
  * @example Reading XS_RCVMORE
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
  * const s = xs.xs_socket(ctx, xs.XS_PULL);
  * const more = new Int32Array(1), len = { value: 4 };
  * xs.xs_getsockopt(s, xs.XS_RCVMORE, more, len);
- * console.log(more[0], len.value); // 0 4
+ * assert.deepEqual([more[0], len.value], [0, 4]);
  * xs.xs_close(s);
  * xs.xs_term(ctx);
  * ```

@@ -54,11 +54,12 @@ function sleepUntil(deadline: number): void {
  *
  * @example Checking a socket once
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const ctx = xs.xs_init();
  * const pull = xs.xs_socket(ctx, xs.XS_PULL);
  * const items = [{ socket: pull, fd: 0, events: xs.XS_POLLIN, revents: 0 }];
- * console.log(xs.xs_poll(items, 1, 0)); // 0
+ * assert.equal(xs.xs_poll(items, 1, 0), 0);
  * xs.xs_close(pull);
  * xs.xs_term(ctx);
  * ```
@@ -147,9 +148,10 @@ const running = new WeakSet<XsStopwatch>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const w = xs.xs_stopwatch_start();
- * console.log(xs.xs_stopwatch_stop(w) >= 0); // true
+ * assert.equal(xs.xs_stopwatch_stop(w) >= 0, true);
  * ```
  */
 export function xs_stopwatch_start(): XsStopwatch {
@@ -167,10 +169,11 @@ export function xs_stopwatch_start(): XsStopwatch {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as xs from "@crossroads/xs/xs";
  * const w = xs.xs_stopwatch_start();
  * const us = xs.xs_stopwatch_stop(w);
- * console.log(Number.isInteger(us)); // true
+ * assert.equal(Number.isInteger(us), true);
  * ```
  */
 export function xs_stopwatch_stop(watch: XsStopwatch): number {
