@@ -247,8 +247,7 @@ export class StreamSession implements StreamHandlers {
       this.#pause();
       // Ask the API thread to ring us when it frees room (or reads below the HWM), then
       // re-check: it may have done so just before the flag was set.
-      p?.in.waitForRoom(0);
-      if (this.blockedInWithRoom) queueMicrotask(() => this.resumeIn());
+      if (this.rearmIn()) queueMicrotask(() => this.resumeIn());
     } else {
       this.#pending = null;
       if (this.#paused) {
@@ -282,8 +281,10 @@ export class StreamSession implements StreamHandlers {
   }
 
   /**
-   * For a parking worker: if inbound bytes wait, declares again that the API thread must
-   * ring when it frees room (`R_WAITING`), then returns true if there is room already.
+   * If inbound bytes wait, declares that the API thread must ring when it frees room
+   * (`R_WAITING`), then returns true if there is room already. Called when a chunk is
+   * kept, and again by the worker each time it parks (the first declaration may have been
+   * taken while it was busy).
    */
   rearmIn(): boolean {
     if (!this.blockedIn) return false;
