@@ -9,6 +9,7 @@
  */
 import { assert, test, waitFor } from "../_harness.ts";
 import { IoLoop } from "../../lib/io/mod.ts";
+import type { Endpoint } from "../../lib/transports/mod.ts";
 import {
   CONTEXT_BLOCK_BYTES,
   controlPlace,
@@ -117,8 +118,13 @@ function setup() {
     }, 2000);
     return got as Extract<ToApi, { t: T }>;
   };
-  return { rt, loop, notes, next };
+  /** The API thread's bind command for socket `sock`, endpoint id `ep`. */
+  const bind = (req: number, sock: number, ep: number, endpoint: Endpoint) =>
+    loop.command({ t: "bind", req, sock, ep, endpoint, opts: OPTS });
+  return { rt, loop, notes, next, bind };
 }
+
+const tcp = (port: number): Endpoint => ({ scheme: "tcp", host: "127.0.0.1", port, ipv6: false });
 
 /** Runs a PUSH peer's handshake against the session behind `c`. */
 async function handshake(c: MemConn): Promise<void> {
@@ -137,15 +143,8 @@ async function handshake(c: MemConn): Promise<void> {
 }
 
 test("io loop: bind replies with the bound endpoint; a connection is offered, then served", async () => {
-  const { rt, loop, notes, next } = setup();
-  loop.command({
-    t: "bind",
-    req: 7,
-    sock: 1,
-    ep: 1,
-    endpoint: { scheme: "tcp", host: "127.0.0.1", port: 0, ipv6: false },
-    opts: OPTS,
-  });
+  const { rt, loop, notes, next, bind } = setup();
+  bind(7, 1, 1, tcp(0));
   const r = await next("reply");
   assert.equal(r.req, 7);
   assert.equal(r.errno, 0);
@@ -188,15 +187,8 @@ test("io loop: bind replies with the bound endpoint; a connection is offered, th
 });
 
 test("io loop: a refused connection is closed; a failed bind replies with its errno", async () => {
-  const { rt, loop, next } = setup();
-  loop.command({
-    t: "bind",
-    req: 1,
-    sock: 2,
-    ep: 1,
-    endpoint: { scheme: "tcp", host: "127.0.0.1", port: 5555, ipv6: false },
-    opts: OPTS,
-  });
+  const { rt, loop, next, bind } = setup();
+  bind(1, 2, 1, tcp(5555));
   await next("reply");
   const c = rt.accept(5555);
   await handshake(c);
@@ -204,14 +196,7 @@ test("io loop: a refused connection is closed; a failed bind replies with its er
   loop.command({ t: "refuse", conn: a.conn });
   await waitFor(() => c.closed, 2000);
 
-  loop.command({
-    t: "bind",
-    req: 2,
-    sock: 2,
-    ep: 2,
-    endpoint: { scheme: "ipc", path: "/nowhere" },
-    opts: OPTS,
-  });
+  bind(2, 2, 2, { scheme: "ipc", path: "/nowhere" });
   const r = await next("reply");
   assert.equal(r.req, 2);
   assert.notEqual(r.errno, 0);
