@@ -121,6 +121,23 @@ async function open(ctx: Context, type: string, opts: Record<string, unknown> = 
   return s;
 }
 
+/**
+ * `cfg.cycles` of REQ socket → connect to `cfg.endpoint` → request → reply → close;
+ * `figures(reply)` is taken at cycle `cfg.mark` (first) and after each cycle (last).
+ */
+async function reqCycles(ctx: Context, figures: (reply: Uint8Array[]) => unknown) {
+  let first: unknown = null, last: unknown = null;
+  for (let i = 0; i < cfg.cycles; i++) {
+    const s = await open(ctx, "REQ");
+    await s.send("x");
+    const reply = await s.receive({ timeout: 5000 });
+    s.close();
+    last = figures(reply);
+    if (i === cfg.mark) first = last;
+  }
+  return { first, last };
+}
+
 const roles: Record<string, () => Promise<void>> = {
   async send() {
     const ctx = new Context();
@@ -286,15 +303,11 @@ const roles: Record<string, () => Promise<void>> = {
 
   async reqloop() {
     const ctx = new Context({ linger: 0 });
-    let first: unknown = null, last: unknown = null;
-    for (let i = 0; i < cfg.cycles; i++) {
-      const s = await open(ctx, "REQ");
-      await s.send("x");
-      const r = JSON.parse(new TextDecoder().decode((await s.receive({ timeout: 5000 }))[0]));
-      s.close();
-      if (i === cfg.mark) first = { ...r, client: stats() };
-      last = { ...r, client: stats() };
-    }
+    // The REP answers with its own figures; ours go beside them.
+    const { first, last } = await reqCycles(ctx, (reply) => ({
+      ...JSON.parse(new TextDecoder().decode(reply[0])),
+      client: stats(),
+    }));
     await ctx.term();
     out({ first, last });
     clearTimeout(deadline);
@@ -311,16 +324,7 @@ const roles: Record<string, () => Promise<void>> = {
         await rep.send("y");
       }
     })().catch(() => {}); // ends when the REP closes
-    let first: unknown = null, last: unknown = null;
-    for (let i = 0; i < cfg.cycles; i++) {
-      const s = ctx.socket("REQ");
-      await s.connect(cfg.endpoint);
-      await s.send("x");
-      await s.receive({ timeout: 5000 });
-      s.close();
-      if (i === cfg.mark) first = stats();
-      last = stats();
-    }
+    const { first, last } = await reqCycles(ctx, stats);
     rep.close();
     await ctx.term();
     await serving;
