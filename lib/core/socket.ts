@@ -179,6 +179,7 @@ export class SocketCore {
       type: this.info.zmtpName,
       peers: this.info.peers,
       sendsIdentity: this.info.sendsIdentity,
+      subscriptions: this.info.subscriptions ?? "none",
       identity: Array.from(o.identity),
       maxmsgsize: o.maxmsgsize < 0n ? -1 : Number(o.maxmsgsize),
       reconnectIvl: o.reconnectIvl,

@@ -190,6 +190,7 @@ export class IoLoop implements SessionOwner {
       type: o.type,
       peers: o.peers,
       sendsIdentity: o.sendsIdentity,
+      subscriptions: o.subscriptions,
       identity: new Uint8Array(o.identity),
       maxmsgsize: o.maxmsgsize,
       mode: o.mode,

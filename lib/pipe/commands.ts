@@ -17,6 +17,7 @@
 import type { WireMode } from "../options.ts";
 import type { Endpoint } from "../transports/mod.ts";
 import type { ExternalBatch } from "./ring_pipe.ts";
+import type { SubscriptionRole } from "./subscription.ts";
 
 /** Options the worker needs for a bind or connect, captured when the call is made. */
 export interface WireOptions {
@@ -26,6 +27,8 @@ export interface WireOptions {
   peers: readonly string[];
   /** True if the type sends its identity in the handshake (the REQ/REP family). */
   sendsIdentity: boolean;
+  /** Whether this type's connections send or receive subscriptions (`ProtocolInfo.subscriptions`). */
+  subscriptions: SubscriptionRole;
   /** XS_IDENTITY, as bytes. */
   identity: number[];
   /** XS_MAXMSGSIZE; -1 = no limit. */

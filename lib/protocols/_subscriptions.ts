@@ -1,50 +1,16 @@
 /**
- * Subscriptions of publish/subscribe (libxs `prefix_filter`, `topic_filter` and the
- * 4-byte subscription message): the message form, the prefix filter with counts per
- * subscriber, the topic filter with `*` elements, and matching a message's first part.
+ * Subscription filters of publish/subscribe (libxs `prefix_filter`, `topic_filter`): the
+ * prefix filter with counts per subscriber, the topic filter with `*` elements, and
+ * matching a message's first part. The 4-byte subscription message itself is the
+ * boundary's vocabulary, in lib/pipe/subscription.ts.
  *
  * A "subscriber" is whatever key the owner uses: a {@linkcode Pipe} on the publisher
  * side (PUB/XPUB keep one entry per pipe), `null` on the SUB side (its local filter).
  *
- * Spec: docs/behaviour.md §4.5 (message), §4.6 (filters and their quirks).
+ * Spec: docs/behaviour.md §4.6 (filters and their quirks).
  *
  * Runs on: API thread.
  */
-
-/** Command of a subscription message: subscribe. */
-export const CMD_SUBSCRIBE = 1;
-/** Command of a subscription message: unsubscribe. */
-export const CMD_UNSUBSCRIBE = 2;
-/** Filter id of the prefix filter (`XS_FILTER_PREFIX`). */
-export const FILTER_PREFIX = 1;
-/** Filter id of the topic filter (`XS_FILTER_TOPIC`). */
-export const FILTER_TOPIC = 2;
-
-/** A parsed subscription message. */
-export interface Subscription {
-  readonly cmd: number;
-  readonly filter: number;
-  readonly body: Uint8Array;
-}
-
-/** Builds `[u16 BE cmd][u16 BE filter id][body]` (docs/behaviour.md §4.5). */
-export function encodeSubscription(cmd: number, filter: number, body: Uint8Array): Uint8Array {
-  const m = new Uint8Array(4 + body.length);
-  m[0] = cmd >> 8;
-  m[1] = cmd & 255;
-  m[2] = (filter >> 8) & 255;
-  m[3] = filter & 255;
-  m.set(body, 4);
-  return m;
-}
-
-/** Parses a subscription message; null if shorter than 4 bytes or the command is not 1/2. */
-export function parseSubscription(m: Uint8Array): Subscription | null {
-  if (m.length < 4) return null;
-  const cmd = (m[0] << 8) | m[1];
-  if (cmd !== CMD_SUBSCRIBE && cmd !== CMD_UNSUBSCRIBE) return null;
-  return { cmd, filter: (m[2] << 8) | m[3], body: m.subarray(4) };
-}
 
 /** Bytes as a Map key (one char per byte). */
 export function bytesKey(b: Uint8Array): string {

@@ -22,7 +22,7 @@
  *
  * Runs on: API thread.
  */
-import type { Pipe } from "../pipe/mod.ts";
+import type { Pipe, SubscriptionRole } from "../pipe/mod.ts";
 
 /** What a socket type can read of its socket. */
 export interface ProtocolHost {
@@ -97,6 +97,12 @@ export interface ProtocolInfo {
   readonly peers: readonly string[];
   /** True if connections of this type exchange identity frames (REQ/REP/XREQ/XREP). */
   readonly sendsIdentity: boolean;
+  /**
+   * Subscriptions on this type's connections (lib/pipe/subscription.ts): `"sends"` for
+   * SUB/XSUB, `"receives"` for PUB/XPUB. Absent = `"none"`. The worker's session reads
+   * it (through `WireOptions`) instead of the type's name.
+   */
+  readonly subscriptions?: SubscriptionRole;
   /** Default option overrides (SUB/XSUB: sndhwm 0, linger 0). */
   readonly defaults?: { sndhwm?: number; linger?: number };
   /**

@@ -28,6 +28,7 @@ export const info: ProtocolInfo = {
   zmtpName: "PUB",
   peers: ["SUB", "XSUB"],
   sendsIdentity: false,
+  subscriptions: "receives",
   create: (host) => new Pub(host),
 };
 

@@ -22,16 +22,15 @@
  * Runs on: API thread.
  */
 import { EINVAL, ENOTSUP, XS_SUB, XS_SUBSCRIBE, XS_UNSUBSCRIBE } from "../constants.ts";
-import type { Pipe } from "../pipe/mod.ts";
 import {
   CMD_SUBSCRIBE,
   CMD_UNSUBSCRIBE,
   encodeSubscription,
   FILTER_PREFIX,
   FILTER_TOPIC,
-  PrefixFilter,
-  TopicFilter,
-} from "./_subscriptions.ts";
+  type Pipe,
+} from "../pipe/mod.ts";
+import { PrefixFilter, TopicFilter } from "./_subscriptions.ts";
 import type { Protocol, ProtocolHost, ProtocolInfo } from "./protocol.ts";
 import { XSub } from "./xsub.ts";
 
@@ -42,6 +41,7 @@ export const info: ProtocolInfo = {
   zmtpName: "SUB",
   peers: ["PUB", "XPUB"],
   sendsIdentity: false,
+  subscriptions: "sends",
   defaults: { sndhwm: 0, linger: 0 },
   create: (host) => new Sub(host),
 };

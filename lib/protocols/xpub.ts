@@ -25,8 +25,6 @@
  * Runs on: API thread.
  */
 import { EAGAIN, XS_XPUB } from "../constants.ts";
-import type { Pipe } from "../pipe/mod.ts";
-import { Distributor } from "./_distributor.ts";
 import {
   CMD_SUBSCRIBE,
   CMD_UNSUBSCRIBE,
@@ -34,9 +32,10 @@ import {
   FILTER_PREFIX,
   FILTER_TOPIC,
   parseSubscription,
-  PrefixFilter,
-  TopicFilter,
-} from "./_subscriptions.ts";
+  type Pipe,
+} from "../pipe/mod.ts";
+import { Distributor } from "./_distributor.ts";
+import { PrefixFilter, TopicFilter } from "./_subscriptions.ts";
 import type { Protocol, ProtocolHost, ProtocolInfo } from "./protocol.ts";
 
 /** XPUB's identity. */
@@ -46,6 +45,7 @@ export const info: ProtocolInfo = {
   zmtpName: "XPUB",
   peers: ["SUB", "XSUB"],
   sendsIdentity: false,
+  subscriptions: "receives",
   create: (host) => new XPub(host),
 };
 

@@ -20,15 +20,10 @@
  * Runs on: API thread.
  */
 import { EAGAIN, EINVAL, XS_XSUB } from "../constants.ts";
-import type { Pipe } from "../pipe/mod.ts";
+import { CMD_SUBSCRIBE, encodeSubscription, parseSubscription, type Pipe } from "../pipe/mod.ts";
 import { Distributor } from "./_distributor.ts";
 import { FairQueue } from "./_fair_queue.ts";
-import {
-  bytesKey,
-  CMD_SUBSCRIBE,
-  encodeSubscription,
-  parseSubscription,
-} from "./_subscriptions.ts";
+import { bytesKey } from "./_subscriptions.ts";
 import type { Protocol, ProtocolHost, ProtocolInfo } from "./protocol.ts";
 
 /** XSUB's identity. */
@@ -38,6 +33,7 @@ export const info: ProtocolInfo = {
   zmtpName: "XSUB",
   peers: ["PUB", "XPUB"],
   sendsIdentity: false,
+  subscriptions: "sends",
   defaults: { sndhwm: 0, linger: 0 },
   create: (host) => new XSub(host),
 };

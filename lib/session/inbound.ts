@@ -11,13 +11,28 @@
  *   after a cut connection is still read as a command.
  * - Commands (PING → PONG, SUBSCRIBE/CANCEL) are collected whole and acted on here.
  * - PUB/XPUB: subscriptions — SUBSCRIBE/CANCEL commands, `01`/`00` data frames, or the
- *   Crossroads 4-byte form from `xs1` peers — become one Crossroads 1.2 message each
- *   (`u16 cmd`, `u16 filter`, body, docs/behaviour.md §4.5); other data is ignored.
+ *   Crossroads 4-byte form from `xs1` peers, read by lib/wire/subscription.ts — become one
+ *   Crossroads 1.2 message each (lib/pipe/subscription.ts); other data is ignored.
  *
  * Runs on: I/O worker.
  */
-import { CMD_ABORT, CMD_BIG, CMD_CHUNK, F_COMMAND, F_MORE, type WorkerPipe } from "../pipe/mod.ts";
-import { parseCommand, parsePing, pongFrame } from "../wire/mod.ts";
+import {
+  CMD_ABORT,
+  CMD_BIG,
+  CMD_CHUNK,
+  encodeSubscription,
+  F_COMMAND,
+  F_MORE,
+  type WorkerPipe,
+} from "../pipe/mod.ts";
+import {
+  parseCommand,
+  parsePing,
+  pongFrame,
+  subscriptionFromCommand,
+  subscriptionFromData,
+  type WireSubscription,
+} from "../wire/mod.ts";
 
 /** The decoder's sink for one connection. */
 export class InboundSink {
@@ -171,42 +186,30 @@ export class InboundSink {
       // subscription (docs/wire.md §3.7); anything else is ignored.
       const first = !this.#dropIn;
       this.#dropIn = this.#cmdMore;
-      if (!first || this.#cmdMore) return;
-      if (this.version === "xs1") {
-        // Crossroads form: u16 cmd, u16 filter, body; malformed ones are skipped (docs/wire.md §8.1
-        // row 36).
-        const cmd = body.length >= 4 ? body[0] << 8 | body[1] : 0;
-        if (cmd === 1 || cmd === 2) {
-          this.#subscription(cmd, body.subarray(4), body[2] << 8 | body[3]);
-        }
-      } else if (body.length >= 1 && body[0] <= 1) {
-        this.#subscription(body[0] === 1 ? 1 : 2, body.subarray(1));
-      }
+      if (first && !this.#cmdMore) this.#subscription(subscriptionFromData(body, this.version));
       return;
     }
     const c = parseCommand(body);
     if (!c) return; // docs/wire.md §8.1 row 17: malformed commands after the handshake are ignored
     if (c.name === "PING") {
       this.#reply(pongFrame(parsePing(c.data).context));
-    } else if (this.#pubIn && (c.name === "SUBSCRIBE" || c.name === "CANCEL")) {
-      this.#subscription(c.name === "SUBSCRIBE" ? 1 : 2, c.data);
+    } else if (this.#pubIn) {
+      this.#subscription(subscriptionFromCommand(c.name, c.data));
     }
     // PONG counts as traffic only; everything else is ignored (docs/wire.md §8.1 rows 16-18).
   }
 
   /**
-   * Writes a subscription for the PUB/XPUB as one Crossroads 1.2 message (docs/behaviour.md §4.5).
+   * Writes a subscription for the PUB/XPUB as one Crossroads 1.2 message (docs/behaviour.md
+   * §4.5); `null` (not a subscription, malformed ones included) writes nothing.
    */
-  #subscription(cmd: number, topic: Uint8Array, filter = 1): void {
+  #subscription(s: WireSubscription | null): void {
+    if (s === null) return;
     const w = this.pipe!.in;
-    const size = topic.length + 4;
-    if (w.free() < size + 9) return; // room was checked at frame start
-    w.putHeader(0, size);
-    w.putByte(0);
-    w.putByte(cmd);
-    w.putByte(filter >>> 8);
-    w.putByte(filter & 0xff); // XS_FILTER_PREFIX unless a Crossroads peer said otherwise
-    w.put(topic);
+    const m = encodeSubscription(s.cmd, s.filter, s.body);
+    if (w.free() < m.length + 9) return; // room was checked at frame start
+    w.putHeader(0, m.length);
+    w.put(m);
     w.endMessage();
   }
 }

@@ -13,19 +13,12 @@
  * headers and small parts gathered into one write, large parts written as they are.
  *
  * SUB/XSUB: every outbound message is a subscription in the Crossroads 1.2 form and is
- * translated per dialect (`#encodeSubscription`).
+ * translated per dialect by lib/wire/subscription.ts.
  *
  * Runs on: I/O worker.
  */
 import { F_COMMAND, F_LONG, F_MORE, type WorkerPipe } from "../pipe/mod.ts";
-import {
-  encodeCommand,
-  encodedSize1,
-  encodedSize3,
-  encodeFrame1,
-  encodeFrame3,
-  writeHeader1,
-} from "../wire/mod.ts";
+import { subscriptionFrame, writeHeader1 } from "../wire/mod.ts";
 import type { StreamConn } from "../runtime/mod.ts";
 
 const STAGE_BYTES = 64 * 1024;
@@ -168,11 +161,9 @@ export class Outbound {
   }
 
   /**
-   * SUB/XSUB: every outbound message is a subscription in the Crossroads 1.2 form
-   * (`u16 cmd`, `u16 filter`, body). ZMTP/3.1 peers get SUBSCRIBE/CANCEL commands, older
-   * dialects a `01`/`00`-prefixed data frame (docs/wire.md §2.3, §3.7). A topic-filter pattern
-   * (XS_FILTER_TOPIC) cannot be expressed in ZMTP: it goes out as the literal prefix
-   * before its first `*` element, a superset that the SUB's local filter narrows.
+   * SUB/XSUB: every outbound message is a subscription in the Crossroads 1.2 form; each
+   * single-part one goes out as its dialect's control frame (`subscriptionFrame`), in the
+   * queue of control frames; multi-part messages and in-band commands are dropped.
    */
   #subscriptionsOut(p: WorkerPipe): void {
     const r = p.out;
@@ -194,7 +185,7 @@ export class Outbound {
       this.#dropOut = more;
       if (!more) msgs++;
       if (drop) continue;
-      const f = this.#encodeSubscription(body);
+      const f = subscriptionFrame(body, this.version);
       if (f) frames.push(f);
     }
     if (off === 0) return;
@@ -211,7 +202,7 @@ export class Outbound {
   #subscriptionExternal(p: WorkerPipe): void {
     const parts = p.takeExternal();
     this.#externalDone(p);
-    const f = parts.length === 1 ? this.#encodeSubscription(parts[0]) : null;
+    const f = parts.length === 1 ? subscriptionFrame(parts[0], this.version) : null;
     if (f) this.#ctrl.push(f);
   }
 
@@ -263,39 +254,6 @@ export class Outbound {
     this.#writing = true;
     this.#inFlight = 0;
     this.conn!.write(chunks[0]);
-  }
-
-  #encodeSubscription(body: Uint8Array): Uint8Array | null {
-    if (body.length < 4) return null;
-    const cmd = body[0] << 8 | body[1];
-    const filter = body[2] << 8 | body[3];
-    if (cmd !== 1 && cmd !== 2) return null;
-    if (this.version === "zmtp1") return null; // 0MQ 2.x: the SUB filters locally
-    if (this.version === "xs1") {
-      // Crossroads 1.2.0 peers take the 4-byte form itself (docs/wire.md §2.3).
-      const out = new Uint8Array(encodedSize1(body.length));
-      encodeFrame1(out, 0, false, body);
-      return out;
-    }
-    let topic = body.subarray(4);
-    if (filter === 2) {
-      let end = topic.indexOf(0);
-      if (end < 0) end = topic.length;
-      const star = topic.subarray(0, end).indexOf(0x2a);
-      topic = topic.subarray(0, star >= 0 ? star : end);
-    } else if (filter !== 1) return null;
-    if (this.version === "3.1") return encodeCommand(cmd === 1 ? "SUBSCRIBE" : "CANCEL", topic);
-    const data = new Uint8Array(topic.length + 1);
-    data[0] = cmd === 1 ? 1 : 0;
-    data.set(topic, 1);
-    if (this.framing === "v1") {
-      const out = new Uint8Array(encodedSize1(data.length));
-      encodeFrame1(out, 0, false, data);
-      return out;
-    }
-    const out = new Uint8Array(encodedSize3(data.length));
-    encodeFrame3(out, 0, 0, data);
-    return out;
   }
 
   /** Drops every complete outbound message queued in the pipe. */

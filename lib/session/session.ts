@@ -15,7 +15,7 @@
  *
  * Runs on: I/O worker.
  */
-import type { WorkerPipe } from "../pipe/mod.ts";
+import type { SubscriptionRole, WorkerPipe } from "../pipe/mod.ts";
 import {
   Decoder1,
   Decoder3,
@@ -35,6 +35,8 @@ export interface SessionConfig {
   peers: readonly string[];
   /** True for the REQ/REP/DEALER/ROUTER family. */
   sendsIdentity: boolean;
+  /** "sends" for SUB/XSUB, "receives" for PUB/XPUB (lib/pipe/subscription.ts). */
+  subscriptions: SubscriptionRole;
   /** Our identity bytes. */
   identity: Uint8Array;
   /** Inbound part size limit, -1 = none. */
@@ -78,19 +80,13 @@ export class StreamSession implements StreamHandlers {
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #out: Outbound;
   readonly #in: InboundSink;
-  /** SUB/XSUB: outbound messages are subscriptions. */
-  readonly #subOut: boolean;
 
   constructor(config: SessionConfig, owner: SessionOwner) {
     this.config = config;
     this.owner = owner;
-    this.#subOut = config.type === "SUB" || config.type === "XSUB";
-    this.#out = new Outbound(this.#subOut, () => owner.wakeApi());
+    this.#out = new Outbound(config.subscriptions === "sends", () => owner.wakeApi());
     this.#out.onIdle = () => owner.drained(this);
-    this.#in = new InboundSink(
-      config.type === "PUB" || config.type === "XPUB",
-      (f) => this.#out.push(f),
-    );
+    this.#in = new InboundSink(config.subscriptions === "receives", (f) => this.#out.push(f));
     this.#hs = config.mode === "xs1" || config.mode === "zmtp1"
       ? new LegacyHandshake({
         mode: config.mode,
@@ -163,7 +159,7 @@ export class StreamSession implements StreamHandlers {
    * connection (Protocol.pipeUp). The first connection carries what was queued before it.
    */
   prepare(pipe: WorkerPipe): void {
-    if (this.#subOut && pipe.served) this.#out.discard(pipe);
+    if (this.config.subscriptions === "sends" && pipe.served) this.#out.discard(pipe);
     pipe.served = true;
   }
 

@@ -158,59 +158,6 @@ export function parsePing(data: Uint8Array): { ttl: number; context: Uint8Array 
 }
 
 /**
- * Builds a ZMTP/3.1 SUBSCRIBE command.
- *
- * @param topic The prefix to subscribe to (empty = everything).
- * @returns The whole frame.
- * @example
- * ```ts
- * import { subscribeFrame3 } from "./commands.ts";
- * subscribeFrame3(new Uint8Array(0)); // 04 0A 09 "SUBSCRIBE"
- * ```
- */
-export function subscribeFrame3(topic: Uint8Array): Uint8Array {
-  return encodeCommand("SUBSCRIBE", topic);
-}
-
-/**
- * Builds a ZMTP/3.1 CANCEL command.
- *
- * @param topic The prefix to unsubscribe from.
- * @returns The whole frame.
- * @example
- * ```ts
- * import { cancelFrame3 } from "./commands.ts";
- * cancelFrame3(new TextEncoder().encode("topic")); // 04 0C 06 "CANCEL" "topic"
- * ```
- */
-export function cancelFrame3(topic: Uint8Array): Uint8Array {
-  return encodeCommand("CANCEL", topic);
-}
-
-/**
- * Builds the subscription data frame of ZMTP/3.0 and 2.0 (docs/wire.md §3.7): `01`/`00` then
- * the topic, as a single last frame. LONG is computed after adding the prefix byte, so a
- * 255-byte topic is encoded correctly (unlike libzmq, docs/wire.md §8.1 row 35).
- *
- * @param subscribe True to subscribe, false to cancel.
- * @param topic The prefix.
- * @returns The whole frame.
- * @example
- * ```ts
- * import { subscriptionDataFrame } from "./commands.ts";
- * subscriptionDataFrame(true, new TextEncoder().encode("topic")); // 00 06 01 "topic"
- * ```
- */
-export function subscriptionDataFrame(subscribe: boolean, topic: Uint8Array): Uint8Array {
-  const body = new Uint8Array(1 + topic.length);
-  body[0] = subscribe ? 1 : 0;
-  body.set(topic, 1);
-  const out = new Uint8Array(encodedSize3(body.length));
-  encodeFrame3(out, 0, 0, body);
-  return out;
-}
-
-/**
  * Builds an ERROR command: `reason_len (1) | reason` (reason truncated to 255 bytes).
  *
  * @param reason ASCII text (or raw bytes), e.g. "400".

@@ -30,3 +30,4 @@ export * from "./metadata.ts";
 export * from "./commands.ts";
 export * from "./handshake.ts";
 export * from "./legacy.ts";
+export * from "./subscription.ts";

@@ -89,6 +89,7 @@ const OPTS: WireOptions = {
   type: "PULL",
   peers: ["PUSH"],
   sendsIdentity: false,
+  subscriptions: "none",
   identity: [],
   maxmsgsize: -1,
   reconnectIvl: 100,

@@ -11,15 +11,7 @@ import type { Pipe } from "../../lib/pipe/mod.ts";
 import { LoadBalancer } from "../../lib/protocols/_load_balancer.ts";
 import { FairQueue } from "../../lib/protocols/_fair_queue.ts";
 import { Distributor } from "../../lib/protocols/_distributor.ts";
-import {
-  CMD_SUBSCRIBE,
-  encodeSubscription,
-  FILTER_PREFIX,
-  parseSubscription,
-  PrefixFilter,
-  TopicFilter,
-  topicMatch,
-} from "../../lib/protocols/_subscriptions.ts";
+import { PrefixFilter, TopicFilter, topicMatch } from "../../lib/protocols/_subscriptions.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const txt = (m: Uint8Array[]) => m.map((p) => new TextDecoder().decode(p)).join("|");
@@ -116,15 +108,6 @@ test("distributor: every pipe with room gets the message; inproc peers get copie
   assert.equal(a.flushes, 1);
   assert.equal(d.sendTo(msg, [e]), 1);
   assert.equal(e.sent[1], msg, "one recipient: no copy needed");
-});
-
-test("subscriptions: the 4-byte in-ring form round-trips", () => {
-  const m = encodeSubscription(CMD_SUBSCRIBE, FILTER_PREFIX, enc("topic"));
-  const s = parseSubscription(m)!;
-  assert.equal(s.cmd, CMD_SUBSCRIBE);
-  assert.equal(s.filter, FILTER_PREFIX);
-  assert.equal(new TextDecoder().decode(s.body), "topic");
-  assert.equal(parseSubscription(new Uint8Array(3)), null, "too short");
 });
 
 test("prefix filter: counted subscriptions, matches by prefix, removeAll per subscriber", () => {

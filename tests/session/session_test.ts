@@ -14,10 +14,17 @@ import {
   R_HWM,
   RingReader,
   RingWriter,
+  type SubscriptionRole,
   WorkerPipe,
 } from "../../lib/pipe/mod.ts";
 import { type SessionOwner, StreamSession } from "../../lib/session/mod.ts";
-import { encodeMessage3, Handshake, type HandshakeResult } from "../../lib/wire/mod.ts";
+import {
+  cancelFrame3,
+  encodeMessage3,
+  Handshake,
+  type HandshakeResult,
+  subscribeFrame3,
+} from "../../lib/wire/mod.ts";
 import type { StreamConn } from "../../lib/runtime/mod.ts";
 
 /** A stream whose writes the test completes by hand. */
@@ -68,21 +75,32 @@ class Owner implements SessionOwner {
 
 /** A PULL session that finished its handshake with a PUSH peer, serving a fresh pipe. */
 function pullSession(rcvhwm = 1000) {
+  return connected("PULL", "PUSH", "none", rcvhwm);
+}
+
+/** A session of `type` that finished its ZMTP/3.1 handshake with a `peerType` peer. */
+function connected(
+  type: string,
+  peerType: string,
+  subscriptions: SubscriptionRole,
+  rcvhwm = 1000,
+) {
   const owner = new Owner();
   const s = new StreamSession({
-    type: "PULL",
-    peers: ["PUSH"],
+    type,
+    peers: [peerType],
     sendsIdentity: false,
+    subscriptions,
     identity: new Uint8Array(0),
     maxmsgsize: -1,
     mode: "auto",
   }, owner);
   const conn = new FakeConn();
   const peer = new Handshake({
-    socketType: "PUSH",
+    socketType: peerType,
     identity: new Uint8Array(0),
     sendIdentity: false,
-    acceptPeer: (t) => t === "PULL",
+    acceptPeer: (t) => t === type,
   });
   s.begin(conn);
   let toUs = peer.start();
@@ -95,7 +113,7 @@ function pullSession(rcvhwm = 1000) {
   }
   assert.ok(owner.result, "the session finished its handshake");
   assert.equal(owner.result!.version, "3.1");
-  assert.equal(owner.result!.peerType, "PUSH");
+  assert.equal(owner.result!.peerType, peerType);
   const sab = newPipeBlock(PIPE_RING_BYTES, PIPE_RING_BYTES);
   const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
   new Int32Array(sab)[(places.in.header >> 2) + R_HWM] = rcvhwm;
@@ -192,4 +210,34 @@ test("session: a malformed frame closes the connection with a reason", () => {
   s.data(new Uint8Array([0x02, 0x01, 0, 0, 0, 0, 0, 0, 0]));
   assert.equal(conn.closed, true);
   assert.match(owner.closedWhy ?? "", /protocol error/);
+});
+
+test("session: a PUB-side session turns SUBSCRIBE and CANCEL commands into 4-byte messages", () => {
+  const { s, in: r } = connected("XPUB", "XSUB", "receives");
+  s.data(subscribeFrame3(new TextEncoder().encode("ab")));
+  s.data(cancelFrame3(new TextEncoder().encode("ab")));
+  // A data frame from a ZMTP/3.1 subscriber that is not a subscription is ignored.
+  s.data(msg("not a subscription"));
+  assert.deepEqual(readAll(r), ["\x00\x01\x00\x01ab", "\x00\x02\x00\x01ab"]);
+});
+
+test("session: a SUB-side session sends its 4-byte messages as SUBSCRIBE/CANCEL commands", () => {
+  const { s, conn, out } = connected("XSUB", "XPUB", "sends");
+  for (const m of [[0, 1, 0, 1, 0x61], [0, 2, 0, 1, 0x61], [0, 9, 0, 1]]) {
+    out.putHeader(0, m.length);
+    out.put(new Uint8Array(m));
+    out.endMessage();
+  }
+  out.publish();
+  s.pumpOut();
+  const sent: number[] = [];
+  for (let i = 0; i < 4 && s.writing; i++) {
+    sent.push(...conn.take());
+    s.written();
+  }
+  // The unknown command 9 is not a subscription: nothing goes out for it.
+  assert.deepEqual(sent, [
+    ...subscribeFrame3(new Uint8Array([0x61])),
+    ...cancelFrame3(new Uint8Array([0x61])),
+  ]);
 });

@@ -6,7 +6,6 @@
  */
 import { assert, test } from "../_harness.ts";
 import {
-  cancelFrame3,
   encodeCommand,
   errorFrame,
   parseCommand,
@@ -15,8 +14,6 @@ import {
   pingFrame,
   pongFrame,
   readyFrame,
-  subscribeFrame3,
-  subscriptionDataFrame,
 } from "../../lib/wire/mod.ts";
 import { ascii, cat, fill, hex } from "./_hex.ts";
 
@@ -121,23 +118,6 @@ test("parsePing reads ttl and context, and treats a short PING as ttl 0", () => 
     assert.equal(q.context.length, 0);
   }
   assert.equal(parsePing(hex("01 00")).ttl, 256);
-});
-
-test("subscribeFrame3 and cancelFrame3 match libzmq's 3.1 commands of docs/wire.md §3.7", () => {
-  assert.deepEqual(
-    subscribeFrame3(ascii("topic")),
-    hex("04 0F 09 53 55 42 53 43 52 49 42 45 74 6F 70 69 63"),
-  );
-  assert.deepEqual(cancelFrame3(ascii("topic")), hex("04 0C 06 43 41 4E 43 45 4C 74 6F 70 69 63"));
-  assert.deepEqual(subscribeFrame3(new Uint8Array(0)), hex("04 0A 09 53 55 42 53 43 52 49 42 45"));
-});
-
-test("subscriptionDataFrame matches the 3.0/2.0 form and sets LONG for a 255-byte topic", () => {
-  assert.deepEqual(subscriptionDataFrame(true, ascii("topic")), hex("00 06 01 74 6F 70 69 63"));
-  assert.deepEqual(subscriptionDataFrame(false, ascii("topic")), hex("00 06 00 74 6F 70 69 63"));
-  const f = subscriptionDataFrame(true, fill(255, 0x54));
-  assert.deepEqual(f.subarray(0, 10), hex("02 00 00 00 00 00 00 01 00 01"));
-  assert.equal(f.length, 9 + 256);
 });
 
 test("errorFrame and parseError round-trip a reason", () => {
