@@ -11,16 +11,7 @@ export { Doorbell } from "./doorbell.ts";
 export type { Pipe } from "./pipe.ts";
 export { type ExternalBatch, RingPipe } from "./ring_pipe.ts";
 export { ControlReader, ControlWriter } from "./control.ts";
-export {
-  CMD_SUBSCRIBE,
-  CMD_UNSUBSCRIBE,
-  encodeSubscription,
-  FILTER_PREFIX,
-  FILTER_TOPIC,
-  parseSubscription,
-  type Subscription,
-  type SubscriptionRole,
-} from "./subscription.ts";
+export * from "./subscription.ts";
 export type { BindCommand, Reply, ToApi, ToWorker, WireOptions, WorkerNote } from "./commands.ts";
 
 export { controlPlace, newPipeBlock, pipePlaces } from "./blocks.ts";

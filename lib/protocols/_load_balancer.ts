@@ -6,34 +6,18 @@
  * Runs on: API thread.
  */
 import type { Pipe } from "../pipe/mod.ts";
+import { Rotation } from "./_rotation.ts";
 
 /** Round-robin sender over a set of pipes. */
-export class LoadBalancer {
-  readonly #pipes: Pipe[] = [];
-  #next = 0;
-
-  /** Adds a pipe at the end of the rotation. */
-  attach(pipe: Pipe): void {
-    this.#pipes.push(pipe);
-  }
-
-  /** Removes a pipe. */
-  detach(pipe: Pipe): void {
-    const i = this.#pipes.indexOf(pipe);
-    if (i < 0) return;
-    this.#pipes.splice(i, 1);
-    if (this.#next > i) this.#next--;
-    if (this.#next >= this.#pipes.length) this.#next = 0;
-  }
-
+export class LoadBalancer extends Rotation {
   /** Writes `msg` to the next pipe with room; false if none has room. */
   send(msg: Uint8Array[]): boolean {
-    const pipes = this.#pipes;
+    const pipes = this.pipes;
     const n = pipes.length;
     for (let k = 0; k < n; k++) {
-      const i = (this.#next + k) % n;
+      const i = (this.next + k) % n;
       if (pipes[i].write(msg)) {
-        this.#next = (i + 1) % n;
+        this.next = (i + 1) % n;
         return true;
       }
     }
@@ -42,7 +26,7 @@ export class LoadBalancer {
 
   /** True if some pipe has room. */
   hasOut(): boolean {
-    for (const p of this.#pipes) if (p.checkWrite()) return true;
+    for (const p of this.pipes) if (p.checkWrite()) return true;
     return false;
   }
 }

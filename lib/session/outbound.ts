@@ -17,7 +17,7 @@
  *
  * Runs on: I/O worker.
  */
-import { F_COMMAND, F_LONG, F_MORE, type WorkerPipe } from "../pipe/mod.ts";
+import { F_COMMAND, F_LONG, F_MORE, type RingReader, type WorkerPipe } from "../pipe/mod.ts";
 import { subscriptionFrame, writeHeader1 } from "../wire/mod.ts";
 import type { StreamConn } from "../runtime/mod.ts";
 
@@ -171,10 +171,9 @@ export class Outbound {
     let off = 0, msgs = 0;
     const frames: Uint8Array[] = [];
     while (off < avail && frames.length < 256) {
-      const flags = r.byteAt(off);
-      const hs = flags & F_LONG ? 9 : 2;
-      if (avail - off < hs) break;
-      const size = r.sizeAt(off);
+      const hs = headerAt(r, off, avail);
+      if (hs === 0) break;
+      const flags = r.byteAt(off), size = r.sizeAt(off);
       if (avail - off < hs + size) break;
       const body = new Uint8Array(size);
       r.copyOut(body, 0, off + hs, size);
@@ -262,10 +261,9 @@ export class Outbound {
     const avail = r.available();
     let off = 0, msgs = p.dropExternal();
     while (off < avail) {
-      const flags = r.byteAt(off);
-      const hs = flags & F_LONG ? 9 : 2;
-      if (avail - off < hs) break;
-      const size = r.sizeAt(off);
+      const hs = headerAt(r, off, avail);
+      if (hs === 0) break;
+      const flags = r.byteAt(off), size = r.sizeAt(off);
       if (avail - off < hs + size) break;
       off += hs + size;
       if (!(flags & (F_MORE | F_COMMAND))) msgs++;
@@ -293,10 +291,9 @@ export class Outbound {
         if (p.bodyLeft > 0) break;
         continue;
       }
-      const flags = r.byteAt(off);
-      const hs = flags & F_LONG ? 9 : 2;
-      if (avail - off < hs) break;
-      const size = r.sizeAt(off);
+      const hs = headerAt(r, off, avail);
+      if (hs === 0) break;
+      const flags = r.byteAt(off), size = r.sizeAt(off);
       if ((flags & F_COMMAND) || p.skipRest) {
         // In-band commands are for us, and skipped frames for nobody: consume them, but
         // only at the start of a write so the span stays contiguous on the wire.
@@ -367,10 +364,9 @@ export class Outbound {
         if (p.bodyLeft === 0 && !p.more) msgs++;
         continue;
       }
-      const flags = r.byteAt(off);
-      const hs = flags & F_LONG ? 9 : 2;
-      if (avail - off < hs) break;
-      const size = r.sizeAt(off);
+      const hs = headerAt(r, off, avail);
+      if (hs === 0) break;
+      const flags = r.byteAt(off), size = r.sizeAt(off);
       if ((flags & F_COMMAND) || p.skipRest) {
         if (avail - off < hs + size) break;
         off += hs + size;
@@ -405,6 +401,12 @@ export class Outbound {
     const out = stage.slice(0, pos);
     this.conn!.write(out);
   }
+}
+
+/** Header length (2 or 9) of the ring frame at `off`, or 0 if its header is not all in `avail`. */
+function headerAt(r: RingReader, off: number, avail: number): number {
+  const hs = r.byteAt(off) & F_LONG ? 9 : 2;
+  return avail - off < hs ? 0 : hs;
 }
 
 function writeV2Header(dst: Uint8Array, pos: number, more: boolean, size: number): number {
