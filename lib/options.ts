@@ -285,14 +285,89 @@ const ROWS = [
   },
 ] as const;
 
+/**
+ * Every option value a socket keeps, by key. Written out (a published type must not be
+ * inferred, for JSR); `SameAsTable` below fails to compile if it and the table part ways.
+ */
+export interface OptionValues {
+  /** XS_SNDHWM. */
+  sndhwm: number;
+  /** XS_RCVHWM. */
+  rcvhwm: number;
+  /** XS_AFFINITY. */
+  affinity: bigint;
+  /** XS_IDENTITY. */
+  identity: Uint8Array;
+  /** XS_RATE. */
+  rate: number;
+  /** XS_RECOVERY_IVL. */
+  recoveryIvl: number;
+  /** XS_SNDBUF. */
+  sndbuf: number;
+  /** XS_RCVBUF. */
+  rcvbuf: number;
+  /** XS_LINGER. */
+  linger: number;
+  /** XS_RECONNECT_IVL. */
+  reconnectIvl: number;
+  /** XS_RECONNECT_IVL_MAX. */
+  reconnectIvlMax: number;
+  /** XS_BACKLOG. */
+  backlog: number;
+  /** XS_MAXMSGSIZE. */
+  maxmsgsize: bigint;
+  /** XS_MULTICAST_HOPS. */
+  multicastHops: number;
+  /** XS_RCVTIMEO. */
+  rcvtimeo: number;
+  /** XS_SNDTIMEO. */
+  sndtimeo: number;
+  /** XS_IPV4ONLY. */
+  ipv4only: number;
+  /** XS_KEEPALIVE. */
+  keepalive: number;
+  /** XS_PROTOCOL. */
+  protocol: number;
+  /** XS_FILTER. */
+  filter: number;
+  /** XS_SURVEY_TIMEOUT. */
+  surveyTimeout: number;
+  /** XS_WIRE_MODE. */
+  wireMode: number;
+}
+
+/** The idiomatic face's option names (the key, or `faceKey` where a row has one). */
+export type FaceKey =
+  | "sndhwm"
+  | "rcvhwm"
+  | "affinity"
+  | "identity"
+  | "rate"
+  | "recoveryIvl"
+  | "sndbuf"
+  | "rcvbuf"
+  | "linger"
+  | "reconnectIvl"
+  | "reconnectIvlMax"
+  | "backlog"
+  | "maxmsgsize"
+  | "multicastHops"
+  | "rcvtimeo"
+  | "sndtimeo"
+  | "ipv4only"
+  | "keepalive"
+  | "protocol"
+  | "filter"
+  | "surveyTimeout"
+  | "wire";
+
 type Row = typeof ROWS[number];
-
-/** Every option value a socket keeps, by key (derived from the table). */
-export type OptionValues = { -readonly [R in Row as R["key"]]: ValueOf<R["kind"]> };
-
-/** The idiomatic face's option names (derived from the table). */
-export type FaceKey = FaceKeyOf<Row>;
 type FaceKeyOf<R> = R extends { faceKey: infer F } ? F : R extends { key: infer K } ? K : never;
+type FromTable = { -readonly [R in Row as R["key"]]: ValueOf<R["kind"]> };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time check: the written-out types are exactly what the table says. */
+const SameAsTable: [Same<OptionValues, FromTable>, Same<FaceKey, FaceKeyOf<Row>>] = [true, true];
+void SameAsTable;
 
 /** One row of the option table. */
 export interface OptionDef {
@@ -336,7 +411,7 @@ export const OPTIONS: ReadonlyMap<number, OptionDef> = new Map<number, OptionDef
 
 /** Defaults of Crossroads I/O 1.2.0 for a new socket (fresh byte arrays). */
 export function defaultOptions(): OptionValues {
-  const o: Record<string, Value> = {};
+  const o = {} as Record<keyof OptionValues, Value>;
   for (const r of ROWS) o[r.key] = r.default instanceof Uint8Array ? r.default.slice() : r.default;
   return o as OptionValues;
 }

@@ -5,7 +5,6 @@
  *
  * Runs on: API thread.
  */
-import type { Pipe } from "../pipe/mod.ts";
 import { Rotation } from "./_rotation.ts";
 
 /** Round-robin sender over a set of pipes. */
