@@ -4,12 +4,15 @@
  * arrays of parts; every failure is an `XsError` with a ZeroMQ-style `code`; wrong
  * arguments are `TypeError`/`RangeError`.
  *
- * The face is split by concept: `Context` in context.ts, `Socket` in socket.ts,
- * socket option table and value conversion in options.ts. This file is the face's
+ * The face is split by concept: `Context` in context.ts, the `Socket` class in socket.ts
+ * (its state in socket_state.ts, endpoints in endpoints.ts, sending and receiving with
+ * `Part` and `WaitOptions` in messages.ts, subscriptions in subscriptions.ts), socket
+ * option table and value conversion in options.ts. This file is the face's
  * single import path (mod.ts, poll.ts, proxy.ts).
  *
  * Runs on: API thread.
  */
 export { Context, type ContextOptions, type SocketType, type SocketTypeName } from "./context.ts";
-export { type Part, Socket, type WaitOptions } from "./socket.ts";
+export { Socket } from "./socket.ts";
+export { type Part, type WaitOptions } from "./messages.ts";
 export { type SocketOptions, type WireMode } from "./options.ts";

@@ -1,7 +1,8 @@
 /**
  * The socket options of the idiomatic face (lib/api/socket.ts): the `SocketOptions`
- * shape, the accessor table (key → `XS_*` number and kind) and the conversion and
- * validation of values before they reach the engine, plus the argument conversions
+ * shape, the accessor table (key → `XS_*` number and kind), the conversion and
+ * validation of values before they reach the engine and of read values for the
+ * accessors (`optionShown`), plus the argument conversions
  * shared by `send`, `subscribe` and the options (parts to bytes, timeouts).
  *
  * Runs on: API thread.
@@ -78,6 +79,42 @@ export const OPTION_IDS: Readonly<Record<OptionKey, readonly [number, FaceKind]>
     OptionKey,
     readonly [number, FaceKind]
   >;
+
+/**
+ * What reading the option `key` gives: the type `SocketOptions` takes, except `identity`
+ * (always bytes) and `affinity` (always a bigint).
+ */
+export type OptionRead = {
+  [K in OptionKey]-?: K extends "identity" ? Uint8Array
+    : K extends "affinity" ? bigint
+    : Exclude<SocketOptions[K], undefined>;
+};
+
+/** How the face shows an engine value, by the face kind of the option table. */
+const SHOW: Readonly<Record<FaceKind, (v: number | bigint | Uint8Array) => unknown>> = {
+  int: (v) => v,
+  i64: (v) => v,
+  bytes: (v) => v,
+  bool: (v) => v === 1,
+  wire: (v) => WIRE_MODES[v as number],
+};
+
+/**
+ * The engine value of the option `key` as the face shows it (`SHOW`); `maxmsgsize`, a
+ * size, is a number when it fits a safe integer (`affinity`, a bit mask, stays a bigint).
+ */
+export function optionShown<K extends OptionKey>(
+  key: K,
+  v: number | bigint | Uint8Array,
+): OptionRead[K] {
+  const [id, kind] = OPTION_IDS[key];
+  if (id === C.XS_MAXMSGSIZE) {
+    const n = v as bigint;
+    const safe = n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER);
+    return (safe ? Number(n) : n) as OptionRead[K];
+  }
+  return SHOW[kind](v) as OptionRead[K];
+}
 
 const encoder = new TextEncoder();
 

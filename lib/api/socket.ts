@@ -1,38 +1,27 @@
 /**
- * The idiomatic face's `Socket` (docs/api.md §2): promise-based `send`/`receive` of whole
- * messages (arrays of parts), `trySend`/`tryReceive`, subscriptions, async iteration
- * and one typed accessor per socket option. A shell over lib/core/socket.ts's SocketCore;
- * option tables and value conversion are in options.ts.
+ * The idiomatic face's `Socket` (docs/api.md §2): the public class, its documentation
+ * and one typed accessor per socket option. Its members are thin: endpoints are in
+ * endpoints.ts, `send`/`receive`/`trySend`/`tryReceive` and async iteration in
+ * messages.ts, subscriptions in subscriptions.ts, and every accessor reads and writes
+ * through socket_state.ts by the option table (options.ts, lib/options.ts). A shell
+ * over lib/core/socket.ts's SocketCore.
  *
  * Runs on: API thread.
  */
-import * as C from "../constants.ts";
-import { getErrno, XsError } from "../errors.ts";
 import type { SocketCore } from "../core/mod.ts";
+import { attach, detach } from "./endpoints.ts";
 import {
-  OPTION_IDS,
-  type OptionKey,
-  optionValue,
-  timeoutOf,
-  toBytes,
-  toMessage,
-  WIRE_MODES,
-  type WireMode,
-} from "./options.ts";
-
-/** One part of a message on send: bytes, or a string sent as UTF-8. */
-export type Part = Uint8Array | ArrayBuffer | string;
-
-/** Options of `send` and `receive`. */
-export interface WaitOptions {
-  /** Cancels the wait; the promise rejects with the signal's reason. */
-  signal?: AbortSignal;
-  /**
-   * Milliseconds to wait before rejecting with `XsError` code `EAGAIN`; 0 = do not
-   * wait, negative = no limit. Default: the socket's `sndtimeo` / `rcvtimeo`.
-   */
-  timeout?: number;
-}
+  eachMessage,
+  type Part,
+  receive,
+  send,
+  tryReceive,
+  trySend,
+  type WaitOptions,
+} from "./messages.ts";
+import type { WireMode } from "./options.ts";
+import { SocketState } from "./socket_state.ts";
+import { subscription } from "./subscriptions.ts";
 
 /**
  * A Crossroads socket. Made by `Context.socket`; use `send`/`receive` (promises),
@@ -53,8 +42,7 @@ export interface WaitOptions {
  * ```
  */
 export class Socket {
-  readonly #core: SocketCore;
-  #closed = false;
+  readonly #s: SocketState;
 
   /**
    * Not for users: sockets come from `Context.socket`.
@@ -64,37 +52,17 @@ export class Socket {
     if (typeof core !== "object" || core === null || !("proto" in core)) {
       throw new TypeError("Use Context.socket() to make a socket");
     }
-    this.#core = core;
-  }
-
-  /** The errno a call must fail with now, or 0. */
-  #state(): number {
-    if (this.#closed) return C.ENOTSOCK;
-    if (this.#core.ctx.terminating) return C.ETERM;
-    if (this.#core.closed) return C.ENOTSOCK;
-    return 0;
-  }
-
-  #check(action: string): void {
-    const e = this.#state();
-    if (e) throw new XsError(e, action);
-  }
-
-  /** Turns an engine rejection (an errno number) into an XsError. */
-  #error(e: unknown, action: string): unknown {
-    if (typeof e !== "number") return e;
-    if (e === C.ENOTSOCK && !this.#closed && this.#core.ctx.terminating) e = C.ETERM;
-    return new XsError(e as number, action);
+    this.#s = new SocketState(core);
   }
 
   /** The socket type's name, e.g. "PUSH" (DEALER and ROUTER report "XREQ" and "XREP"). */
   get type(): string {
-    return this.#core.info.name;
+    return this.#s.type;
   }
 
   /** True once `close()` was called. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#s.closed;
   }
 
   /**
@@ -103,15 +71,12 @@ export class Socket {
    * @throws {XsError} ENOTSOCK, ETERM
    */
   get events(): number {
-    this.#check("Cannot read the events");
-    const e = this.#core.events();
-    if (e < 0) throw new XsError(getErrno(), "Cannot read the events");
-    return e;
+    return this.#s.events();
   }
 
   /** The endpoint of the last bind or connect, with a chosen port filled in. */
   get lastEndpoint(): string {
-    return this.#core.lastEndpoint;
+    return this.#s.core.lastEndpoint;
   }
 
   /**
@@ -131,7 +96,7 @@ export class Socket {
    * ```
    */
   bind(endpoint: string): Promise<number> {
-    return this.#endpoint(endpoint, true);
+    return attach(this.#s, endpoint, true);
   }
 
   /**
@@ -151,27 +116,7 @@ export class Socket {
    * ```
    */
   connect(endpoint: string): Promise<number> {
-    return this.#endpoint(endpoint, false);
-  }
-
-  async #endpoint(endpoint: string, bind: boolean): Promise<number> {
-    const action = `Cannot ${bind ? "bind to" : "connect to"} ${endpoint}`;
-    if (typeof endpoint !== "string") throw new TypeError("The endpoint must be a string");
-    this.#check(action);
-    try {
-      if (bind) return await this.#core.bindAsync(endpoint);
-      const id = this.#core.connect(endpoint);
-      if (id < 0) throw { errno: getErrno() };
-      // A tcp/ipc connect needs the I/O worker: a worker that cannot start fails here.
-      if (!endpoint.startsWith("inproc://")) await this.#core.ctx.workerUp();
-      return id;
-    } catch (e) {
-      const f = e as { errno?: number; error?: string };
-      if (typeof f?.errno !== "number") throw e;
-      const err = new XsError(f.errno, action);
-      if (f.error && f.errno === C.EMTHREAD) err.message = `${action}: ${f.error}`;
-      throw err;
-    }
+    return attach(this.#s, endpoint, false);
   }
 
   /**
@@ -190,11 +135,7 @@ export class Socket {
    * ```
    */
   shutdown(id: number): void {
-    if (typeof id !== "number") throw new TypeError("The endpoint id must be a number");
-    this.#check("Cannot shut down an endpoint");
-    if (this.#core.shutdown(id) < 0) {
-      throw new XsError(getErrno(), `Cannot shut down endpoint ${id}`);
-    }
+    detach(this.#s, id);
   }
 
   /**
@@ -220,17 +161,7 @@ export class Socket {
    * ```
    */
   send(parts: Part | Part[], options: WaitOptions = {}): Promise<void> {
-    let msg: Uint8Array[], timeout: number;
-    try {
-      msg = toMessage(parts);
-      timeout = timeoutOf(options.timeout, this.#core.options.sndtimeo);
-      this.#check("Cannot send");
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#core.sendAsync(msg, timeout, options.signal).catch((e) => {
-      throw this.#error(e, `Cannot send on a ${this.type} socket`);
-    });
+    return send(this.#s, parts, options);
   }
 
   /**
@@ -257,16 +188,7 @@ export class Socket {
    * ```
    */
   receive(options: WaitOptions = {}): Promise<Uint8Array[]> {
-    let timeout: number;
-    try {
-      timeout = timeoutOf(options.timeout, this.#core.options.rcvtimeo);
-      this.#check("Cannot receive");
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#core.recvAsync(timeout, options.signal).catch((e) => {
-      throw this.#error(e, `Cannot receive on a ${this.type} socket`);
-    });
+    return receive(this.#s, options);
   }
 
   /**
@@ -287,12 +209,7 @@ export class Socket {
    * ```
    */
   trySend(parts: Part | Part[]): boolean {
-    const msg = toMessage(parts);
-    this.#check("Cannot send");
-    if (this.#core.send(msg, C.XS_DONTWAIT) === 0) return true;
-    const e = getErrno();
-    if (e === C.EAGAIN) return false;
-    throw this.#error(e, `Cannot send on a ${this.type} socket`);
+    return trySend(this.#s, parts);
   }
 
   /**
@@ -311,12 +228,7 @@ export class Socket {
    * ```
    */
   tryReceive(): Uint8Array[] | null {
-    this.#check("Cannot receive");
-    const r = this.#core.recv(C.XS_DONTWAIT);
-    if (r) return r;
-    const e = getErrno();
-    if (e === C.EAGAIN) return null;
-    throw this.#error(e, `Cannot receive on a ${this.type} socket`);
+    return tryReceive(this.#s);
   }
 
   /**
@@ -336,8 +248,7 @@ export class Socket {
    * ```
    */
   subscribe(prefix: Uint8Array | string = ""): void {
-    if (this.#core.info.number === C.XS_XSUB) this.#subscription(1, prefix, "Cannot subscribe");
-    else this.#setBytes(C.XS_SUBSCRIBE, prefix, "Cannot subscribe");
+    subscription(this.#s, prefix, true);
   }
 
   /**
@@ -355,203 +266,165 @@ export class Socket {
    * ```
    */
   unsubscribe(prefix: Uint8Array | string = ""): void {
-    if (this.#core.info.number === C.XS_XSUB) this.#subscription(2, prefix, "Cannot unsubscribe");
-    else this.#setBytes(C.XS_UNSUBSCRIBE, prefix, "Cannot unsubscribe");
-  }
-
-  /**
-   * XSUB: sends the subscription message `[u16 cmd][u16 XS_FILTER][body]` (docs/behaviour.md §4.5).
-   */
-  #subscription(cmd: number, v: unknown, action: string): void {
-    const body = toBytes(v, "The value");
-    this.#check(action);
-    const filter = this.#core.options.filter;
-    const msg = new Uint8Array(4 + body.length);
-    msg.set([cmd >> 8, cmd & 255, (filter >> 8) & 255, filter & 255]);
-    msg.set(body, 4);
-    if (this.#core.send([msg], C.XS_DONTWAIT) < 0) throw new XsError(getErrno(), action);
-  }
-
-  #setBytes(id: number, v: unknown, action: string): void {
-    const bytes = toBytes(v, "The value");
-    this.#check(action);
-    if (this.#core.setOption(id, bytes) < 0) throw new XsError(getErrno(), action);
-  }
-
-  #set(key: OptionKey, v: unknown): void {
-    const [id, value] = optionValue(key, v);
-    const action = `Cannot set ${key}`;
-    this.#check(action);
-    if (this.#core.setOption(id, value) < 0) throw new XsError(getErrno(), action);
-  }
-
-  #get(key: OptionKey): number | bigint | Uint8Array {
-    const action = `Cannot read ${key}`;
-    this.#check(action);
-    const v = this.#core.getOption(OPTION_IDS[key][0]);
-    if (v === null) throw new XsError(getErrno(), action);
-    return v;
+    subscription(this.#s, prefix, false);
   }
 
   /** Wire dialect of later tcp/ipc endpoints (extension `XS_WIRE_MODE`, docs/wire.md §4.4). */
   get wire(): WireMode {
-    return WIRE_MODES[this.#get("wire") as number];
+    return this.#s.get("wire");
   }
   set wire(v: WireMode) {
-    this.#set("wire", v);
+    this.#s.set("wire", v);
   }
   /** Outbound queue limit per peer, in messages; 0 = none (`XS_SNDHWM`). */
   get sndhwm(): number {
-    return this.#get("sndhwm") as number;
+    return this.#s.get("sndhwm");
   }
   set sndhwm(v: number) {
-    this.#set("sndhwm", v);
+    this.#s.set("sndhwm", v);
   }
   /** Inbound queue limit per peer, in messages; 0 = none (`XS_RCVHWM`). */
   get rcvhwm(): number {
-    return this.#get("rcvhwm") as number;
+    return this.#s.get("rcvhwm");
   }
   set rcvhwm(v: number) {
-    this.#set("rcvhwm", v);
+    this.#s.set("rcvhwm", v);
   }
   /** ms to keep flushing queued messages after close; negative = forever (`XS_LINGER`). */
   get linger(): number {
-    return this.#get("linger") as number;
+    return this.#s.get("linger");
   }
   set linger(v: number) {
-    this.#set("linger", v);
+    this.#s.set("linger", v);
   }
   /** Socket identity, 1–255 bytes not starting with 0; empty if unset (`XS_IDENTITY`). */
   get identity(): Uint8Array {
-    return this.#get("identity") as Uint8Array;
+    return this.#s.get("identity");
   }
   set identity(v: Uint8Array | string) {
-    this.#set("identity", v);
+    this.#s.set("identity", v);
   }
   /** Reconnect delay in ms (`XS_RECONNECT_IVL`). */
   get reconnectIvl(): number {
-    return this.#get("reconnectIvl") as number;
+    return this.#s.get("reconnectIvl");
   }
   set reconnectIvl(v: number) {
-    this.#set("reconnectIvl", v);
+    this.#s.set("reconnectIvl", v);
   }
   /** Reconnect back-off cap in ms; used if above `reconnectIvl` (`XS_RECONNECT_IVL_MAX`). */
   get reconnectIvlMax(): number {
-    return this.#get("reconnectIvlMax") as number;
+    return this.#s.get("reconnectIvlMax");
   }
   set reconnectIvlMax(v: number) {
-    this.#set("reconnectIvlMax", v);
+    this.#s.set("reconnectIvlMax", v);
   }
   /**
    * Inbound part size limit in bytes, -1 = none (`XS_MAXMSGSIZE`): a number when it
    * fits a safe integer, else a bigint.
    */
   get maxmsgsize(): number | bigint {
-    const v = this.#get("maxmsgsize") as bigint;
-    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
-      ? Number(v)
-      : v;
+    return this.#s.get("maxmsgsize");
   }
   set maxmsgsize(v: number | bigint) {
-    this.#set("maxmsgsize", v);
+    this.#s.set("maxmsgsize", v);
   }
   /** Default receive timeout in ms; -1 = none (`XS_RCVTIMEO`). */
   get rcvtimeo(): number {
-    return this.#get("rcvtimeo") as number;
+    return this.#s.get("rcvtimeo");
   }
   set rcvtimeo(v: number) {
-    this.#set("rcvtimeo", v);
+    this.#s.set("rcvtimeo", v);
   }
   /** Default send timeout in ms; -1 = none (`XS_SNDTIMEO`). */
   get sndtimeo(): number {
-    return this.#get("sndtimeo") as number;
+    return this.#s.get("sndtimeo");
   }
   set sndtimeo(v: number) {
-    this.#set("sndtimeo", v);
+    this.#s.set("sndtimeo", v);
   }
   /** SURVEYOR deadline in ms (`XS_SURVEY_TIMEOUT`); ENOTSUP on other types. */
   get surveyTimeout(): number {
-    return this.#get("surveyTimeout") as number;
+    return this.#s.get("surveyTimeout");
   }
   set surveyTimeout(v: number) {
-    this.#set("surveyTimeout", v);
+    this.#s.set("surveyTimeout", v);
   }
   /** Listen backlog of tcp/ipc binds (`XS_BACKLOG`). */
   get backlog(): number {
-    return this.#get("backlog") as number;
+    return this.#s.get("backlog");
   }
   set backlog(v: number) {
-    this.#set("backlog", v);
+    this.#s.set("backlog", v);
   }
   /** I/O thread bitmask for new connections (`XS_AFFINITY`). */
   get affinity(): bigint {
-    return this.#get("affinity") as bigint;
+    return this.#s.get("affinity");
   }
   set affinity(v: number | bigint) {
-    this.#set("affinity", v);
+    this.#s.set("affinity", v);
   }
   /** Multicast rate in kbit/s (`XS_RATE`). */
   get rate(): number {
-    return this.#get("rate") as number;
+    return this.#s.get("rate");
   }
   set rate(v: number) {
-    this.#set("rate", v);
+    this.#s.set("rate", v);
   }
   /** Multicast recovery interval in ms (`XS_RECOVERY_IVL`). */
   get recoveryIvl(): number {
-    return this.#get("recoveryIvl") as number;
+    return this.#s.get("recoveryIvl");
   }
   set recoveryIvl(v: number) {
-    this.#set("recoveryIvl", v);
+    this.#s.set("recoveryIvl", v);
   }
   /** OS send buffer size, 0 = OS default (`XS_SNDBUF`). */
   get sndbuf(): number {
-    return this.#get("sndbuf") as number;
+    return this.#s.get("sndbuf");
   }
   set sndbuf(v: number) {
-    this.#set("sndbuf", v);
+    this.#s.set("sndbuf", v);
   }
   /** OS receive buffer size, 0 = OS default (`XS_RCVBUF`). */
   get rcvbuf(): number {
-    return this.#get("rcvbuf") as number;
+    return this.#s.get("rcvbuf");
   }
   set rcvbuf(v: number) {
-    this.#set("rcvbuf", v);
+    this.#s.set("rcvbuf", v);
   }
   /** Multicast TTL (`XS_MULTICAST_HOPS`). */
   get multicastHops(): number {
-    return this.#get("multicastHops") as number;
+    return this.#s.get("multicastHops");
   }
   set multicastHops(v: number) {
-    this.#set("multicastHops", v);
+    this.#s.set("multicastHops", v);
   }
   /** tcp: IPv4 only; false = dual-stack IPv6 (`XS_IPV4ONLY`). */
   get ipv4only(): boolean {
-    return this.#get("ipv4only") === 1;
+    return this.#s.get("ipv4only");
   }
   set ipv4only(v: boolean) {
-    this.#set("ipv4only", v);
+    this.#s.set("ipv4only", v);
   }
   /** tcp: SO_KEEPALIVE (`XS_KEEPALIVE`). */
   get keepalive(): boolean {
-    return this.#get("keepalive") === 1;
+    return this.#s.get("keepalive");
   }
   set keepalive(v: boolean) {
-    this.#set("keepalive", v);
+    this.#s.set("keepalive", v);
   }
   /** 1 = 0MQ/2.1-compatible PUB/SUB wire (`XS_PROTOCOL`). */
   get protocol(): number {
-    return this.#get("protocol") as number;
+    return this.#s.get("protocol");
   }
   set protocol(v: number) {
-    this.#set("protocol", v);
+    this.#s.set("protocol", v);
   }
   /** Filter id used by later subscriptions (`XS_FILTER`). */
   get filter(): number {
-    return this.#get("filter") as number;
+    return this.#s.get("filter");
   }
   set filter(v: number) {
-    this.#set("filter", v);
+    this.#s.set("filter", v);
   }
 
   /**
@@ -568,9 +441,7 @@ export class Socket {
    * ```
    */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (!this.#core.closed) this.#core.close();
+    this.#s.close();
   }
 
   /** Same as `close()`, for `using`. */
@@ -592,15 +463,6 @@ export class Socket {
    * ```
    */
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array[], void, undefined> {
-    for (;;) {
-      let msg: Uint8Array[];
-      try {
-        msg = await this.receive();
-      } catch (e) {
-        if (e instanceof XsError && (e.errno === C.ENOTSOCK || e.errno === C.ETERM)) return;
-        throw e;
-      }
-      yield msg;
-    }
+    yield* eachMessage(() => this.receive());
   }
 }

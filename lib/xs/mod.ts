@@ -1,6 +1,7 @@
 /**
  * The Crossroads C face's public names, from the files that hold them: the context and
- * socket calls (api.ts), messages (msg.ts), polling and the stopwatch (poll.ts). xs.ts
+ * socket calls (api.ts), message storage (msg_t.ts) and the message functions (msg.ts),
+ * polling and the stopwatch (poll.ts). xs.ts
  * re-exports this list; nothing else of the folder is public.
  *
  * Runs on: API thread.
@@ -27,8 +28,8 @@ export {
   XsContext,
   XsSocket,
 } from "./api.ts";
+export { type xs_free_fn, xs_msg_t } from "./msg_t.ts";
 export {
-  type xs_free_fn,
   xs_getmsgopt,
   xs_msg_close,
   xs_msg_copy,
@@ -38,7 +39,6 @@ export {
   xs_msg_init_size,
   xs_msg_move,
   xs_msg_size,
-  xs_msg_t,
 } from "./msg.ts";
 export {
   xs_poll,

@@ -1,84 +1,17 @@
 /**
- * The message functions of the Crossroads C face: `xs_msg_t` and `xs_msg_*`, plus
- * `xs_getmsgopt` (docs/behaviour.md §2.5).
- *
- * A message is uninitialised storage until one of the `xs_msg_init*` calls makes it
- * live; `xs_msg_close` makes it dead. Content is reference-counted so that
- * `xs_msg_copy` shares it without copying bytes; the free function given to
- * `xs_msg_init_data` runs exactly once, when the last reference goes (closed, moved
- * over, or handed to a socket by `xs_sendmsg`).
+ * The message functions of the Crossroads C face: `xs_msg_*` and `xs_getmsgopt`
+ * (docs/behaviour.md §2.5), the C `int` / 64-bit value helpers they share with
+ * options.ts, and the hooks io.ts uses to hand a message to a socket and back. The
+ * message storage (`xs_msg_t`, its content and state) is in msg_t.ts.
  *
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
 import { fail } from "../errors.ts";
+import { EMPTY, init, live, liveOrThrow, release, type xs_free_fn, xs_msg_t } from "./msg_t.ts";
 
-/**
- * The free function of `xs_msg_init_data`: called once with the caller's buffer and the
- * hint when the library no longer needs the buffer.
- */
-export type xs_free_fn = (data: ArrayBuffer | ArrayBufferView, hint: unknown) => void;
-
-/** Content shared by the messages `xs_msg_copy` made from one another. */
-interface Content {
-  data: Uint8Array;
-  refs: number;
-  ffn: xs_free_fn | null;
-  source: ArrayBuffer | ArrayBufferView | null;
-  hint: unknown;
-}
-
-/** The state of an initialised message (absent from the map = uninitialised). */
-interface MsgState {
-  live: boolean;
-  content: Content | null;
-  more: boolean;
-}
-
-const states = new WeakMap<object, MsgState>();
-const EMPTY = new Uint8Array(0);
-
-/**
- * Message storage, the `xs_msg_t` of C: `new xs_msg_t()` is uninitialised until
- * `xs_msg_init`, `xs_msg_init_size` or `xs_msg_init_data` is called on it.
- *
- * @example Sending a six-byte message
- * ```ts
- * import assert from "node:assert/strict";
- * import * as xs from "@crossroads/xs/xs";
- * const msg = new xs.xs_msg_t();
- * xs.xs_msg_init_size(msg, 6);
- * xs.xs_msg_data(msg).fill(0x41);
- * assert.equal(xs.xs_msg_size(msg), 6);
- * xs.xs_msg_close(msg);
- * ```
- */
-export class xs_msg_t {
-  /** Makes uninitialised message storage (as declaring an `xs_msg_t` in C). */
-  constructor() {}
-}
-
-function live(msg: unknown): MsgState | null {
-  if (typeof msg !== "object" || msg === null) return null;
-  const st = states.get(msg);
-  return st && st.live ? st : null;
-}
-
-function release(c: Content | null): void {
-  if (!c) return;
-  if (--c.refs === 0 && c.ffn) {
-    const f = c.ffn;
-    c.ffn = null;
-    f(c.source!, c.hint);
-  }
-}
-
-function init(msg: unknown, content: Content | null): number {
-  if (!(msg instanceof xs_msg_t)) return fail(C.EFAULT);
-  // Re-initialising a live message leaks its content silently, as in C.
-  states.set(msg, { live: true, content, more: false });
-  return 0;
-}
+// io.ts takes the message type from here, with the hooks at the end of this file.
+export type { xs_msg_t } from "./msg_t.ts";
 
 /**
  * Initialises `msg` as an empty message (`xs_msg_init(3)`).
@@ -261,16 +194,6 @@ export function xs_msg_copy(dest: xs_msg_t, src: xs_msg_t): number {
   return 0;
 }
 
-function liveOrThrow(msg: unknown, what: string): MsgState {
-  const st = live(msg);
-  if (!st) {
-    throw new TypeError(
-      `Cannot read the ${what} of a message that is not initialised or was closed`,
-    );
-  }
-  return st;
-}
-
 /**
  * A `Uint8Array` over the message content (`xs_msg_data(3)`), writable for a message
  * the caller owns.
@@ -382,7 +305,7 @@ export function xs_getmsgopt(
   return 0;
 }
 
-// ---------------------------------------------------------------- for api.ts
+// ---------------------------------------------------------------- for io.ts
 
 /** True if `msg` is a live message. */
 export function msgLive(msg: unknown): boolean {

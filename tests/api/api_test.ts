@@ -91,6 +91,21 @@ test("Context.socket applies options, accepts names and numbers, reports the typ
   throwsWith(() => a.subscribe("x"), "EINVAL");
 });
 
+test("option accessors show values by kind: maxmsgsize a number only while it is safe, affinity always a bigint", async () => {
+  await using ctx = new Context();
+  using s = ctx.socket("PUSH");
+  s.maxmsgsize = 2n ** 60n;
+  assert.equal(s.maxmsgsize, 2n ** 60n);
+  s.maxmsgsize = BigInt(Number.MAX_SAFE_INTEGER);
+  assert.equal(s.maxmsgsize, Number.MAX_SAFE_INTEGER);
+  s.affinity = 1;
+  assert.equal(s.affinity, 1n);
+  s.wire = "xs1";
+  assert.equal(s.wire, "xs1");
+  s.ipv4only = false;
+  assert.equal(s.ipv4only, false);
+});
+
 test("Context with maxSockets 1 throws EMFILE for the second socket", async () => {
   await using ctx = new Context({ maxSockets: 1 });
   using _s = ctx.socket("PUSH");

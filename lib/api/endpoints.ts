@@ -1,0 +1,39 @@
+/**
+ * The endpoint calls of the idiomatic `Socket` (socket.ts): `bind`, `connect` and
+ * `shutdown` over the engine socket, with engine failures turned into `XsError`.
+ *
+ * Runs on: API thread.
+ */
+import * as C from "../constants.ts";
+import { getErrno, XsError } from "../errors.ts";
+import type { SocketState } from "./socket_state.ts";
+
+/** `Socket.bind` (`bind` true) and `Socket.connect`: the endpoint id. */
+export async function attach(s: SocketState, endpoint: string, bind: boolean): Promise<number> {
+  const action = `Cannot ${bind ? "bind to" : "connect to"} ${endpoint}`;
+  if (typeof endpoint !== "string") throw new TypeError("The endpoint must be a string");
+  s.check(action);
+  try {
+    if (bind) return await s.core.bindAsync(endpoint);
+    const id = s.core.connect(endpoint);
+    if (id < 0) throw { errno: getErrno() };
+    // A tcp/ipc connect needs the I/O worker: a worker that cannot start fails here.
+    if (!endpoint.startsWith("inproc://")) await s.core.ctx.workerUp();
+    return id;
+  } catch (e) {
+    const f = e as { errno?: number; error?: string };
+    if (typeof f?.errno !== "number") throw e;
+    const err = new XsError(f.errno, action);
+    if (f.error && f.errno === C.EMTHREAD) err.message = `${action}: ${f.error}`;
+    throw err;
+  }
+}
+
+/** `Socket.shutdown`: stops using the endpoint `id`. */
+export function detach(s: SocketState, id: number): void {
+  if (typeof id !== "number") throw new TypeError("The endpoint id must be a number");
+  s.check("Cannot shut down an endpoint");
+  if (s.core.shutdown(id) < 0) {
+    throw new XsError(getErrno(), `Cannot shut down endpoint ${id}`);
+  }
+}

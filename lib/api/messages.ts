@@ -1,0 +1,93 @@
+/**
+ * Sending and receiving on the idiomatic `Socket` (socket.ts): the `Part` and
+ * `WaitOptions` types, `send`/`receive` (promises that wait), `trySend`/`tryReceive`
+ * (never wait) and the loop behind `for await`. Whole messages are arrays of parts.
+ *
+ * Runs on: API thread.
+ */
+import * as C from "../constants.ts";
+import { getErrno, XsError } from "../errors.ts";
+import { timeoutOf, toMessage } from "./options.ts";
+import type { SocketState } from "./socket_state.ts";
+
+/** One part of a message on send: bytes, or a string sent as UTF-8. */
+export type Part = Uint8Array | ArrayBuffer | string;
+
+/** Options of `send` and `receive`. */
+export interface WaitOptions {
+  /** Cancels the wait; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds to wait before rejecting with `XsError` code `EAGAIN`; 0 = do not
+   * wait, negative = no limit. Default: the socket's `sndtimeo` / `rcvtimeo`.
+   */
+  timeout?: number;
+}
+
+/** `Socket.send`: resolves when the message is queued. */
+export function send(s: SocketState, parts: Part | Part[], options: WaitOptions): Promise<void> {
+  let msg: Uint8Array[], timeout: number;
+  try {
+    msg = toMessage(parts);
+    timeout = timeoutOf(options.timeout, s.core.options.sndtimeo);
+    s.check("Cannot send");
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return s.core.sendAsync(msg, timeout, options.signal).catch((e) => {
+    throw s.error(e, `Cannot send on a ${s.type} socket`);
+  });
+}
+
+/** `Socket.receive`: resolves with the parts of one message. */
+export function receive(s: SocketState, options: WaitOptions): Promise<Uint8Array[]> {
+  let timeout: number;
+  try {
+    timeout = timeoutOf(options.timeout, s.core.options.rcvtimeo);
+    s.check("Cannot receive");
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return s.core.recvAsync(timeout, options.signal).catch((e) => {
+    throw s.error(e, `Cannot receive on a ${s.type} socket`);
+  });
+}
+
+/** `Socket.trySend`: true if sent, false if the socket would have to wait. */
+export function trySend(s: SocketState, parts: Part | Part[]): boolean {
+  const msg = toMessage(parts);
+  s.check("Cannot send");
+  if (s.core.send(msg, C.XS_DONTWAIT) === 0) return true;
+  const e = getErrno();
+  if (e === C.EAGAIN) return false;
+  throw s.error(e, `Cannot send on a ${s.type} socket`);
+}
+
+/** `Socket.tryReceive`: the parts, or null if nothing is queued. */
+export function tryReceive(s: SocketState): Uint8Array[] | null {
+  s.check("Cannot receive");
+  const r = s.core.recv(C.XS_DONTWAIT);
+  if (r) return r;
+  const e = getErrno();
+  if (e === C.EAGAIN) return null;
+  throw s.error(e, `Cannot receive on a ${s.type} socket`);
+}
+
+/**
+ * The loop of `for await` over a socket: every message `receive` gives until the socket
+ * is closed or its context terminated (ENOTSOCK, ETERM); other failures are thrown.
+ */
+export async function* eachMessage(
+  receive: () => Promise<Uint8Array[]>,
+): AsyncGenerator<Uint8Array[], void, undefined> {
+  for (;;) {
+    let msg: Uint8Array[];
+    try {
+      msg = await receive();
+    } catch (e) {
+      if (e instanceof XsError && (e.errno === C.ENOTSOCK || e.errno === C.ETERM)) return;
+      throw e;
+    }
+    yield msg;
+  }
+}
