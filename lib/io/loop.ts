@@ -1,8 +1,9 @@
 /**
- * IoLoop: everything the I/O worker does. It executes the API thread's commands (bind,
- * connect, pipe, refuse, shutdown, close, term), owns every listener, connection and
- * reconnect timer, moves data between connections and pipe rings, and reports events
- * through the control ring.
+ * IoLoop: the I/O worker's entry. It executes the API thread's commands (bind, connect,
+ * pipe, refuse, shutdown, close, term), answers its sessions' events (a handshake done, a
+ * connection gone), moves data between connections and pipe rings (the pump), parks, and
+ * reports events through the control ring. Its records are in tables.ts; binding, dialling
+ * and redialling in endpoints.ts; closing and lingering in linger.ts.
  *
  * Scheduling: the worker never blocks. Socket callbacks do the per-connection work as
  * bytes arrive or writes complete; between them the loop parks on the worker doorbell,
@@ -26,40 +27,18 @@ import {
   type ToApi,
   type ToWorker,
   WAKE_MESSAGE,
-  type WireOptions,
   WORKER_BELL,
   WORKER_STATE,
   type WorkerNote,
   WorkerPipe,
 } from "../pipe/mod.ts";
 import * as C from "../constants.ts";
-import type { Listener, Runtime } from "../runtime/mod.ts";
-import { type SessionConfig, type SessionOwner, StreamSession } from "../session/mod.ts";
-import { type Endpoint, TRANSPORTS } from "../transports/mod.ts";
+import type { Runtime } from "../runtime/mod.ts";
+import type { SessionOwner, StreamSession } from "../session/mod.ts";
 import type { HandshakeResult } from "../wire/mod.ts";
-import { Backoff } from "./reconnect.ts";
-
-interface WEndpoint {
-  id: number;
-  endpoint: Endpoint;
-  config: SessionConfig;
-  opts: WireOptions;
-  listener?: Listener;
-  /** Connect side: the pipe, the live session, the reconnect timer. */
-  pipe?: WorkerPipe;
-  session?: StreamSession | null;
-  timer?: ReturnType<typeof setTimeout>;
-  backoff?: Backoff;
-  dead?: boolean;
-}
-
-interface WSocket {
-  id: number;
-  endpoints: Map<number, WEndpoint>;
-  sessions: Set<StreamSession>;
-  closing: boolean;
-  lingerTimer?: ReturnType<typeof setTimeout>;
-}
+import { Endpoints } from "./endpoints.ts";
+import { Linger } from "./linger.ts";
+import { Tables } from "./tables.ts";
 
 /**
  * Tells the API thread, even one blocked in Atomics.wait, whether the worker came up
@@ -71,39 +50,29 @@ export function reportWorkerState(block: SharedArrayBuffer, state: number): void
   new Doorbell(block, API_BELL).ring();
 }
 
-/** Errno values for runtime error names (the API thread turns them back into codes). */
-const ERRNO: Record<string, number> = {
-  EADDRINUSE: C.EADDRINUSE,
-  EADDRNOTAVAIL: C.EADDRNOTAVAIL,
-  EACCES: C.EACCES,
-  ENOENT: C.ENOENT,
-  ECONNREFUSED: C.ECONNREFUSED,
-  ENODEV: C.ENODEV,
-  EINVAL: C.EINVAL,
-  ENAMETOOLONG: C.ENAMETOOLONG,
-};
-
 /** The worker's state and behaviour. */
 export class IoLoop implements SessionOwner {
-  readonly #rt: Runtime;
   readonly #post: (msg: WorkerNote) => void;
   #bell!: Doorbell;
   #apiBell!: Doorbell;
   #control!: ControlWriter;
-  readonly #sockets = new Map<number, WSocket>();
-  readonly #sessions = new Set<StreamSession>();
-  readonly #awaiting = new Map<number, StreamSession>();
-  /** Every pipe the worker serves, by id (messages posted beside the ring find theirs). */
-  readonly #pipes = new Map<number, WorkerPipe>();
-  #nextConn = 1;
+  readonly #t = new Tables((e) => this.#event(e));
+  // The tables the pump and the session events read, without going through #t.
+  readonly #sockets = this.#t.sockets;
+  readonly #sessions = this.#t.sessions;
+  readonly #awaiting = this.#t.awaiting;
+  readonly #pipes = this.#t.pipes;
+  readonly #servedPipe = this.#t.servedPipe;
+  readonly #linger = new Linger(this.#t);
+  readonly #endpoints: Endpoints;
 
   /**
    * @param rt the runtime adapter
    * @param post sends a message to the API thread (`{ t: "wake" }`)
    */
   constructor(rt: Runtime, post: (msg: WorkerNote) => void) {
-    this.#rt = rt;
     this.#post = post;
+    this.#endpoints = new Endpoints(rt, this.#t, this, this.#linger);
   }
 
   // ------------------------------------------------------------------ commands
@@ -139,12 +108,12 @@ export class IoLoop implements SessionOwner {
         break;
       }
       case "bind":
-        this.#bind(m).catch((e) => {
+        this.#endpoints.bind(m).catch((e) => {
           this.#event({ t: "reply", req: m.req, errno: C.EINVAL, error: String(e) });
         });
         break;
       case "connect":
-        this.#connect(m);
+        this.#endpoints.connect(m);
         break;
       case "pipe": {
         const s = this.#awaiting.get(m.conn);
@@ -163,109 +132,17 @@ export class IoLoop implements SessionOwner {
         break;
       }
       case "shutdown":
-        this.#shutdown(m.sock, m.ep, m.linger);
+        this.#linger.shutdown(m.sock, m.ep, m.linger);
         break;
       case "close": {
         // XS_LINGER counts from the application's xs_close, not from when we got the
         // command (a worker that is still starting may see it much later).
         const linger = m.linger;
         const left = linger > 0 ? Math.max(0, linger - (Date.now() - m.at)) : linger;
-        this.#closeSocket(m.sock, linger > 0 && left === 0 ? 0 : left);
+        this.#linger.closeSocket(m.sock, linger > 0 && left === 0 ? 0 : left);
         break;
       }
     }
-  }
-
-  #sock(id: number): WSocket {
-    let s = this.#sockets.get(id);
-    if (!s) {
-      s = { id, endpoints: new Map(), sessions: new Set(), closing: false };
-      this.#sockets.set(id, s);
-    }
-    return s;
-  }
-
-  #config(o: WireOptions): SessionConfig {
-    return {
-      type: o.type,
-      peers: o.peers,
-      sendsIdentity: o.sendsIdentity,
-      subscriptions: o.subscriptions,
-      identity: new Uint8Array(o.identity),
-      maxmsgsize: o.maxmsgsize,
-      mode: o.mode,
-    };
-  }
-
-  async #bind(m: Extract<ToWorker, { t: "bind" }>): Promise<void> {
-    const sock = this.#sock(m.sock);
-    const ep = m.endpoint;
-    const opts = m.opts;
-    const transport = TRANSPORTS[ep.scheme];
-    const rec: WEndpoint = { id: m.ep, endpoint: ep, config: this.#config(opts), opts };
-    try {
-      const { listener, bound } = await transport.listen(this.#rt, ep, (conn) => {
-        const s = this.#newSession(sock, rec, true);
-        queueMicrotask(() => s.begin(conn));
-        return s;
-      }, { backlog: opts.backlog, keepalive: opts.keepalive });
-      rec.listener = listener;
-      if (sock.closing) {
-        listener.close();
-      } else {
-        sock.endpoints.set(rec.id, rec);
-      }
-      this.#event({ t: "reply", req: m.req, errno: 0, endpoint: bound });
-    } catch (e) {
-      const code = (e as { code?: string })?.code ?? "";
-      this.#event({ t: "reply", req: m.req, errno: ERRNO[code] ?? C.EADDRINUSE, error: String(e) });
-    }
-  }
-
-  #connect(m: Extract<ToWorker, { t: "connect" }>): void {
-    const sock = this.#sock(m.sock);
-    const opts = m.opts;
-    const rec: WEndpoint = {
-      id: m.ep,
-      endpoint: m.endpoint,
-      config: this.#config(opts),
-      opts,
-      pipe: new WorkerPipe(m.pipe, m.sab),
-      session: null,
-      backoff: new Backoff(opts.reconnectIvl, opts.reconnectIvlMax),
-    };
-    sock.endpoints.set(rec.id, rec);
-    this.#pipes.set(rec.pipe!.id, rec.pipe!);
-    this.#dial(sock, rec);
-  }
-
-  #dial(sock: WSocket, rec: WEndpoint): void {
-    rec.timer = undefined;
-    if (rec.dead) return;
-    const transport = TRANSPORTS[rec.endpoint.scheme];
-    transport.dial(this.#rt, rec.endpoint, { keepalive: rec.opts.keepalive }).then((attach) => {
-      if (rec.dead) {
-        attach({ data() {}, written() {}, closed() {} }).close();
-        return;
-      }
-      const s = this.#newSession(sock, rec, false);
-      const conn = attach(s);
-      rec.session = s;
-      s.begin(conn);
-    }, () => this.#retry(sock, rec));
-  }
-
-  #retry(sock: WSocket, rec: WEndpoint): void {
-    if (rec.dead) return this.#maybeClosed(sock);
-    rec.timer = setTimeout(() => this.#dial(sock, rec), rec.backoff!.next());
-  }
-
-  #newSession(sock: WSocket, rec: WEndpoint, accepted: boolean): StreamSession {
-    const s = new StreamSession(rec.config, this);
-    s.meta = { sock: sock.id, ep: rec.id, conn: this.#nextConn++, accepted };
-    sock.sessions.add(s);
-    this.#sessions.add(s);
-    return s;
   }
 
   // ------------------------------------------------------------------ session events
@@ -278,7 +155,7 @@ export class IoLoop implements SessionOwner {
       if (!s.meta.accepted && rec?.pipe && sock) {
         // Closed while connecting: deliver what is queued (linger), then close.
         s.attach(rec.pipe);
-        this.#maybeClosed(sock);
+        this.#linger.maybeClosed(sock);
       } else s.close("socket closing");
       return;
     }
@@ -332,17 +209,15 @@ export class IoLoop implements SessionOwner {
     } else if (rec && rec.session === s) {
       rec.session = null;
       this.#event({ t: "down", pipe: rec.pipe!.id });
-      if (!rec.dead) this.#retry(sock, rec);
+      if (!rec.dead) this.#endpoints.retry(sock, rec);
     }
-    this.#maybeClosed(sock);
+    this.#linger.maybeClosed(sock);
   }
-
-  readonly #servedPipe = new Map<StreamSession, number>();
 
   /** SessionOwner: a connection wrote everything it had; a closing socket may be done. */
   drained(s: StreamSession): void {
     const sock = this.#sockets.get(s.meta.sock);
-    if (sock?.closing) this.#maybeClosed(sock);
+    if (sock?.closing) this.#linger.maybeClosed(sock);
   }
 
   /** SessionOwner: ring the API thread. */
@@ -360,98 +235,6 @@ export class IoLoop implements SessionOwner {
     this.#post({ t: "wake" });
   }
 
-  // ------------------------------------------------------------------ close
-
-  /**
-   * Closes one endpoint (`xs_shutdown`): its listener and reconnect timer at once; its
-   * connections linger like a closed socket's (XS_LINGER), so the endpoint moves to a
-   * socket record of its own that closes, and whose `closed` event names its pipes.
-   */
-  #shutdown(sockId: number, epId: number, linger: number): void {
-    const sock = this.#sockets.get(sockId);
-    const rec = sock?.endpoints.get(epId);
-    if (!sock || !rec) return;
-    sock.endpoints.delete(epId);
-    rec.listener?.close();
-    clearTimeout(rec.timer);
-    rec.timer = undefined;
-    const alone = this.#sock(-this.#nextConn++);
-    alone.endpoints.set(rec.id, rec);
-    for (const s of [...sock.sessions]) {
-      if (s.meta.ep !== epId) continue;
-      sock.sessions.delete(s);
-      alone.sessions.add(s);
-      s.meta.sock = alone.id;
-    }
-    this.#closeSocket(alone.id, linger);
-  }
-
-  #closeSocket(sockId: number, linger: number): void {
-    const sock = this.#sock(sockId);
-    sock.closing = true;
-    for (const rec of sock.endpoints.values()) {
-      rec.listener?.close();
-      if (!rec.pipe) rec.dead = true;
-    }
-    for (const s of [...this.#awaiting.values()]) {
-      if (s.meta.sock === sockId) s.close("socket closed");
-    }
-    if (linger === 0) {
-      this.#dropAll(sock);
-    } else if (linger > 0) {
-      sock.lingerTimer = setTimeout(() => this.#dropAll(sock), linger);
-    }
-    this.#maybeClosed(sock);
-  }
-
-  #dropAll(sock: WSocket): void {
-    for (const rec of sock.endpoints.values()) {
-      rec.dead = true;
-      clearTimeout(rec.timer);
-    }
-    for (const s of [...sock.sessions]) s.close("socket closed");
-    this.#maybeClosed(sock);
-  }
-
-  /** A closing socket is done when no connection has anything left to send. */
-  #maybeClosed(sock: WSocket): void {
-    if (!sock.closing) return;
-    let busy = false;
-    for (const rec of sock.endpoints.values()) {
-      if (rec.dead || !rec.pipe) continue;
-      if (rec.pipe.outPending || rec.session?.writing) busy = true;
-      else {
-        rec.dead = true;
-        clearTimeout(rec.timer);
-        rec.session?.close("socket closed");
-      }
-    }
-    for (const s of sock.sessions) {
-      if (s.meta.accepted) {
-        const p = s.pipe;
-        if (p && (p.outPending || s.writing)) busy = true;
-        else if (!s.isClosed) s.close("socket closed");
-      }
-    }
-    if (busy) return;
-    clearTimeout(sock.lingerTimer);
-    const pipes: number[] = [];
-    for (const rec of sock.endpoints.values()) {
-      rec.dead = true;
-      clearTimeout(rec.timer);
-      rec.listener?.close();
-      if (rec.pipe) {
-        rec.pipe.dropExternal();
-        this.#pipes.delete(rec.pipe.id);
-        pipes.push(rec.pipe.id);
-      }
-    }
-    this.#sockets.delete(sock.id);
-    // `pipes`: the connect-side pipe blocks we no longer touch (accepted ones were
-    // reported `gone` as their connections closed).
-    this.#event({ t: "closed", sock: sock.id, pipes });
-  }
-
   // ------------------------------------------------------------------ pump
 
   /**
@@ -464,7 +247,7 @@ export class IoLoop implements SessionOwner {
       if (s.wantsOut) s.pumpOut();
       if (s.blockedIn) s.resumeIn();
     }
-    for (const sock of this.#sockets.values()) if (sock.closing) this.#maybeClosed(sock);
+    for (const sock of this.#sockets.values()) if (sock.closing) this.#linger.maybeClosed(sock);
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
- * What the I/O worker runs: the command handler and event loop (loop.ts) and reconnect
- * back-off (reconnect.ts).
+ * What the I/O worker runs: the command handler and event loop (loop.ts) over the
+ * worker's records (tables.ts), binding and dialling (endpoints.ts), closing and lingering
+ * (linger.ts) and the reconnect back-off (reconnect.ts).
  *
  * Runs on: I/O worker.
  */

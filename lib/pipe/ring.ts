@@ -38,15 +38,35 @@ export interface RingPlace {
   capacity: number;
 }
 
-/** Producer side of a ring. Owned by one thread. */
-export class RingWriter {
-  /** Data area; writable by this side between tail and head. */
+/**
+ * What both ends of a ring hold: views of its shared header words and of its data area.
+ * The fields are plain own properties of each end, so reaching them costs what a private
+ * field does.
+ */
+export class RingEnd {
+  /** Data area: the writer's between tail and head, the reader's between head and tail. */
   readonly bytes: Uint8Array;
   /** Capacity in bytes. */
   readonly capacity: number;
-  readonly #i32: Int32Array;
-  readonly #h: number;
-  readonly #mask: number;
+  /** The whole shared buffer as Int32 words (the header's fields are `h + R_*`). */
+  protected readonly i32: Int32Array;
+  /** Index of the ring header's first word in `i32`. */
+  protected readonly h: number;
+  /** `capacity - 1`: a ring position `& mask` is its offset in `bytes`. */
+  protected readonly mask: number;
+
+  /** Views the ring at `place`. */
+  constructor(place: RingPlace) {
+    this.i32 = new Int32Array(place.sab);
+    this.h = place.header >> 2;
+    this.bytes = new Uint8Array(place.sab, place.data, place.capacity);
+    this.capacity = place.capacity;
+    this.mask = place.capacity - 1;
+  }
+}
+
+/** Producer side of a ring. Owned by one thread. */
+export class RingWriter extends RingEnd {
   #tail = 0;
   #published = 0;
   #msgs = 0;
@@ -55,49 +75,45 @@ export class RingWriter {
 
   /** Attaches to the ring at `place`, continuing from its published state. */
   constructor(place: RingPlace) {
-    this.#i32 = new Int32Array(place.sab);
-    this.#h = place.header >> 2;
-    this.bytes = new Uint8Array(place.sab, place.data, place.capacity);
-    this.capacity = place.capacity;
-    this.#mask = place.capacity - 1;
+    super(place);
     // Atomics: the producer owns R_TAIL; reading it back lets a ring change owner.
-    this.#tail = this.#published = Atomics.load(this.#i32, this.#h + R_TAIL);
-    this.#msgs = this.#publishedMsgs = Atomics.load(this.#i32, this.#h + R_MSGS_WRITTEN);
+    this.#tail = this.#published = Atomics.load(this.i32, this.h + R_TAIL);
+    this.#msgs = this.#publishedMsgs = Atomics.load(this.i32, this.h + R_MSGS_WRITTEN);
     this.#boundary = this.#tail;
-    this.#ext = Atomics.load(this.#i32, this.#h + R_EXT_POSTED);
+    this.#ext = Atomics.load(this.i32, this.h + R_EXT_POSTED);
   }
 
   /** Bytes that can be staged now. */
   free(): number {
     // Atomics: R_HEAD is stored by the consumer after it finished reading the bytes.
-    return this.capacity - ((this.#tail - Atomics.load(this.#i32, this.#h + R_HEAD)) | 0);
+    return this.capacity - ((this.#tail - Atomics.load(this.i32, this.h + R_HEAD)) | 0);
   }
 
   /** Messages staged or published but not yet read by the consumer. */
   queuedMessages(): number {
-    return (this.#msgs - Atomics.load(this.#i32, this.#h + R_MSGS_READ)) | 0;
+    return (this.#msgs - Atomics.load(this.i32, this.h + R_MSGS_READ)) | 0;
   }
 
   /** The message limit stored in the header (0 = none). */
   get hwm(): number {
-    return Atomics.load(this.#i32, this.#h + R_HWM);
+    return Atomics.load(this.i32, this.h + R_HWM);
   }
 
   /** Stores the message limit (creator only, before the ring is shared or at option time). */
   set hwm(v: number) {
-    Atomics.store(this.#i32, this.#h + R_HWM, v);
+    Atomics.store(this.i32, this.h + R_HWM, v);
   }
 
   /** Stages one byte. The caller checked `free()`. */
   putByte(b: number): void {
-    this.bytes[this.#tail & this.#mask] = b;
+    this.bytes[this.#tail & this.mask] = b;
     this.#tail = (this.#tail + 1) | 0;
   }
 
   /** Stages `src` (any length up to `free()`), wrapping at the end of the data area. */
   put(src: Uint8Array): void {
     const n = src.length;
-    const pos = this.#tail & this.#mask;
+    const pos = this.#tail & this.mask;
     const first = this.capacity - pos;
     if (n <= first) {
       if (n <= 16) { for (let i = 0; i < n; i++) this.bytes[pos + i] = src[i]; }
@@ -150,8 +166,8 @@ export class RingWriter {
   publishMessages(): void {
     // A streamed frame may have published past the boundary already; never move back.
     if (((this.#boundary - this.#published) | 0) <= 0) return;
-    Atomics.store(this.#i32, this.#h + R_MSGS_WRITTEN, this.#msgs);
-    Atomics.store(this.#i32, this.#h + R_TAIL, this.#boundary);
+    Atomics.store(this.i32, this.h + R_MSGS_WRITTEN, this.#msgs);
+    Atomics.store(this.i32, this.h + R_TAIL, this.#boundary);
     this.#published = this.#boundary;
     this.#publishedMsgs = this.#msgs;
   }
@@ -173,8 +189,8 @@ export class RingWriter {
     // Atomics: message count first, then tail; the consumer reads tail, then parses
     // bytes, so it never sees a message counted before its bytes are there... the count
     // is advisory (HWM), the bytes are authoritative.
-    Atomics.store(this.#i32, this.#h + R_MSGS_WRITTEN, this.#msgs);
-    Atomics.store(this.#i32, this.#h + R_TAIL, this.#tail);
+    Atomics.store(this.i32, this.h + R_MSGS_WRITTEN, this.#msgs);
+    Atomics.store(this.i32, this.h + R_TAIL, this.#tail);
     this.#publishedPartial = this.#tail !== this.#boundary;
     this.#published = this.#tail;
     this.#publishedMsgs = this.#msgs;
@@ -191,7 +207,7 @@ export class RingWriter {
   waitForRoom(need: number): boolean {
     // Atomics: set the flag before re-reading the head, so a consumer that commits after
     // our re-read sees the flag (Dekker-style; both are sequentially consistent).
-    Atomics.store(this.#i32, this.#h + R_WAITING, 1);
+    Atomics.store(this.i32, this.h + R_WAITING, 1);
     return this.free() >= need;
   }
 
@@ -201,7 +217,7 @@ export class RingWriter {
    */
   countExternal(): void {
     this.#ext = (this.#ext + 1) | 0;
-    Atomics.store(this.#i32, this.#h + R_EXT_POSTED, this.#ext);
+    Atomics.store(this.i32, this.h + R_EXT_POSTED, this.#ext);
   }
   #ext = 0;
 
@@ -213,37 +229,26 @@ export class RingWriter {
   /** Marks the producer finished. */
   close(): void {
     this.publish();
-    Atomics.store(this.#i32, this.#h + R_PRODUCER_DONE, 1);
+    Atomics.store(this.i32, this.h + R_PRODUCER_DONE, 1);
   }
 
   /** True if the consumer declared itself gone. */
   get consumerGone(): boolean {
-    return Atomics.load(this.#i32, this.#h + R_CONSUMER_DONE) === 1;
+    return Atomics.load(this.i32, this.h + R_CONSUMER_DONE) === 1;
   }
 }
 
 /** Consumer side of a ring. Owned by one thread. */
-export class RingReader {
-  /** Data area; readable by this side between head and the published tail. */
-  readonly bytes: Uint8Array;
-  /** Capacity in bytes. */
-  readonly capacity: number;
-  readonly #i32: Int32Array;
-  readonly #h: number;
-  readonly #mask: number;
+export class RingReader extends RingEnd {
   #head = 0;
   #committed = 0;
   #msgsRead = 0;
 
   /** Attaches to the ring at `place`, continuing from its consumed state. */
   constructor(place: RingPlace) {
-    this.#i32 = new Int32Array(place.sab);
-    this.#h = place.header >> 2;
-    this.bytes = new Uint8Array(place.sab, place.data, place.capacity);
-    this.capacity = place.capacity;
-    this.#mask = place.capacity - 1;
-    this.#head = this.#committed = Atomics.load(this.#i32, this.#h + R_HEAD);
-    this.#msgsRead = Atomics.load(this.#i32, this.#h + R_MSGS_READ);
+    super(place);
+    this.#head = this.#committed = Atomics.load(this.i32, this.h + R_HEAD);
+    this.#msgsRead = Atomics.load(this.i32, this.h + R_MSGS_READ);
   }
 
   /** The local head: the ring position of the next byte to read. */
@@ -253,18 +258,18 @@ export class RingReader {
 
   /** Messages the producer handed over beside the ring so far (R_EXT_POSTED). */
   get externalPosted(): number {
-    return Atomics.load(this.#i32, this.#h + R_EXT_POSTED);
+    return Atomics.load(this.i32, this.h + R_EXT_POSTED);
   }
 
   /** Published bytes not yet consumed (from the local head). */
   available(): number {
     // Atomics: R_TAIL is stored after the bytes it covers were written.
-    return (Atomics.load(this.#i32, this.#h + R_TAIL) - this.#head) | 0;
+    return (Atomics.load(this.i32, this.h + R_TAIL) - this.#head) | 0;
   }
 
   /** The byte `offset` bytes after the local head (the caller checked `available()`). */
   byteAt(offset: number): number {
-    return this.bytes[(this.#head + offset) & this.#mask];
+    return this.bytes[(this.#head + offset) & this.mask];
   }
 
   /**
@@ -280,7 +285,7 @@ export class RingReader {
 
   /** Copies `len` bytes starting `offset` after the head into `dst` at `dstOff`. */
   copyOut(dst: Uint8Array, dstOff: number, offset: number, len: number): void {
-    const pos = (this.#head + offset) & this.#mask;
+    const pos = (this.#head + offset) & this.mask;
     const first = this.capacity - pos;
     if (len <= first) {
       dst.set(this.bytes.subarray(pos, pos + len), dstOff);
@@ -292,7 +297,7 @@ export class RingReader {
 
   /** The longest contiguous view of up to `len` bytes starting `offset` after the head. */
   span(offset: number, len: number): Uint8Array {
-    const pos = (this.#head + offset) & this.#mask;
+    const pos = (this.#head + offset) & this.mask;
     return this.bytes.subarray(pos, pos + Math.min(len, this.capacity - pos));
   }
 
@@ -313,28 +318,28 @@ export class RingReader {
   commit(): boolean {
     // Atomics: head/count first, then test-and-clear the producer's waiting flag; pairs
     // with RingWriter.waitForRoom (flag store, then head load).
-    Atomics.store(this.#i32, this.#h + R_MSGS_READ, this.#msgsRead);
+    Atomics.store(this.i32, this.h + R_MSGS_READ, this.#msgsRead);
     if (this.#head !== this.#committed) {
-      Atomics.store(this.#i32, this.#h + R_HEAD, this.#head);
+      Atomics.store(this.i32, this.h + R_HEAD, this.#head);
       this.#committed = this.#head;
     }
-    return Atomics.load(this.#i32, this.#h + R_WAITING) === 1 &&
-      Atomics.exchange(this.#i32, this.#h + R_WAITING, 0) === 1;
+    return Atomics.load(this.i32, this.h + R_WAITING) === 1 &&
+      Atomics.exchange(this.i32, this.h + R_WAITING, 0) === 1;
   }
 
   /** The message limit stored in the header. */
   get hwm(): number {
-    return Atomics.load(this.#i32, this.#h + R_HWM);
+    return Atomics.load(this.i32, this.h + R_HWM);
   }
 
   /** True if the producer declared it will write no more. */
   get producerDone(): boolean {
-    return Atomics.load(this.#i32, this.#h + R_PRODUCER_DONE) === 1;
+    return Atomics.load(this.i32, this.h + R_PRODUCER_DONE) === 1;
   }
 
   /** Marks the consumer gone (the producer may stop writing). */
   close(): void {
-    Atomics.store(this.#i32, this.#h + R_CONSUMER_DONE, 1);
+    Atomics.store(this.i32, this.h + R_CONSUMER_DONE, 1);
     this.commit();
   }
 }

@@ -1,9 +1,10 @@
 /**
- * What the three runtime adapters share: the NetError shape and host name resolution.
+ * What the three runtime adapters share: the NetError shape, host name resolution, the
+ * "host:port" text of an address and handing an accepted connection to the engine.
  *
  * Runs on: I/O worker (and the API thread in tests).
  */
-import type { NetError } from "./runtime.ts";
+import type { AcceptFn, NetError, StreamConn, StreamHandlers } from "./runtime.ts";
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
@@ -43,4 +44,28 @@ export async function resolveHost(host: string): Promise<string[]> {
   }
   if (all.length === 0) throw netError(new Error("no address"), `cannot resolve ${host}`);
   return all.sort((a, b) => a.family - b.family).map((a) => a.address);
+}
+
+/** "host:port", with brackets around an IPv6 host (a `remote` text of the contract). */
+export function hostPort(host: string | undefined, port: number | undefined): string {
+  return `${host?.includes(":") ? `[${host}]` : host ?? ""}:${port}`;
+}
+
+/**
+ * Offers an accepted stream to the engine and attaches the handlers it returns. False if
+ * the engine refused it (`accept` threw): the caller then closes the raw connection, and
+ * since nothing was attached there is nothing to report.
+ */
+export function offer(
+  accept: AcceptFn,
+  st: StreamConn & { attach(h: StreamHandlers): unknown },
+): boolean {
+  let h: StreamHandlers;
+  try {
+    h = accept(st);
+  } catch {
+    return false;
+  }
+  st.attach(h);
+  return true;
 }

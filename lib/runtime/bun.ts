@@ -14,7 +14,7 @@
  * Runs on: I/O worker.
  */
 import { unlinkSync } from "node:fs";
-import { netError, resolveHost } from "./_common.ts";
+import { hostPort, netError, offer, resolveHost } from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
@@ -195,21 +195,16 @@ function handlers(accept: AcceptFn | null, opts: TcpOptions | undefined, unixPat
         s.setNoDelay(true);
         if (opts?.keepalive) s.setKeepAlive(true);
       }
-      const remote = unixPath ?? `${fmtHost(s.remoteAddress)}:${s.remotePort}`;
+      const remote = unixPath ?? hostPort(s.remoteAddress, s.remotePort);
       // Made here for both sides, so bytes or a close that come before the engine attaches
       // (on a connected socket) are held, not lost.
       const st = new BunStream(s, remote);
       s.data = st;
       if (accept === null) return; // connect: attached through the function Bun.connect returns
-      let h: StreamHandlers;
-      try {
-        h = accept(st);
-      } catch {
+      if (!offer(accept, st)) {
         s.data = null;
-        s.terminate(); // the engine refused it; nothing was attached, so nothing to report
-        return;
+        s.terminate(); // refused by the engine
       }
-      st.attach(h);
     },
     data(s: BunSocket, chunk: Uint8Array) {
       s.data?.onData(chunk);
@@ -224,10 +219,6 @@ function handlers(accept: AcceptFn | null, opts: TcpOptions | undefined, unixPat
       s.data?.onError(err);
     },
   };
-}
-
-function fmtHost(h: string): string {
-  return h.includes(":") ? `[${h}]` : h;
 }
 
 /** A Bun listener. */

@@ -11,7 +11,7 @@
  *
  * Runs on: I/O worker.
  */
-import { netError as commonNetError, resolveHost } from "./_common.ts";
+import { hostPort, netError as commonNetError, offer, resolveHost } from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
@@ -59,11 +59,9 @@ function netError(e: unknown, what: string): NetError {
   return commonNetError(e, what, (src) => CODES.find(([cls]) => src instanceof cls)?.[1]);
 }
 
-/** "host:port", with brackets around IPv6 hosts. */
+/** "host:port" (brackets around IPv6 hosts), or the unix path. */
 function addrText(a: Deno.Addr, fallback: string): string {
-  if (a.transport === "tcp" || a.transport === "udp") {
-    return a.hostname.includes(":") ? `[${a.hostname}]:${a.port}` : `${a.hostname}:${a.port}`;
-  }
+  if (a.transport === "tcp" || a.transport === "udp") return hostPort(a.hostname, a.port);
   return (a as Deno.UnixAddr).path || fallback;
 }
 
@@ -275,14 +273,7 @@ class DenoListener implements Listener {
       }
       if (tcp) tuneTcp(conn, opts);
       const s = new DenoStream(conn, addrText(conn.remoteAddr, this.#path ?? ""));
-      let h: StreamHandlers;
-      try {
-        h = accept(s);
-      } catch {
-        conn.close(); // the engine refused it; nothing was attached, so nothing to report
-        continue;
-      }
-      s.attach(h);
+      if (!offer(accept, s)) conn.close(); // refused by the engine
     }
   }
 

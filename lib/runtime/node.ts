@@ -14,7 +14,7 @@
  */
 import * as net from "node:net";
 import { unlinkSync } from "node:fs";
-import { netError, resolveHost } from "./_common.ts";
+import { hostPort, netError, offer, resolveHost } from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
@@ -91,10 +91,6 @@ function tune(s: net.Socket, opts: TcpOptions | undefined) {
   if (opts?.keepalive) s.setKeepAlive(true);
 }
 
-function fmtHost(h: string | undefined): string {
-  return h?.includes(":") ? `[${h}]` : h ?? "";
-}
-
 /** Starts a server and resolves once it is bound, or rejects with the bind error. */
 function serve(
   accept: AcceptFn,
@@ -104,15 +100,8 @@ function serve(
 ): Promise<Listener> {
   const srv = net.createServer({ pauseOnConnect: false }, (sock) => {
     if (path === null) tune(sock, opts);
-    const st = new NodeStream(sock, path ?? `${fmtHost(sock.remoteAddress)}:${sock.remotePort}`);
-    let h: StreamHandlers;
-    try {
-      h = accept(st);
-    } catch {
-      sock.destroy(); // the engine refused it; nothing was attached, so nothing to report
-      return;
-    }
-    st.attach(h);
+    const st = new NodeStream(sock, path ?? hostPort(sock.remoteAddress, sock.remotePort));
+    if (!offer(accept, st)) sock.destroy(); // refused by the engine
   });
   return new Promise((resolve, reject) => {
     const onError = (e: Error) =>
@@ -176,7 +165,7 @@ export const nodeRuntime: Runtime = {
   },
 
   connectTcp(host, port, opts) {
-    return connect({ host, port }, `${host}:${port}`, opts, `${fmtHost(host)}:${port}`);
+    return connect({ host, port }, `${host}:${port}`, opts, hostPort(host, port));
   },
 
   listenUnix(path, accept, opts) {

@@ -60,9 +60,7 @@ export function encodeFrame3(
   flags: number,
   body: Uint8Array,
 ): number {
-  const h = writeHeader3(dst, off, flags, body.length);
-  dst.set(body, off + h);
-  return h + body.length;
+  return putBody(dst, off, writeHeader3(dst, off, flags, body.length), body);
 }
 
 /**
@@ -87,7 +85,11 @@ export function encodeFrame1(
   more: boolean,
   body: Uint8Array,
 ): number {
-  const h = writeHeader1(dst, off, more, body.length);
+  return putBody(dst, off, writeHeader1(dst, off, more, body.length), body);
+}
+
+/** The rest of either frame: `body` after the `h`-byte header at `dst[off]`; returns the total. */
+function putBody(dst: Uint8Array, off: number, h: number, body: Uint8Array): number {
   dst.set(body, off + h);
   return h + body.length;
 }
@@ -105,14 +107,7 @@ export function encodeFrame1(
  * ```
  */
 export function encodeMessage3(parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += encodedSize3(p.length);
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (let i = 0; i < parts.length; i++) {
-    off += encodeFrame3(out, off, i < parts.length - 1 ? FLAG_MORE : 0, parts[i]);
-  }
-  return out;
+  return encodeMessage(parts, false);
 }
 
 /**
@@ -128,12 +123,20 @@ export function encodeMessage3(parts: Uint8Array[]): Uint8Array {
  * ```
  */
 export function encodeMessage1(parts: Uint8Array[]): Uint8Array {
+  return encodeMessage(parts, true);
+}
+
+/** Both `encodeMessage*`: sizes every frame, then encodes them in one new buffer. */
+function encodeMessage(parts: Uint8Array[], v1: boolean): Uint8Array {
   let total = 0;
-  for (const p of parts) total += encodedSize1(p.length);
+  for (const p of parts) total += v1 ? encodedSize1(p.length) : encodedSize3(p.length);
   const out = new Uint8Array(total);
   let off = 0;
   for (let i = 0; i < parts.length; i++) {
-    off += encodeFrame1(out, off, i < parts.length - 1, parts[i]);
+    const more = i < parts.length - 1;
+    off += v1
+      ? encodeFrame1(out, off, more, parts[i])
+      : encodeFrame3(out, off, more ? FLAG_MORE : 0, parts[i]);
   }
   return out;
 }

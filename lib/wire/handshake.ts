@@ -38,8 +38,18 @@
  *
  * Runs on: I/O worker
  */
-import { FLAG_COMMAND, FLAG_LONG, MAX_FRAME_HARD_CAP, readU64, writeU64 } from "./frame.ts";
-import { encodedSize3, encodeFrame3 } from "./encoder.ts";
+import { FLAG_COMMAND, FLAG_LONG, MAX_FRAME_HARD_CAP, readU64 } from "./frame.ts";
+import {
+  foreignMechanism,
+  fullGreeting,
+  GREETING_LEN,
+  greetingTail,
+  greetingVersion,
+  SIG_LEN,
+  signature,
+  v2Hello,
+  v2TypeName,
+} from "./greeting.ts";
 import { parseCommand, parseError, readyFrame } from "./commands.ts";
 import { parseMetadata } from "./metadata.ts";
 
@@ -80,41 +90,7 @@ const P_LEGACY_ID = 5;
 const P_DONE = 6;
 const P_ERROR = 7;
 
-const SIG_LEN = 10;
-const GREETING_LEN = 64;
-const MECH_OFF = 12;
-const MECH_LEN = 20;
 const EMPTY = new Uint8Array(0);
-
-// "NULL" right-padded with zeros to 20 bytes.
-const NULL_MECHANISM = new Uint8Array(MECH_LEN);
-NULL_MECHANISM.set([0x4e, 0x55, 0x4c, 0x4c]);
-
-// ZMTP/2.0 type bytes (docs/wire.md §3.9; XS constants 0-14 where libzmq has none).
-const V2_NAMES = [
-  "PAIR",
-  "PUB",
-  "SUB",
-  "REQ",
-  "REP",
-  "DEALER",
-  "ROUTER",
-  "PULL",
-  "PUSH",
-  "XPUB",
-  "XSUB",
-  "SURVEYOR",
-  "RESPONDENT",
-  "XSURVEYOR",
-  "XRESPONDENT",
-];
-
-function v2TypeByte(type: string): number {
-  if (type === "XREQ") return 5;
-  if (type === "XREP") return 6;
-  const i = V2_NAMES.indexOf(type);
-  return i < 0 ? 0 : i;
-}
 
 /**
  * Drives one connection's handshake. Feed it every received byte until `done` or
@@ -178,21 +154,7 @@ export class Handshake {
   start(): Uint8Array {
     if (this.#started) return EMPTY;
     this.#started = true;
-    if (this.#strict) {
-      const g = new Uint8Array(GREETING_LEN);
-      g[0] = 0xff;
-      g[9] = 0x7f;
-      g[10] = 3;
-      g[11] = 1;
-      g.set(NULL_MECHANISM, MECH_OFF);
-      return g;
-    }
-    const sig = new Uint8Array(SIG_LEN);
-    sig[0] = 0xff;
-    // The padding is what makes a 1.0 peer read our signature as an identity header.
-    writeU64(sig, 1, this.#opts.identity.length + 1);
-    sig[9] = 0x7f;
-    return sig;
+    return this.#strict ? fullGreeting() : signature(this.#opts.identity.length);
   }
 
   /**
@@ -270,33 +232,21 @@ export class Handshake {
         }
         if (rev === 1) {
           if (this.#strict) return this.#fail("Peer speaks ZMTP/2.0, endpoint requires ZMTP/3.x");
-          const id = this.#opts.identity;
-          const out = new Uint8Array(1 + encodedSize3(id.length));
-          out[0] = v2TypeByte(this.#opts.socketType);
-          encodeFrame3(out, 1, 0, id);
-          this.#out.push(out);
+          this.#out.push(v2Hello(this.#opts.socketType, this.#opts.identity));
           this.#phase = P_V2_ID;
           return true;
         }
-        if (!this.#strict) {
-          const rest = new Uint8Array(GREETING_LEN - SIG_LEN - 1);
-          rest[0] = 1;
-          rest.set(NULL_MECHANISM, 1);
-          this.#out.push(rest);
-        }
+        if (!this.#strict) this.#out.push(greetingTail());
         this.#phase = P_GREETING;
         return true;
       }
       case P_GREETING: {
         if (len < GREETING_LEN) return false;
-        for (let i = 0; i < MECH_LEN; i++) {
-          if (b[MECH_OFF + i] !== NULL_MECHANISM[i]) {
-            const name = String.fromCharCode(...b.subarray(MECH_OFF, MECH_OFF + MECH_LEN))
-              .replace(/\0+$/, "");
-            return this.#fail(`Peer's security mechanism "${name}" does not match "NULL"`);
-          }
+        const name = foreignMechanism(b);
+        if (name !== null) {
+          return this.#fail(`Peer's security mechanism "${name}" does not match "NULL"`);
         }
-        this.#version = b[10] === 3 && b[11] === 0 ? "3.0" : "3.1";
+        this.#version = greetingVersion(b);
         const o = this.#opts;
         this.#out.push(readyFrame(o.socketType, o.sendIdentity ? o.identity : null));
         this.#phase = P_READY;
@@ -309,7 +259,7 @@ export class Handshake {
         if (f === null) return false;
         if (f.end < 0) return false;
         this.#version = "2.0";
-        return this.#finish(V2_NAMES[b[11]] ?? null, b.slice(f.start, f.end), f.end);
+        return this.#finish(v2TypeName(b[11]), b.slice(f.start, f.end), f.end);
       }
       case P_LEGACY_ID: {
         const f = this.#frame(0, true);

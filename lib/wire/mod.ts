@@ -7,7 +7,8 @@
  * - `decoder.ts`: `Decoder3` / `Decoder1`, streaming, zero-copy, backpressure.
  * - `encoder.ts`: whole frames into caller buffers.
  * - `commands.ts` / `metadata.ts`: READY, PING/PONG, SUBSCRIBE/CANCEL, ERROR.
- * - `handshake.ts`: version detection and the NULL handshake.
+ * - `handshake.ts`: version detection and the NULL handshake, over `greeting.ts` (the
+ *   greeting's bytes).
  *
  * Runs on: I/O worker
  *

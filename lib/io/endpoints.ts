@@ -1,0 +1,143 @@
+/**
+ * Endpoints in the I/O worker: `bind` (a listener whose connections get sessions),
+ * `connect` (the worker's end of the connect-side pipe, dialled now and redialled after
+ * the back-off whenever the connection is lost, lib/io/reconnect.ts), and the session
+ * configuration an endpoint's connections share, built from the socket's options at the
+ * call (docs/behaviour.md §3).
+ *
+ * Runs on: I/O worker.
+ */
+import { type ToWorker, type WireOptions, WorkerPipe } from "../pipe/mod.ts";
+import * as C from "../constants.ts";
+import type { Runtime } from "../runtime/mod.ts";
+import { type SessionConfig, type SessionOwner, StreamSession } from "../session/mod.ts";
+import { TRANSPORTS } from "../transports/mod.ts";
+import type { Linger } from "./linger.ts";
+import { Backoff } from "./reconnect.ts";
+import type { Tables, WEndpoint, WSocket } from "./tables.ts";
+
+/** Errno values for runtime error names (the API thread turns them back into codes). */
+const ERRNO: Record<string, number> = {
+  EADDRINUSE: C.EADDRINUSE,
+  EADDRNOTAVAIL: C.EADDRNOTAVAIL,
+  EACCES: C.EACCES,
+  ENOENT: C.ENOENT,
+  ECONNREFUSED: C.ECONNREFUSED,
+  ENODEV: C.ENODEV,
+  EINVAL: C.EINVAL,
+  ENAMETOOLONG: C.ENAMETOOLONG,
+};
+
+/** What every connection of an endpoint is configured with: the one place it is built. */
+export function sessionConfig(o: WireOptions): SessionConfig {
+  return {
+    type: o.type,
+    peers: o.peers,
+    sendsIdentity: o.sendsIdentity,
+    subscriptions: o.subscriptions,
+    identity: new Uint8Array(o.identity),
+    maxmsgsize: o.maxmsgsize,
+    mode: o.mode,
+  };
+}
+
+/** Binding, connecting and redialling, over the worker's tables. */
+export class Endpoints {
+  readonly #rt: Runtime;
+  readonly #t: Tables;
+  readonly #owner: SessionOwner;
+  readonly #linger: Linger;
+
+  /**
+   * @param rt the runtime adapter
+   * @param t the worker's tables
+   * @param owner receives every new session's events (the loop)
+   * @param linger tells whether a closing socket is done
+   */
+  constructor(rt: Runtime, t: Tables, owner: SessionOwner, linger: Linger) {
+    this.#rt = rt;
+    this.#t = t;
+    this.#owner = owner;
+    this.#linger = linger;
+  }
+
+  /** Listens; answers with a `reply` (the bound endpoint, or the errno). */
+  async bind(m: Extract<ToWorker, { t: "bind" }>): Promise<void> {
+    const sock = this.#t.sock(m.sock);
+    const ep = m.endpoint;
+    const opts = m.opts;
+    const transport = TRANSPORTS[ep.scheme];
+    const rec: WEndpoint = { id: m.ep, endpoint: ep, config: sessionConfig(opts), opts };
+    try {
+      const { listener, bound } = await transport.listen(this.#rt, ep, (conn) => {
+        const s = this.#newSession(sock, rec, true);
+        queueMicrotask(() => s.begin(conn));
+        return s;
+      }, { backlog: opts.backlog, keepalive: opts.keepalive });
+      rec.listener = listener;
+      if (sock.closing) {
+        listener.close();
+      } else {
+        sock.endpoints.set(rec.id, rec);
+      }
+      this.#t.event({ t: "reply", req: m.req, errno: 0, endpoint: bound });
+    } catch (e) {
+      const code = (e as { code?: string })?.code ?? "";
+      this.#t.event({
+        t: "reply",
+        req: m.req,
+        errno: ERRNO[code] ?? C.EADDRINUSE,
+        error: String(e),
+      });
+    }
+  }
+
+  /** Serves the connect-side pipe and dials. */
+  connect(m: Extract<ToWorker, { t: "connect" }>): void {
+    const sock = this.#t.sock(m.sock);
+    const opts = m.opts;
+    const rec: WEndpoint = {
+      id: m.ep,
+      endpoint: m.endpoint,
+      config: sessionConfig(opts),
+      opts,
+      pipe: new WorkerPipe(m.pipe, m.sab),
+      session: null,
+      backoff: new Backoff(opts.reconnectIvl, opts.reconnectIvlMax),
+    };
+    sock.endpoints.set(rec.id, rec);
+    this.#t.pipes.set(rec.pipe!.id, rec.pipe!);
+    this.#dial(sock, rec);
+  }
+
+  #dial(sock: WSocket, rec: WEndpoint): void {
+    rec.timer = undefined;
+    if (rec.dead) return;
+    const transport = TRANSPORTS[rec.endpoint.scheme];
+    transport.dial(this.#rt, rec.endpoint, { keepalive: rec.opts.keepalive }).then((attach) => {
+      if (rec.dead) {
+        attach({ data() {}, written() {}, closed() {} }).close();
+        return;
+      }
+      const s = this.#newSession(sock, rec, false);
+      const conn = attach(s);
+      rec.session = s;
+      s.begin(conn);
+    }, () => this.retry(sock, rec));
+  }
+
+  /** Dials again after the back-off (a failed dial or a lost connection). */
+  retry(sock: WSocket, rec: WEndpoint): void {
+    if (rec.dead) return this.#linger.maybeClosed(sock);
+    rec.timer = setTimeout(() => this.#dial(sock, rec), rec.backoff!.next());
+  }
+
+  #newSession(sock: WSocket, rec: WEndpoint, accepted: boolean): StreamSession {
+    const t = this.#t;
+    const s = new StreamSession(rec.config, this.#owner);
+    s.meta = { sock: sock.id, ep: rec.id, conn: t.nextConn++, accepted };
+    sock.sessions.add(s);
+    t.sessions.add(s);
+    return s;
+  }
+}
