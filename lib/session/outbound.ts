@@ -18,7 +18,7 @@
  * Runs on: I/O worker.
  */
 import { F_COMMAND, F_LONG, F_MORE, type RingReader, type WorkerPipe } from "../pipe/mod.ts";
-import { subscriptionFrame, writeHeader1 } from "../wire/mod.ts";
+import { messageChunks, subscriptionFrame, writeHeader1, writeHeader3 } from "../wire/mod.ts";
 import type { StreamConn } from "../runtime/mod.ts";
 
 const STAGE_BYTES = 64 * 1024;
@@ -214,41 +214,7 @@ export class Outbound {
   /** Writes the message due at the head from beside the ring, frame by frame. */
   #writeExternal(p: WorkerPipe): void {
     const parts = p.takeExternal();
-    const legacy = this.framing === "v1";
-    const chunks: Uint8Array[] = [];
-    let small: Uint8Array[] = [];
-    let smallBytes = 0;
-    const gather = () => {
-      if (!small.length) return;
-      const b = new Uint8Array(smallBytes);
-      let o = 0;
-      for (const x of small) {
-        b.set(x, o);
-        o += x.length;
-      }
-      chunks.push(b);
-      small = [];
-      smallBytes = 0;
-    };
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i];
-      const more = i < parts.length - 1;
-      const h = new Uint8Array(10);
-      const hl = legacy
-        ? writeHeader1(h, 0, more, part.length)
-        : writeV2Header(h, 0, more, part.length);
-      small.push(h.subarray(0, hl));
-      smallBytes += hl;
-      if (part.length <= SMALL_PART) {
-        small.push(part);
-        smallBytes += part.length;
-        if (smallBytes >= STAGE_BYTES) gather();
-      } else {
-        gather();
-        chunks.push(part);
-      }
-    }
-    gather();
+    const chunks = messageChunks(parts, this.framing === "v1", SMALL_PART, STAGE_BYTES);
     this.#ext = { chunks, next: 1 };
     this.#writing = true;
     this.#inFlight = 0;
@@ -378,7 +344,9 @@ export class Outbound {
       }
       if (STAGE_BYTES - pos < 10) break;
       const more = (flags & F_MORE) !== 0;
-      pos += legacy ? writeHeader1(stage, pos, more, size) : writeV2Header(stage, pos, more, size);
+      pos += legacy
+        ? writeHeader1(stage, pos, more, size)
+        : writeHeader3(stage, pos, more ? F_MORE : 0, size);
       off += hs;
       p.more = more;
       p.bodyLeft = size;
@@ -407,23 +375,4 @@ export class Outbound {
 function headerAt(r: RingReader, off: number, avail: number): number {
   const hs = r.byteAt(off) & F_LONG ? 9 : 2;
   return avail - off < hs ? 0 : hs;
-}
-
-function writeV2Header(dst: Uint8Array, pos: number, more: boolean, size: number): number {
-  if (size > 255) {
-    dst[pos] = (more ? 1 : 0) | 2;
-    const hi = Math.floor(size / 4294967296);
-    dst[pos + 1] = 0;
-    dst[pos + 2] = 0;
-    dst[pos + 3] = (hi >>> 8) & 0xff;
-    dst[pos + 4] = hi & 0xff;
-    dst[pos + 5] = size >>> 24;
-    dst[pos + 6] = (size >>> 16) & 0xff;
-    dst[pos + 7] = (size >>> 8) & 0xff;
-    dst[pos + 8] = size & 0xff;
-    return 9;
-  }
-  dst[pos] = more ? 1 : 0;
-  dst[pos + 1] = size;
-  return 2;
 }

@@ -114,6 +114,11 @@ function connected(
   assert.ok(owner.result, "the session finished its handshake");
   assert.equal(owner.result!.version, "3.1");
   assert.equal(owner.result!.peerType, peerType);
+  return { s, conn, owner, ...serve(s, rcvhwm) };
+}
+
+/** Gives a session that finished its handshake a fresh pipe; returns the API thread's ends. */
+function serve(s: StreamSession, rcvhwm = 1000) {
   const sab = newPipeBlock(PIPE_RING_BYTES, PIPE_RING_BYTES);
   const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
   new Int32Array(sab)[(places.in.header >> 2) + R_HWM] = rcvhwm;
@@ -121,7 +126,7 @@ function connected(
   s.prepare(pipe);
   s.attach(pipe);
   // The API thread's ends: it reads the IN ring and writes the OUT ring.
-  return { s, conn, owner, pipe, in: new RingReader(places.in), out: new RingWriter(places.out) };
+  return { pipe, in: new RingReader(places.in), out: new RingWriter(places.out) };
 }
 
 /** The ring's commit after the last `readAll`: did it ask to ring the worker? */
@@ -240,4 +245,43 @@ test("session: a SUB-side session sends its 4-byte messages as SUBSCRIBE/CANCEL 
     ...subscribeFrame3(new Uint8Array([0x61])),
     ...cancelFrame3(new Uint8Array([0x61])),
   ]);
+});
+
+test("session: to a ZMTP/2.0 peer, ring frames go out with re-encoded headers", () => {
+  const owner = new Owner();
+  const s = new StreamSession({
+    type: "PUSH",
+    peers: ["PULL"],
+    sendsIdentity: false,
+    subscriptions: "none",
+    identity: new Uint8Array(0),
+    maxmsgsize: -1,
+    mode: "auto",
+  }, owner);
+  const conn = new FakeConn();
+  s.begin(conn);
+  // The peer: the ZMTP/2.0 signature, revision 01, type byte PULL (7), an empty identity frame.
+  for (const b of [[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f], [1, 7, 0, 0]]) {
+    s.written();
+    s.data(new Uint8Array(b));
+  }
+  s.written();
+  conn.take();
+  assert.equal(owner.result?.version, "2.0");
+  const { out } = serve(s);
+  // A two-part message: "a" with MORE, then a 300-byte part (LONG in every framing).
+  out.putHeader(1, 1);
+  out.put(new Uint8Array([0x61]));
+  out.putHeader(0, 300);
+  out.put(new Uint8Array(300).fill(7));
+  out.endMessage();
+  out.publish();
+  s.pumpOut();
+  const wire = conn.take();
+  s.written();
+  // ZMTP/2.0 headers: flags byte (MORE 1, LONG 2) then a 1-byte or an 8-byte size.
+  assert.deepEqual([...wire.subarray(0, 3)], [1, 1, 0x61]);
+  assert.deepEqual([...wire.subarray(3, 12)], [2, 0, 0, 0, 0, 0, 0, 0x01, 0x2c]);
+  assert.equal(wire.length, 12 + 300);
+  assert.ok(wire.subarray(12).every((b) => b === 7));
 });

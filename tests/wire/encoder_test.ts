@@ -13,6 +13,7 @@ import {
   encodeMessage1,
   encodeMessage3,
   FLAG_MORE,
+  messageChunks,
 } from "../../lib/wire/mod.ts";
 import { ascii, cat, fill, hex } from "./_hex.ts";
 
@@ -50,4 +51,21 @@ test("encodeFrame1 writes at an offset and returns the bytes written", () => {
   assert.equal(encodeFrame1(b, 1, true, fill(254, 1)), 264);
   assert.deepEqual(b.subarray(0, 12), hex("00 FF 00 00 00 00 00 00 00 FF 01 01"));
   assert.equal(encodedSize1(253), 255);
+});
+
+test("messageChunks: headers and small parts gathered, large parts passed uncopied", () => {
+  const big = fill(300, 0x42);
+  const small = (n: number) => fill(n, 0x73);
+  const chunks = messageChunks([small(3), big, small(2), small(2)], false, 16, 1000);
+  // [hdr 3][3 bytes][LONG hdr of big] | big | [hdr][2][hdr][2]
+  assert.deepEqual(chunks.map((c) => c.length), [2 + 3 + 9, 300, 4 + 4]);
+  assert.equal(chunks[1], big, "the large part is the caller's own array");
+  const all = cat(...chunks);
+  assert.deepEqual(all, encodeMessage3([small(3), big, small(2), small(2)]));
+  // A gathered chunk closes once it reaches `gather` bytes.
+  const g = messageChunks([small(10), small(10), small(10)], false, 16, 20);
+  assert.deepEqual(g.map((c) => c.length), [24, 12]);
+  // ZMTP/1.0 framing with v1.
+  const one = messageChunks([small(3), big], true, 16, 1000);
+  assert.deepEqual(cat(...one), encodeMessage1([small(3), big]));
 });
