@@ -6,7 +6,7 @@
  * Runs on: the test runner's main thread.
  */
 import { assert, scratchEndpoint, test, TRANSPORTS } from "../_harness.ts";
-import { Context, XsError } from "../../mod.ts";
+import { Context } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 
 const dec = new TextDecoder();
@@ -127,20 +127,6 @@ test("hwm part A on the idiomatic face: trySend succeeds 4 times, then false", a
   assert.deepEqual(results, [true, true, true, true, false, false]);
   for (let i = 0; i < 4; i++) assert.ok(pull.tryReceive());
   assert.equal(push.trySend(""), true);
-});
-
-test("PUSH cannot receive and PULL cannot send: ENOTSUP", async () => {
-  // SHALL: PUSH recv → ENOTSUP; PULL send → ENOTSUP (docs/behaviour.md §4.1 table).
-  await using ctx = new Context();
-  using pull = ctx.socket("PULL"), push = ctx.socket("PUSH");
-  await assert.rejects(
-    pull.send("x"),
-    (e: unknown) => e instanceof XsError && e.code === "ENOTSUP",
-  );
-  await assert.rejects(
-    push.receive(),
-    (e: unknown) => e instanceof XsError && e.code === "ENOTSUP",
-  );
 });
 
 test("a PUSH that only bound blocks with no peer; a connected one queues before the bind", async () => {

@@ -1,23 +1,12 @@
 /**
  * Engine-level transport tests through the idiomatic face plus raw TCP peers made with the
- * runtime adapter: connect-before-bind queueing, reconnection, ZMTP/1.0 detection
- * (docs/wire.md §2.1, §4.2), malformed frames, XS_MAXMSGSIZE, IPv6 loopback, and term linger.
+ * runtime adapter: ZMTP/1.0 detection (docs/wire.md §2.1, §4.2), malformed frames,
+ * XS_MAXMSGSIZE, IPv6 loopback, and term linger. Connect-before-bind queueing and
+ * reconnection, on every scheme, are in the transport suite (tests/_transport_suite.ts).
  *
  * Runs on: the test runner's main thread.
  */
-import {
-  assert,
-  delay,
-  hexOf,
-  portOf,
-  removeDir,
-  reservePort,
-  retry,
-  runtime,
-  tempDir,
-  test,
-  waitFor,
-} from "../_harness.ts";
+import { assert, delay, hexOf, portOf, reservePort, runtime, test, waitFor } from "../_harness.ts";
 import { Context } from "../../mod.ts";
 import { loadRuntime } from "../../lib/runtime/mod.ts";
 import type { StreamConn, StreamHandlers } from "../../lib/runtime/mod.ts";
@@ -64,70 +53,6 @@ class RawPeer implements StreamHandlers {
     return p;
   }
 }
-
-test("tcp connect before bind: PUSH queues and delivers after the PULL binds", async () => {
-  const port = await reservePort();
-  const ep = `tcp://127.0.0.1:${port}`;
-  const ctx = new Context();
-  const push = ctx.socket("PUSH", { reconnectIvl: 50, linger: 0 });
-  const pull = ctx.socket("PULL", { linger: 0 });
-  try {
-    await push.connect(ep);
-    await push.send("ABC");
-    await delay(300);
-    await retry(() => pull.bind(ep));
-    assert.deepEqual(strs(await pull.receive({ timeout: 5000 })), ["ABC"]);
-  } finally {
-    push.close();
-    pull.close();
-    await ctx.term();
-  }
-}, { timeout: 15_000 });
-
-test("ipc connect before bind: PUSH queues and delivers after the PULL binds", async () => {
-  const dir = tempDir();
-  const ep = `ipc://${dir}/late.sock`;
-  const ctx = new Context();
-  const push = ctx.socket("PUSH", { reconnectIvl: 50, linger: 0 });
-  const pull = ctx.socket("PULL", { linger: 0 });
-  try {
-    await push.connect(ep);
-    await push.send("ABC");
-    await delay(300);
-    await pull.bind(ep);
-    assert.deepEqual(strs(await pull.receive({ timeout: 5000 })), ["ABC"]);
-  } finally {
-    push.close();
-    pull.close();
-    await ctx.term();
-    removeDir(dir);
-  }
-}, { timeout: 15_000 });
-
-test("PUSH reconnects after the PULL goes away and comes back", async () => {
-  const ctx = new Context();
-  const push = ctx.socket("PUSH", { reconnectIvl: 50, linger: 0 });
-  const pull1 = ctx.socket("PULL", { linger: 0 });
-  let pull2: ReturnType<Context["socket"]> | null = null;
-  try {
-    await pull1.bind("tcp://127.0.0.1:*");
-    const ep = pull1.lastEndpoint;
-    await push.connect(ep);
-    await push.send("one");
-    assert.deepEqual(strs(await pull1.receive({ timeout: 5000 })), ["one"]);
-    pull1.close();
-    await delay(100);
-    pull2 = ctx.socket("PULL", { linger: 0 });
-    await retry(() => pull2!.bind(ep), 3000);
-    await push.send("two");
-    assert.deepEqual(strs(await pull2.receive({ timeout: 5000 })), ["two"]);
-  } finally {
-    push.close();
-    pull1.close();
-    pull2?.close();
-    await ctx.term();
-  }
-}, { timeout: 20_000 });
 
 test("a raw ZMTP/1.0 peer is detected and delivers to our PULL", async () => {
   const ctx = new Context();
