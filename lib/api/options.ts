@@ -166,7 +166,8 @@ export function timeoutOf(v: unknown, fallback: number): number {
 
 /**
  * Converts and validates a value for the option `key`: returns the `XS_*` number and the
- * engine value, or throws `TypeError`/`RangeError` for a wrong type or range.
+ * engine value, or throws `TypeError` for a wrong type and `RangeError` for a value the
+ * option table's check refuses (the C face answers both with EINVAL).
  */
 export function optionValue(key: OptionKey, v: unknown): [number, number | bigint | Uint8Array] {
   const [id, kind] = OPTION_IDS[key];
@@ -200,5 +201,8 @@ export function optionValue(key: OptionKey, v: unknown): [number, number | bigin
     }
     value = v;
   }
+  // docs/api.md §6: a value outside the option's range is the caller's error, as a RangeError.
+  const def = OPTIONS.get(id);
+  if (def?.valid && !def.valid(value)) throw new RangeError(`${key} must be ${def.range}`);
   return [id, value];
 }

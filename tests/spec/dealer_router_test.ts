@@ -64,9 +64,10 @@ test("the idiomatic face names XREQ and XREP DEALER and ROUTER too", async () =>
   await using ctx = new Context();
   using d = ctx.socket("DEALER"), r = ctx.socket("ROUTER"), x = ctx.socket("xreq");
   assert.deepEqual([d.type, r.type, x.type], ["XREQ", "XREP", "XREQ"]);
+  // An identity starting with a zero byte is reserved: out of the option's range.
   assert.throws(() => {
     d.identity = new Uint8Array([0, 1]);
-  }, isCode("EINVAL"));
+  }, RangeError);
 });
 
 for (const scheme of TRANSPORTS) {
