@@ -36,7 +36,6 @@ import {
   type ToApi,
   type ToWorker,
   WAKE_MESSAGE,
-  WAKE_NOTIFY,
   WORKER_BELL,
   WORKER_FAILED,
   WORKER_STATE,
@@ -48,6 +47,7 @@ import { SocketCore, type SocketHost } from "./socket.ts";
 import { InprocPipe } from "../transports/inproc.ts";
 import { PipeBlocks } from "./blocks.ts";
 import { InprocNames } from "./inproc.ts";
+import { Waiting } from "./waiting.ts";
 import { startIoWorker, type WorkerHandle, type WorkerSource } from "../runtime/worker.ts";
 
 /** How long a starting I/O worker may take before the calls waiting for it fail. */
@@ -106,9 +106,16 @@ export class ContextCore implements SocketHost {
   readonly #replies = new Map<number, Reply>();
   readonly #inproc = new InprocNames(() => this.#nextPipe++, () => this.kick());
   readonly #blocks = new PipeBlocks();
-  readonly #watched = new Set<SocketCore>();
-  #kickScheduled = false;
-  #asyncWaiters: (() => void)[] = [];
+  readonly #waiting = new Waiting({
+    bell: () => this.#apiBell,
+    process: () => this.process(),
+    pending: () => this.#control.pending(),
+    flush: () => {
+      for (const { pipe } of this.#ringPipes.values()) pipe.flush();
+    },
+    running: () => this.#worker !== null,
+    terminated: () => this.terminated,
+  });
   readonly #events: ToApi[] = [];
   readonly #wakeWorker = () => {
     // The worker parks in its event loop; a message is the one wake-up that reliably
@@ -207,9 +214,7 @@ export class ContextCore implements SocketHost {
   #onWorkerMessage(msg: WorkerNote): void {
     if (msg.t === "wake") {
       this.process();
-      this.#serviceAll();
-      const w = this.#asyncWaiters.splice(0);
-      for (const f of w) f();
+      this.#waiting.woken();
     } else if (msg.t === "ready") {
       clearTimeout(this.#startTimer);
       this.#startTimer = undefined;
@@ -401,84 +406,25 @@ export class ContextCore implements SocketHost {
 
   /**
    * Blocks the thread until `cond()` holds or `deadline` (a performance.now() value)
-   * passes; returns whether `cond()` held. Used by every blocking call of the C face.
+   * passes; returns whether `cond()` held (waiting.ts).
    */
   waitSync(deadline: number, cond: () => boolean): boolean {
-    for (;;) {
-      this.process();
-      if (cond()) return true;
-      for (const { pipe } of this.#ringPipes.values()) pipe.flush();
-      const now = performance.now();
-      if (now >= deadline) return false;
-      const seq = this.#apiBell.prepare(WAKE_NOTIFY);
-      this.process();
-      if (cond()) {
-        this.#apiBell.cancel(WAKE_NOTIFY);
-        return true;
-      }
-      this.#apiBell.wait(seq, deadline === Infinity ? -1 : Math.max(1, Math.ceil(deadline - now)));
-      this.#apiBell.cancel(WAKE_NOTIFY);
-    }
+    return this.#waiting.waitSync(deadline, cond);
   }
 
-  /** Registers a socket with pending async operations. */
+  /** Registers a socket with pending async operations (waiting.ts). */
   watch(s: SocketCore): void {
-    this.#watched.add(s);
-    this.#arm();
+    this.#waiting.watch(s);
   }
 
   /** Something happened locally (inproc): re-try pending operations soon. */
   kick(): void {
-    if (this.#kickScheduled || this.#watched.size === 0) return;
-    this.#kickScheduled = true;
-    queueMicrotask(() => {
-      this.#kickScheduled = false;
-      this.#serviceAll();
-    });
+    this.#waiting.kick();
   }
-
-  #serviceAll(): void {
-    for (const s of this.#watched) {
-      s.service();
-      if (!s.hasPending) this.#watched.delete(s);
-    }
-    if (this.#watched.size) this.#arm();
-  }
-
-  #arm(): void {
-    if (!this.#worker) return;
-    for (const { pipe } of this.#ringPipes.values()) pipe.flush();
-    if (this.#apiBell.armed(WAKE_MESSAGE)) return;
-    this.#apiBell.prepare(WAKE_MESSAGE);
-    // Re-check after arming: the worker may have published or freed room just before
-    // the flag was set, and would then not send a wake message.
-    if (this.#control.pending()) return this.kickSoon();
-    for (const s of this.#watched) if (s.proto.hasIn() || s.proto.hasOut()) return this.kickSoon();
-  }
-
-  #kickTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Schedules a service round on the next macrotask. */
   kickSoon(): void {
-    if (this.#kickTimer !== undefined || this.terminated) return;
-    this.#kickTimer = setTimeout(() => {
-      this.#kickTimer = undefined;
-      if (this.terminated) return;
-      this.process();
-      this.#serviceAll();
-    }, 0);
-  }
-
-  /** Resolves after the next wake message from the worker (or `ms`). */
-  #nextWake(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.#asyncWaiters.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
-      if (this.#worker) this.#apiBell.prepare(WAKE_MESSAGE);
-    });
+    this.#waiting.kickSoon();
   }
 
   // ---------------------------------------------------------------- inproc
@@ -542,8 +488,7 @@ export class ContextCore implements SocketHost {
     this.terminated = true;
     clearTimeout(this.#startTimer);
     this.#startTimer = undefined;
-    clearTimeout(this.#kickTimer);
-    this.#kickTimer = undefined;
+    this.#waiting.stop();
     if (this.#worker) {
       this.#worker.terminate();
       this.#worker = null;
@@ -564,7 +509,7 @@ export class ContextCore implements SocketHost {
     for (;;) {
       this.process();
       if (this.#lingering.size === 0) break;
-      await this.#nextWake(50);
+      await this.#waiting.nextWake(50);
     }
     this.#finishTerm();
   }

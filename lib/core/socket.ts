@@ -7,11 +7,12 @@
  * Failure convention: methods that mirror a C call return -1 (or null) and set the
  * thread's errno (errors.ts `fail`), exactly as the C face returns them.
  *
- * Waiting: a blocking call first tries; on EAGAIN it parks the thread on the context's
- * API doorbell (Atomics.wait), which the I/O worker rings when it delivers data, frees
- * room or reports an event; it re-tries after every wake until success, another error,
- * or its deadline. Async calls queue an operation that the context re-tries after each
- * wake message or local (inproc) activity.
+ * Waiting: a blocking call first tries; on EAGAIN it waits (`waitWritable` /
+ * `waitReadable`, the context's `waitSync`: the API doorbell, which the I/O worker rings
+ * when it delivers data, frees room or reports an event) and re-tries after every wake
+ * until success, another error, or its deadline. Async calls queue an operation in the
+ * socket's OpQueue, which the context re-tries after each wake message or local (inproc)
+ * activity. How either waits is in waiting.ts.
  *
  * Runs on: API thread.
  */
@@ -21,15 +22,7 @@ import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues, WIRE_MODES } from
 import type { Protocol, ProtocolInfo } from "../protocols/mod.ts";
 import type { BindCommand, Pipe, Reply, RingPipe, ToWorker, WireOptions } from "../pipe/mod.ts";
 import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
-
-/** A pending async send or receive. */
-interface Op {
-  kind: "send" | "recv";
-  msg: Uint8Array[] | null;
-  resolve: (v: Uint8Array[] | undefined) => void;
-  reject: (e: number | unknown) => void;
-  cleanup: () => void;
-}
+import { OpQueue } from "./waiting.ts";
 
 /** One bind or connect endpoint of a socket. */
 interface EndpointRecord {
@@ -98,7 +91,12 @@ export class SocketCore {
   readonly #pipes = new Set<Pipe>();
   readonly #dying = new Set<Pipe>();
   readonly #endpoints = new Map<number, EndpointRecord>();
-  readonly #ops: Op[] = [];
+  readonly #ops = new OpQueue({
+    attempt: (kind, msg) => kind === "send" ? this.proto.send(msg!) : this.#tryRecv(),
+    deadline: () => this.proto.deadline?.() ?? Infinity,
+    service: () => this.service(),
+    watch: () => this.ctx.watch(this),
+  });
 
   constructor(ctx: SocketHost, id: number, info: ProtocolInfo) {
     this.ctx = ctx;
@@ -360,14 +358,7 @@ export class SocketCore {
     }
     const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
     for (;;) {
-      if (
-        !this.ctx.waitSync(
-          deadline,
-          () => this.#closed || this.ctx.terminating || this.proto.hasOut(),
-        )
-      ) {
-        return fail(C.EAGAIN);
-      }
+      if (!this.waitWritable(deadline)) return fail(C.EAGAIN);
       st = this.#state();
       if (st) return fail(st);
       rc = this.proto.send(msg);
@@ -404,15 +395,7 @@ export class SocketCore {
       // The socket type may stop answering EAGAIN at its own deadline (SURVEYOR): wake
       // then too and ask again.
       const until = Math.min(deadline, this.proto.deadline?.() ?? Infinity);
-      if (
-        !this.ctx.waitSync(
-          until,
-          () => this.#closed || this.ctx.terminating || this.proto.hasIn(),
-        ) &&
-        until === deadline
-      ) {
-        return fail(C.EAGAIN), null;
-      }
+      if (!this.waitReadable(until) && until === deadline) return fail(C.EAGAIN), null;
       st = this.#state();
       if (st) return fail(st), null;
       r = this.#tryRecv();
@@ -433,7 +416,49 @@ export class SocketCore {
     if (st) return fail(st);
     this.ctx.process();
     if (this.#dying.size) this.#sweep();
-    return (this.proto.hasIn() ? C.XS_POLLIN : 0) | (this.proto.hasOut() ? C.XS_POLLOUT : 0);
+    return (this.canRecv() ? C.XS_POLLIN : 0) | (this.canSend() ? C.XS_POLLOUT : 0);
+  }
+
+  /** True if the socket type could take a message now (no worker events taken in). */
+  canSend(): boolean {
+    return this.proto.hasOut();
+  }
+
+  /** True if the socket type has a message to hand out now (no worker events taken in). */
+  canRecv(): boolean {
+    return this.proto.hasIn();
+  }
+
+  /**
+   * Blocks until the socket can send, is closed or its context terminates, or `deadline`
+   * (performance.now(); Infinity: no limit) passes; false on the deadline.
+   */
+  waitWritable(deadline: number): boolean {
+    return this.ctx.waitSync(
+      deadline,
+      () => this.#closed || this.ctx.terminating || this.canSend(),
+    );
+  }
+
+  /** Like `waitWritable`, for a message to receive. */
+  waitReadable(deadline: number): boolean {
+    return this.ctx.waitSync(
+      deadline,
+      () => this.#closed || this.ctx.terminating || this.canRecv(),
+    );
+  }
+
+  /**
+   * The errno a send of a first part must fail with now because of the socket type's state
+   * (REQ awaiting a reply, REP before a request: EFSM), or 0.
+   */
+  sendState(more: boolean): number {
+    return this.proto.sendState?.(more) ?? 0;
+  }
+
+  /** Like `sendState`, for a receive. */
+  recvState(): number {
+    return this.proto.recvState?.() ?? 0;
   }
 
   /**
@@ -452,104 +477,21 @@ export class SocketCore {
   #queue(kind: "send" | "recv", msg: Uint8Array[] | null, timeout: number, signal?: AbortSignal) {
     const st = this.#state();
     if (st) return Promise.reject(st);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    // Fast path: nothing queued ahead of us and the socket type can act now.
-    if (!this.#ops.some((o) => o.kind === kind)) {
-      const r = kind === "send" ? this.proto.send(msg!) : this.#tryRecv();
-      if (r === 0) return Promise.resolve(undefined);
-      if (typeof r !== "number") return Promise.resolve(r);
-      if (r !== C.EAGAIN) return Promise.reject(r);
-      if (timeout === 0) return Promise.reject(C.EAGAIN);
-    }
-    return new Promise<Uint8Array[] | undefined>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let dlTimer: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = () => {
-        this.#removeOp(op);
-        reject(signal!.reason);
-      };
-      const op: Op = {
-        kind,
-        msg,
-        resolve,
-        reject,
-        cleanup: () => {
-          if (timer !== undefined) clearTimeout(timer);
-          if (dlTimer !== undefined) clearTimeout(dlTimer);
-          signal?.removeEventListener("abort", onAbort);
-        },
-      };
-      if (timeout > 0) {
-        timer = setTimeout(() => {
-          this.#removeOp(op);
-          reject(C.EAGAIN);
-        }, timeout);
-      }
-      // The socket type's own deadline (SURVEYOR) ends a receive with its answer
-      // (ETIMEDOUT). The timer re-arms while the receive still waits: a later deadline may
-      // have replaced this one (a new survey), or the timer fired a fraction of a
-      // millisecond before the deadline by performance.now() (Bun's timers do), when the
-      // receive still answered EAGAIN. Past its deadline a socket type answers, so this
-      // does not spin.
-      const armDeadline = () => {
-        const at = this.proto.deadline?.() ?? Infinity;
-        if (at === Infinity) return;
-        dlTimer = setTimeout(() => {
-          dlTimer = undefined;
-          this.service();
-          if (this.#ops.includes(op)) armDeadline();
-        }, Math.max(1, Math.ceil(at - performance.now())));
-      };
-      if (kind === "recv") armDeadline();
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#ops.push(op);
-      this.ctx.watch(this);
-    });
-  }
-
-  #removeOp(op: Op): void {
-    const i = this.#ops.indexOf(op);
-    if (i >= 0) this.#ops.splice(i, 1);
-    op.cleanup();
+    return this.#ops.start(kind, msg, timeout, signal);
   }
 
   /** True while async operations wait. */
   get hasPending(): boolean {
-    return this.#ops.length > 0;
+    return this.#ops.pending;
   }
 
   /** Re-tries pending async operations in order; called by the context after a wake. */
   service(): void {
     if (this.#closed || this.ctx.terminating) {
-      this.#failAll(this.#closed ? C.ENOTSOCK : C.ETERM);
+      this.#ops.failAll(this.#closed ? C.ENOTSOCK : C.ETERM);
       return;
     }
-    let progress = true;
-    while (progress && this.#ops.length) {
-      progress = false;
-      for (let i = 0; i < this.#ops.length; i++) {
-        const op = this.#ops[i];
-        // Operations of one kind complete in order: only the first of each kind tries.
-        if (this.#ops.findIndex((o) => o.kind === op.kind) !== i) continue;
-        const r = op.kind === "send" ? this.proto.send(op.msg!) : this.#tryRecv();
-        if (r === C.EAGAIN) continue;
-        this.#ops.splice(i, 1);
-        op.cleanup();
-        if (r === 0) op.resolve(undefined);
-        else if (typeof r === "number") op.reject(r);
-        else op.resolve(r);
-        progress = true;
-        break;
-      }
-    }
-  }
-
-  #failAll(errno: number): void {
-    const ops = this.#ops.splice(0);
-    for (const op of ops) {
-      op.cleanup();
-      op.reject(errno);
-    }
+    this.#ops.run();
   }
 
   // ---------------------------------------------------------------- options
@@ -608,7 +550,7 @@ export class SocketCore {
     this.#closed = true;
     if (this.info.dropsOnClose) this.options.linger = 0;
     for (const p of this.#pipes) p.flush();
-    this.#failAll(C.ENOTSOCK);
+    this.#ops.failAll(C.ENOTSOCK);
     this.ctx.socketClosed(this, this.#pipes as Set<Pipe>);
     this.#pipes.clear();
     this.#dying.clear();
