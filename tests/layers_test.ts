@@ -111,7 +111,7 @@ test("layers: cross-folder imports go through mod.ts and never reach a _ file", 
     "lib/core/worker_link.ts → lib/runtime/worker.ts",
     "lib/core/context.ts → lib/transports/inproc.ts",
     "lib/core/inproc.ts → lib/transports/inproc.ts",
-    "lib/core/socket.ts → lib/transports/endpoint.ts",
+    "lib/core/endpoints.ts → lib/transports/endpoint.ts",
     "lib/transports/inproc.ts → lib/pipe/mod.ts",
   ]);
   for (const f of [...files("lib"), ...files("workers")]) {

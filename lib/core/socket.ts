@@ -1,8 +1,9 @@
 /**
  * SocketCore: one Crossroads socket on the API thread — its options, endpoints, pipes
- * and socket type — and the one place where "would block" turns into waiting. Both
- * faces sit on it: the C face (lib/xs/api.ts) calls the blocking methods, the idiomatic
- * face (lib/api/mod.ts) the promise-returning ones.
+ * and socket type, and its sends and receives, blocking or not. Both faces sit on it: the
+ * C face (lib/xs/api.ts) calls the blocking methods, the idiomatic face (lib/api/mod.ts)
+ * the promise-returning ones. The endpoint table is endpoints.ts; how a call waits is
+ * waiting.ts.
  *
  * Failure convention: methods that mirror a C call return -1 (or null) and set the
  * thread's errno (errors.ts `fail`), exactly as the C face returns them.
@@ -17,38 +18,20 @@
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
-import { fail, getErrno } from "../errors.ts";
-import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues, WIRE_MODES } from "../options.ts";
+import { fail } from "../errors.ts";
+import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "../options.ts";
 import type { Protocol, ProtocolInfo } from "../protocols/mod.ts";
-import type { BindCommand, Pipe, Reply, RingPipe, ToWorker, WireOptions } from "../pipe/mod.ts";
-import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
+import type { Pipe, RingPipe } from "../pipe/mod.ts";
+import { type EndpointHost, Endpoints } from "./endpoints.ts";
 import { OpQueue } from "./waiting.ts";
-
-/** One bind or connect endpoint of a socket. */
-interface EndpointRecord {
-  id: number;
-  bind: boolean;
-  endpoint: Endpoint;
-  /** The connect-side pipe (tcp/ipc), which lives as long as the endpoint. */
-  pipe: RingPipe | null;
-  /** Options captured at bind time for the pipes of accepted connections. */
-  sndhwm: number;
-  rcvhwm: number;
-}
 
 /**
  * What a socket needs of its context: ContextCore (context.ts) implements it, so the socket
  * does not import the context (no cycle in the core).
  */
-export interface SocketHost {
+export interface SocketHost extends EndpointHost {
   /** True once term has begun. */
   readonly terminating: boolean;
-  /** Sends a command to the I/O worker (starting it if needed). */
-  post(cmd: ToWorker): void;
-  /** Sends a bind and blocks until the worker's reply. */
-  request(cmd: BindCommand): Reply;
-  /** Sends a bind; resolves with the worker's reply. */
-  requestAsync(cmd: BindCommand): Promise<Reply>;
   /** Resolves once the worker is up; rejects with EMTHREAD if it cannot start. */
   workerUp(): Promise<void>;
   /** Acts on every worker event waiting. */
@@ -63,8 +46,6 @@ export interface SocketHost {
   kick(): void;
   /** A new worker-served pipe (its shared block from the pool). */
   newRingPipe(sndhwm: number, rcvhwm: number, sock?: SocketCore): RingPipe;
-  /** The shared block of ring pipe `id`. */
-  pipeBlock(id: number): SharedArrayBuffer;
   /** The socket no longer uses `pipe`. */
   pipeReleased(pipe: Pipe): void;
   /** Binds inproc name `name` for `s`: 0 or an errno. */
@@ -90,12 +71,16 @@ export class SocketCore {
   #closed = false;
   readonly #pipes = new Set<Pipe>();
   readonly #dying = new Set<Pipe>();
-  readonly #endpoints = new Map<number, EndpointRecord>();
+  readonly #endpoints: Endpoints;
   readonly #ops = new OpQueue({
     attempt: (kind, msg) => kind === "send" ? this.proto.send(msg!) : this.#tryRecv(),
     deadline: () => this.proto.deadline?.() ?? Infinity,
     service: () => this.service(),
     watch: () => this.ctx.watch(this),
+    state: () => this.#state(),
+    process: () => this.ctx.process(),
+    wait: (kind, deadline) =>
+      kind === "send" ? this.waitWritable(deadline) : this.waitReadable(deadline),
   });
 
   constructor(ctx: SocketHost, id: number, info: ProtocolInfo) {
@@ -106,6 +91,18 @@ export class SocketCore {
     if (info.defaults?.sndhwm !== undefined) this.options.sndhwm = info.defaults.sndhwm;
     if (info.defaults?.linger !== undefined) this.options.linger = info.defaults.linger;
     this.proto = info.create({ options: this.options });
+    this.#endpoints = new Endpoints(id, info, this.options, ctx, {
+      state: () => this.#state(),
+      closed: () => this.#closed,
+      inproc: (bind, name) => bind ? ctx.inprocBind(this, name) : ctx.inprocConnect(this, name),
+      newRingPipe: (snd, rcv) => ctx.newRingPipe(snd, rcv, this),
+      attach: (pipe) => {
+        this.#pipes.add(pipe);
+        this.proto.attach(pipe);
+      },
+      drop: (pipe) => this.#dropPipe(pipe),
+      bound: (ep) => void (this.lastEndpoint = ep),
+    });
   }
 
   /** True once `close` was called. */
@@ -170,157 +167,9 @@ export class SocketCore {
     return this.#pipes;
   }
 
-  /** Options the worker needs for a new endpoint. */
-  wireOptions(): WireOptions {
-    const o = this.options;
-    return {
-      type: this.info.zmtpName,
-      peers: this.info.peers,
-      sendsIdentity: this.info.sendsIdentity,
-      identity: Array.from(o.identity),
-      maxmsgsize: o.maxmsgsize < 0n ? -1 : Number(o.maxmsgsize),
-      reconnectIvl: o.reconnectIvl,
-      reconnectIvlMax: o.reconnectIvlMax,
-      backlog: o.backlog,
-      keepalive: o.keepalive === 1,
-      ipv4only: o.ipv4only === 1,
-      mode: WIRE_MODES[o.wireMode] ?? "auto",
-    };
-  }
-
   /** Capacities (send, receive) for a pipe of an endpoint. */
   endpointHwms(epId: number): [number, number] {
-    const ep = this.#endpoints.get(epId);
-    return ep ? [ep.sndhwm, ep.rcvhwm] : [this.options.sndhwm, this.options.rcvhwm];
-  }
-
-  // ---------------------------------------------------------------- endpoints
-
-  #nextEndpointId(): number {
-    let id = 1;
-    while (this.#endpoints.has(id)) id++;
-    return id;
-  }
-
-  /** `xs_bind`: an endpoint id ≥ 0, or -1 with errno. Blocks until the worker answers. */
-  bind(url: unknown): number {
-    const b = this.#bindStart(url);
-    if (typeof b === "number") return b;
-    return this.#bindDone(b.id, this.ctx.request(b.cmd));
-  }
-
-  /**
-   * The idiomatic bind: never blocks the thread. Resolves with the endpoint id, or
-   * rejects with `{ errno, error }` (`error`: the worker's reason, if it gave one).
-   */
-  async bindAsync(url: unknown): Promise<number> {
-    const b = this.#bindStart(url);
-    if (typeof b === "number") {
-      if (b < 0) throw { errno: getErrno() };
-      return b;
-    }
-    const res = await this.ctx.requestAsync(b.cmd);
-    const id = this.#bindDone(b.id, res);
-    if (id < 0) throw { errno: getErrno(), error: res.error };
-    return id;
-  }
-
-  #bindStart(url: unknown): number | { id: number; cmd: BindCommand } {
-    const st = this.#state();
-    if (st) return fail(st);
-    const ep = parseEndpoint(url, true, this.options.ipv4only === 1);
-    if (typeof ep === "number") return fail(ep);
-    if (ep.scheme === "inproc") {
-      const rc = this.ctx.inprocBind(this, ep.name);
-      if (rc !== 0) return fail(rc);
-      this.lastEndpoint = formatEndpoint(ep);
-      return 0;
-    }
-    const id = this.#nextEndpointId();
-    // Reserved until the reply, so a second bind meanwhile gets another id.
-    this.#endpoints.set(id, null as unknown as EndpointRecord);
-    const cmd: BindCommand = {
-      t: "bind",
-      sock: this.id,
-      ep: id,
-      endpoint: ep,
-      opts: this.wireOptions(),
-    };
-    return { id, cmd };
-  }
-
-  #bindDone(id: number, res: Reply): number {
-    this.#endpoints.delete(id);
-    if (res.errno || !res.endpoint) return fail(res.errno || C.EINVAL);
-    const bound = res.endpoint;
-    if (this.#closed) {
-      // Closed while the bind was on its way: the worker closes the listener at `close`.
-      return fail(C.ENOTSOCK);
-    }
-    this.#endpoints.set(id, {
-      id,
-      bind: true,
-      endpoint: bound,
-      pipe: null,
-      sndhwm: this.options.sndhwm,
-      rcvhwm: this.options.rcvhwm,
-    });
-    this.lastEndpoint = formatEndpoint(bound);
-    return id;
-  }
-
-  /** `xs_connect`: an endpoint id ≥ 0, or -1 with errno. Never waits for the peer. */
-  connect(url: unknown): number {
-    const st = this.#state();
-    if (st) return fail(st);
-    const ep = parseEndpoint(url, false, this.options.ipv4only === 1);
-    if (typeof ep === "number") return fail(ep);
-    if (ep.scheme === "inproc") {
-      const rc = this.ctx.inprocConnect(this, ep.name);
-      if (rc !== 0) return fail(rc);
-      this.lastEndpoint = formatEndpoint(ep);
-      return 0;
-    }
-    const id = this.#nextEndpointId();
-    const pipe = this.ctx.newRingPipe(this.options.sndhwm, this.options.rcvhwm, this);
-    this.#endpoints.set(id, {
-      id,
-      bind: false,
-      endpoint: ep,
-      pipe,
-      sndhwm: this.options.sndhwm,
-      rcvhwm: this.options.rcvhwm,
-    });
-    this.ctx.post({
-      t: "connect",
-      sock: this.id,
-      ep: id,
-      endpoint: ep,
-      opts: this.wireOptions(),
-      pipe: pipe.id,
-      sab: this.ctx.pipeBlock(pipe.id),
-      rcvhwm: this.options.rcvhwm,
-    });
-    this.#pipes.add(pipe);
-    this.proto.attach(pipe);
-    this.lastEndpoint = formatEndpoint(ep);
-    return id;
-  }
-
-  /** `xs_shutdown`: 0, or -1 with errno. */
-  shutdown(id: number): number {
-    const st = this.#state();
-    if (st) return fail(st);
-    if (!(id > 0)) return fail(C.ENOTSUP);
-    const ep = this.#endpoints.get(id);
-    if (!ep) return fail(C.EINVAL);
-    this.#endpoints.delete(id);
-    this.ctx.post({ t: "shutdown", sock: this.id, ep: id, linger: this.options.linger });
-    if (ep.pipe) {
-      ep.pipe.flush();
-      this.#dropPipe(ep.pipe);
-    }
-    return 0;
+    return this.#endpoints.hwms(epId);
   }
 
   #dropPipe(pipe: Pipe): void {
@@ -328,6 +177,31 @@ export class SocketCore {
     this.#dying.delete(pipe);
     this.proto.detach(pipe);
     this.ctx.pipeReleased(pipe);
+  }
+
+  // ---------------------------------------------------------------- endpoints (endpoints.ts)
+
+  /** `xs_bind`: an endpoint id ≥ 0, or -1 with errno. Blocks until the worker answers. */
+  bind(url: unknown): number {
+    return this.#endpoints.bind(url);
+  }
+
+  /**
+   * The idiomatic bind: never blocks the thread. Resolves with the endpoint id, or
+   * rejects with `{ errno, error }` (`error`: the worker's reason, if it gave one).
+   */
+  bindAsync(url: unknown): Promise<number> {
+    return this.#endpoints.bindAsync(url);
+  }
+
+  /** `xs_connect`: an endpoint id ≥ 0, or -1 with errno. Never waits for the peer. */
+  connect(url: unknown): number {
+    return this.#endpoints.connect(url);
+  }
+
+  /** `xs_shutdown`: 0, or -1 with errno. */
+  shutdown(id: number): number {
+    return this.#endpoints.shutdown(id);
   }
 
   /** True while endpoint `epId` is open (not shut down); connections it accepts get pipes. */
@@ -342,32 +216,14 @@ export class SocketCore {
    * Returns 0 or -1 with errno.
    */
   send(msg: Uint8Array[], flags: number): number {
-    let st = this.#state();
+    const st = this.#state();
     if (st) return fail(st);
     // Worker events (a peer gone, a connection up) change where a message may go; seeing
     // whether any wait costs one atomic load (upstream processes commands on every call).
     this.ctx.processIfPending();
-    let rc = this.proto.send(msg);
-    if (rc === 0) return this.#sent();
-    if (rc !== C.EAGAIN) return fail(rc);
     const timeout = flags & C.XS_DONTWAIT ? 0 : this.options.sndtimeo;
-    if (timeout === 0) {
-      this.ctx.process();
-      rc = this.proto.send(msg);
-      return rc === 0 ? this.#sent() : fail(rc);
-    }
-    const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
-    for (;;) {
-      if (!this.waitWritable(deadline)) return fail(C.EAGAIN);
-      st = this.#state();
-      if (st) return fail(st);
-      rc = this.proto.send(msg);
-      if (rc === 0) return this.#sent();
-      if (rc !== C.EAGAIN) return fail(rc);
-    }
-  }
-
-  #sent(): number {
+    const rc = this.#ops.block("send", msg, timeout) as number;
+    if (rc !== 0) return fail(rc);
     // Blocking callers expect the message on its way when the call returns.
     for (const p of this.#pipes) p.flush();
     return 0;
@@ -378,30 +234,12 @@ export class SocketCore {
    * parts, or null with errno.
    */
   recv(flags: number): Uint8Array[] | null {
-    let st = this.#state();
+    const st = this.#state();
     if (st) return fail(st), null;
     this.ctx.processIfPending();
-    let r = this.#tryRecv();
-    if (typeof r !== "number") return r;
-    if (r !== C.EAGAIN) return fail(r), null;
     const timeout = flags & C.XS_DONTWAIT ? 0 : this.options.rcvtimeo;
-    if (timeout === 0) {
-      this.ctx.process();
-      r = this.#tryRecv();
-      return typeof r === "number" ? (fail(r), null) : r;
-    }
-    const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
-    for (;;) {
-      // The socket type may stop answering EAGAIN at its own deadline (SURVEYOR): wake
-      // then too and ask again.
-      const until = Math.min(deadline, this.proto.deadline?.() ?? Infinity);
-      if (!this.waitReadable(until) && until === deadline) return fail(C.EAGAIN), null;
-      st = this.#state();
-      if (st) return fail(st), null;
-      r = this.#tryRecv();
-      if (typeof r !== "number") return r;
-      if (r !== C.EAGAIN) return fail(r), null;
-    }
+    const r = this.#ops.block("recv", null, timeout);
+    return typeof r === "number" ? (fail(r), null) : r;
   }
 
   #tryRecv(): Uint8Array[] | number {

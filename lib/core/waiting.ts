@@ -9,8 +9,9 @@
  *   operations (the idiomatic face) are re-tried: the doorbell is armed with
  *   `WAKE_MESSAGE` while a socket has operations queued, and local (inproc) activity
  *   schedules a service round on a microtask.
- * - `OpQueue` is one socket's queue of pending async sends and receives, with their
- *   timeouts, abort signals and the socket type's own deadline (SURVEYOR).
+ * - `OpQueue` is one socket's operations: the blocking form of a send or receive (try,
+ *   wait, re-try), and the queue of pending async ones, with their timeouts, abort signals
+ *   and the socket type's own deadline (SURVEYOR).
  * - `sleepSync` and `waitSyncAny` are the C face's waits without a socket, or on sockets of
  *   several contexts (`xs_poll`).
  *
@@ -183,6 +184,15 @@ export interface OpHooks {
   service(): void;
   /** An operation was queued: the socket joins the context's watched set. */
   watch(): void;
+  /** The errno every call must fail with now (socket closed, context terminating), or 0. */
+  state(): number;
+  /** Takes in the worker's events (the control ring). */
+  process(): void;
+  /**
+   * Blocks until the operation may succeed, the socket closes or its context terminates, or
+   * `deadline` passes (false then): SocketCore `waitWritable` / `waitReadable`.
+   */
+  wait(kind: OpKind, deadline: number): boolean;
 }
 
 /** A pending async send or receive. */
@@ -206,6 +216,33 @@ export class OpQueue {
   /** True while operations wait. */
   get pending(): boolean {
     return this.#ops.length > 0;
+  }
+
+  /**
+   * The blocking form of an operation (the C face): tries it; on EAGAIN, with `timeout` 0
+   * takes in the worker's events and tries once more, else waits (up to `timeout` ms,
+   * negative: no limit) and re-tries after every wake-up. Returns what `attempt` returns:
+   * 0, the parts, or an errno (EAGAIN at the deadline).
+   */
+  block(kind: OpKind, msg: Uint8Array[] | null, timeout: number): number | Uint8Array[] {
+    const h = this.#hooks;
+    let r = h.attempt(kind, msg);
+    if (r !== C.EAGAIN) return r;
+    if (timeout === 0) {
+      h.process();
+      return h.attempt(kind, msg);
+    }
+    const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
+    for (;;) {
+      // The socket type may stop answering EAGAIN at its own deadline (SURVEYOR): wake
+      // then too and ask again.
+      const until = kind === "recv" ? Math.min(deadline, h.deadline()) : deadline;
+      if (!h.wait(kind, until) && until === deadline) return C.EAGAIN;
+      const st = h.state();
+      if (st) return st;
+      r = h.attempt(kind, msg);
+      if (r !== C.EAGAIN) return r;
+    }
   }
 
   /**

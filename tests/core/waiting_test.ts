@@ -4,7 +4,8 @@
  * condition (withdrawing its announced sleep), on its deadline, and at once when the bell
  * rings between the announcement and the park (the lost wake-up the re-check order
  * prevents); an async operation parks with WAKE_MESSAGE armed and completes on the wake;
- * the queue keeps each kind in order and times out with EAGAIN.
+ * the queue keeps each kind in order and times out with EAGAIN; the blocking form of an
+ * operation returns what arrives while it waits, or EAGAIN at its deadline.
  *
  * Runs on: the test runner's main thread.
  */
@@ -80,13 +81,16 @@ test("waiting: a ring between the announcement and the park is not lost", () => 
 });
 
 /** A watched socket over a fake socket type: `canRecv` once `have` holds a message. */
-function fakeSocket(waiting: Waiting) {
-  const have: Uint8Array[][] = [];
+function fakeSocket(waiting: Waiting, have: Uint8Array[][] = []) {
   const ops = new OpQueue({
     attempt: (kind) => kind === "recv" ? have.shift() ?? EAGAIN : EAGAIN,
     deadline: () => Infinity,
     service: () => sock.service(),
     watch: () => waiting.watch(sock),
+    state: () => 0,
+    process: () => {},
+    wait: (kind, deadline) =>
+      waiting.waitSync(deadline, () => kind === "recv" ? have.length > 0 : false),
   });
   const sock: Watched & { ops: OpQueue; have: Uint8Array[][] } = {
     ops,
@@ -140,4 +144,18 @@ test("waiting: operations of one kind complete in order; a timeout rejects with 
   assert.deepEqual(await b, [new Uint8Array([2])]);
   await assert.rejects(late, (e) => e === EAGAIN);
   assert.equal(sock.hasPending, false);
+});
+
+test("waiting: a blocking receive returns what arrives while it waits, EAGAIN at its deadline", () => {
+  const inbox: Uint8Array[][] = [];
+  // A message "arrives" while the receive waits (the wait's second control-ring drain).
+  const { waiting } = fakeHost((n) => {
+    if (n === 2) inbox.push([new Uint8Array([9])]);
+  });
+  const sock = fakeSocket(waiting, inbox);
+  assert.deepEqual(sock.ops.block("recv", null, 5_000), [new Uint8Array([9])]);
+  assert.equal(sock.ops.block("recv", null, 0), EAGAIN, "timeout 0: one more try");
+  const t0 = performance.now();
+  assert.equal(sock.ops.block("recv", null, 30), EAGAIN);
+  assert.ok(performance.now() - t0 >= 29, "waited for the deadline");
 });
