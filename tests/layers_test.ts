@@ -14,9 +14,9 @@
  * - `Deno.`, `Bun.` and `node:` appear only in lib/runtime/, tests/_harness.ts and
  *   bench/_report.ts.
  *
- * Two allowances, each for a reason: lib/core/context.ts imports `runtime/worker.ts` directly
- * (re-exporting it from runtime/mod.ts would pull the embedded worker bundle into the
- * worker itself), and the API-thread files import `transports/inproc.ts` and
+ * Two allowances, each for a reason: lib/core/worker_link.ts imports `runtime/worker.ts`
+ * directly (re-exporting it from runtime/mod.ts would pull the embedded worker bundle into
+ * the worker itself), and the API-thread files import `transports/inproc.ts` and
  * `transports/endpoint.ts` directly (the rest of transports/ is worker code).
  *
  * Runs on: the test runner's main thread.
@@ -108,10 +108,10 @@ test("layers: every folder imports only what docs/architecture.md §2 allows", (
 test("layers: cross-folder imports go through mod.ts and never reach a _ file", () => {
   const bad: string[] = [];
   const exceptions = new Set([
-    "lib/core/context.ts → lib/runtime/worker.ts",
+    "lib/core/worker_link.ts → lib/runtime/worker.ts",
     "lib/core/context.ts → lib/transports/inproc.ts",
     "lib/core/inproc.ts → lib/transports/inproc.ts",
-    "lib/core/socket.ts → lib/transports/endpoint.ts",
+    "lib/core/endpoints.ts → lib/transports/endpoint.ts",
     "lib/transports/inproc.ts → lib/pipe/mod.ts",
   ]);
   for (const f of [...files("lib"), ...files("workers")]) {

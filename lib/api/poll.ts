@@ -3,11 +3,18 @@
  * counterpart of `xs_poll` (docs/behaviour.md §2.6). Level-triggered from each
  * socket's `events` (`XS_EVENTS`); never receives or sends anything itself.
  *
- * Waiting: the idiomatic face offers no readiness callback, so a waiting poll re-reads
- * `events` on a short timer (1 ms at first, backing off to 4 ms); reading `events` also
- * makes the context take in what the I/O worker reported. A poll therefore resolves
- * within a few milliseconds of an item becoming ready, never before its timeout when
- * nothing is, and costs nothing once it has resolved.
+ * Waiting: a waiting poll re-reads `events` on a short timer (1 ms at first, backing off
+ * to 4 ms); reading `events` also makes the context take in what the I/O worker reported.
+ * A poll therefore resolves within a few milliseconds of an item becoming ready, never
+ * before its timeout when nothing is, and costs nothing once it has resolved.
+ *
+ * Why a timer and not the core's wake-up (lib/core/waiting.ts `Waiting.watch`, the
+ * WAKE_MESSAGE arm): a poll holds the face's `Socket`s, which keep their engine socket
+ * private, so this file cannot reach a SocketCore or ContextCore to register with; and the
+ * items may belong to several contexts, each with its own doorbell and wake message, with
+ * inproc readiness coming from local `kick`s rather than the bell. Waking on the core's
+ * signal would need a readiness hook on `Socket` (lib/api/socket.ts) that forwards to the
+ * core's watched set; until then the timer stays.
  *
  * Runs on: API thread.
  */

@@ -1,8 +1,9 @@
 /**
- * ContextCore: the engine behind a Crossroads context. It owns the I/O worker, the
- * context block (doorbells and the control ring) and every socket, and it is where the API
- * thread waits. Two of its parts have their own files: the pipe blocks and their pool
- * (blocks.ts) and the inproc name table (inproc.ts).
+ * ContextCore: the engine behind a Crossroads context. It owns every socket, the pipes the
+ * I/O worker serves for them and the context's life cycle up to term. Its other parts have
+ * their own files: the link to the I/O worker (worker_link.ts), the waiting of the API
+ * thread (waiting.ts), the pipe blocks and their pool (blocks.ts) and the inproc name
+ * table (inproc.ts).
  *
  * Life cycle (the one place it is written down, together with lib/io/loop.ts):
  * 1. `new ContextCore()` allocates the context block; no thread yet (xs_init).
@@ -20,38 +21,22 @@
  */
 import * as C from "../constants.ts";
 import {
-  API_BELL,
   type BindCommand,
-  CONTEXT_BLOCK_BYTES,
-  controlPlace,
-  ControlReader,
-  Doorbell,
-  type ExternalBatch,
   type Pipe,
   PIPE_RING_BYTES,
   pipePlaces,
   R_HWM,
   type Reply,
   RingPipe,
-  type ToApi,
   type ToWorker,
-  WAKE_MESSAGE,
-  WAKE_NOTIFY,
-  WORKER_BELL,
-  WORKER_FAILED,
-  WORKER_STATE,
-  WORKER_UP,
-  type WorkerNote,
 } from "../pipe/mod.ts";
 import { PROTOCOLS } from "../protocols/mod.ts";
 import { SocketCore, type SocketHost } from "./socket.ts";
 import { InprocPipe } from "../transports/inproc.ts";
 import { PipeBlocks } from "./blocks.ts";
 import { InprocNames } from "./inproc.ts";
-import { startIoWorker, type WorkerHandle, type WorkerSource } from "../runtime/worker.ts";
-
-/** How long a starting I/O worker may take before the calls waiting for it fail. */
-const WORKER_START_MS = 1000;
+import { Waiting } from "./waiting.ts";
+import { type LinkEvent, WorkerLink, type WorkerSource } from "./worker_link.ts";
 
 /** Options of a context. */
 export interface ContextOptions {
@@ -76,26 +61,9 @@ export class ContextCore implements SocketHost {
   terminating = false;
   /** True once the context is gone. */
   terminated = false;
-  // The context block; a new one for each worker started, so a worker that is going
-  // away can never write into its successor's control ring.
-  #sab = new SharedArrayBuffer(CONTEXT_BLOCK_BYTES);
-  #apiBell = new Doorbell(this.#sab, API_BELL);
-  #workerBell = new Doorbell(this.#sab, WORKER_BELL);
-  #control = new ControlReader(controlPlace(this.#sab));
-  #worker: WorkerHandle | null = null;
-  /** When the current worker was started (performance.now()). */
-  #workerStart = 0;
-  #startTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Async requests waiting for the worker's reply. */
-  readonly #asyncReplies = new Map<
-    number,
-    { resolve: (r: Reply) => void; reject: (e: unknown) => void }
-  >();
-  /** Async callers waiting for the worker to come up. */
-  #upWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  readonly #link: WorkerLink;
   #nextSocket = 1;
   #nextPipe = 1;
-  #nextReq = 1;
   #started = false;
   readonly #sockets = new Map<number, SocketCore>();
   readonly #lingering = new Set<number>();
@@ -103,33 +71,32 @@ export class ContextCore implements SocketHost {
     number,
     { pipe: RingPipe; sab: SharedArrayBuffer; sock: SocketCore }
   >();
-  readonly #replies = new Map<number, Reply>();
   readonly #inproc = new InprocNames(() => this.#nextPipe++, () => this.kick());
   readonly #blocks = new PipeBlocks();
-  readonly #watched = new Set<SocketCore>();
-  #kickScheduled = false;
-  #asyncWaiters: (() => void)[] = [];
-  readonly #events: ToApi[] = [];
-  readonly #wakeWorker = () => {
-    // The worker parks in its event loop; a message is the one wake-up that reliably
-    // reaches it (see lib/io/loop.ts #park), sent only while it is parked.
-    if (this.#workerBell.ring() & WAKE_MESSAGE) this.#worker?.post({ t: "wake" });
-  };
-
-  /** Hands messages that did not fit in a ring to the worker (their buffer transferred). */
-  readonly #postExt = (b: ExternalBatch) => {
-    this.#worker?.post({ t: "ext", ...b }, [b.buf]);
-  };
+  readonly #waiting = new Waiting({
+    bell: () => this.#link.apiBell,
+    process: () => this.#link.process(),
+    pending: () => this.#link.pending(),
+    flush: () => {
+      for (const { pipe } of this.#ringPipes.values()) pipe.flush();
+    },
+    running: () => this.#link.running,
+    terminated: () => this.terminated,
+  });
+  #linger: number | undefined;
 
   constructor(opts: ContextOptions = {}) {
     if (opts.ioThreads !== undefined) this.ioThreads = opts.ioThreads;
     if (opts.maxSockets !== undefined) this.maxSockets = opts.maxSockets;
     if (opts.linger !== undefined) this.#linger = opts.linger;
-    this.#workerSource = opts.workerSource ?? "auto";
+    this.#link = new WorkerLink({
+      source: opts.workerSource ?? "auto",
+      event: (e) => this.#event(e),
+      woken: () => this.#waiting.woken(),
+      waitSync: (deadline, cond) => this.#waiting.waitSync(deadline, cond),
+      stopped: () => this.#blocks.workerGone(),
+    });
   }
-
-  readonly #workerSource: WorkerSource;
-  #linger: number | undefined;
 
   /** Number of live sockets (closed ones count until they finished lingering). */
   get liveSockets(): number {
@@ -158,89 +125,11 @@ export class ContextCore implements SocketHost {
     return this.#started;
   }
 
-  // ---------------------------------------------------------------- worker
-
-  #ensureWorker(): WorkerHandle {
-    if (!this.#worker) {
-      if (this.#workerStart !== 0) {
-        this.#sab = new SharedArrayBuffer(CONTEXT_BLOCK_BYTES);
-        this.#apiBell = new Doorbell(this.#sab, API_BELL);
-        this.#workerBell = new Doorbell(this.#sab, WORKER_BELL);
-        this.#control = new ControlReader(controlPlace(this.#sab));
-      }
-      this.#workerStart = performance.now();
-      this.#worker = startIoWorker((msg) => this.#onWorkerMessage(msg), this.#workerSource);
-      this.#worker.post({ t: "init", sab: this.#sab });
-      this.#startTimer = setTimeout(() => {
-        this.#startTimer = undefined;
-        if (this.#workerState() === 0) {
-          this.#workerFailed(`it did not start within ${WORKER_START_MS} ms`);
-        }
-      }, WORKER_START_MS);
-    }
-    return this.#worker;
-  }
-
-  #workerState(): number {
-    return Atomics.load(new Int32Array(this.#sab), WORKER_STATE);
-  }
-
-  /**
-   * The worker could not start (or died before it was up): every call waiting for it
-   * fails with EMTHREAD and this reason; the next bind or connect starts a new one.
-   */
-  #workerFailed(reason: string): void {
-    clearTimeout(this.#startTimer);
-    this.#startTimer = undefined;
-    this.#worker?.terminate();
-    this.#worker = null;
-    const err = { errno: C.EMTHREAD, error: `the I/O worker failed: ${reason}` };
-    for (const [req, r] of this.#asyncReplies) r.resolve({ t: "reply", req, ...err });
-    this.#asyncReplies.clear();
-    for (const w of this.#upWaiters.splice(0)) w.reject(err);
-    this.#lastFailure = err.error;
-  }
-
-  /** Why the last worker failed (for the sync path, which cannot hear its messages). */
-  #lastFailure = "";
-
-  #onWorkerMessage(msg: WorkerNote): void {
-    if (msg.t === "wake") {
-      this.process();
-      this.#serviceAll();
-      const w = this.#asyncWaiters.splice(0);
-      for (const f of w) f();
-    } else if (msg.t === "ready") {
-      clearTimeout(this.#startTimer);
-      this.#startTimer = undefined;
-      for (const w of this.#upWaiters.splice(0)) w.resolve();
-    } else if (msg.t === "error") {
-      if (msg.fatal || this.#workerState() !== WORKER_UP) {
-        this.#workerFailed(msg.error ?? "unknown error");
-      } else {
-        console.error(`@crossroads/xs I/O worker: ${msg.error}`);
-      }
-    }
-  }
-
-  /**
-   * With no socket left (none open, none lingering) the worker stops, so that it does not
-   * keep the process alive (a Deno web Worker has no `unref()`); the next
-   * tcp/ipc bind or connect starts a new one.
-   */
-  #maybeStopWorker(): void {
-    if (!this.#worker || this.liveSockets > 0 || this.#asyncReplies.size > 0) return;
-    if (this.#control.pending()) return;
-    clearTimeout(this.#startTimer);
-    this.#startTimer = undefined;
-    this.#worker.terminate();
-    this.#worker = null;
-    this.#blocks.workerGone();
-  }
+  // ---------------------------------------------------------------- the worker (worker_link.ts)
 
   /** Sends a command to the worker (starting it if needed). */
   post(cmd: ToWorker): void {
-    this.#ensureWorker().post(cmd);
+    this.#link.post(cmd);
   }
 
   /**
@@ -248,9 +137,7 @@ export class ContextCore implements SocketHost {
    * rejects with `{ errno: EMTHREAD, error }` if it cannot start (within a second).
    */
   workerUp(): Promise<void> {
-    this.#ensureWorker();
-    if (this.#workerState() === WORKER_UP) return Promise.resolve();
-    return new Promise((resolve, reject) => this.#upWaiters.push({ resolve, reject }));
+    return this.#link.workerUp();
   }
 
   /**
@@ -258,39 +145,50 @@ export class ContextCore implements SocketHost {
    * `{ errno: EMTHREAD, error }` if the worker could not start within a second.
    */
   request(cmd: BindCommand): Reply {
-    const req = this.#nextReq++;
-    this.post({ ...cmd, req });
-    for (;;) {
-      const up = this.#workerState();
-      if (up === WORKER_FAILED) this.#workerFailed("it could not load its runtime adapter");
-      if (!this.#worker) return { t: "reply", req, errno: C.EMTHREAD, error: this.#lastFailure };
-      const deadline = up === WORKER_UP ? Infinity : this.#workerStart + WORKER_START_MS;
-      const got = this.waitSync(
-        deadline,
-        () => this.#replies.has(req) || this.#workerState() !== up,
-      );
-      if (this.#replies.has(req)) break;
-      if (!got) this.#workerFailed(`it did not start within ${WORKER_START_MS} ms`);
-    }
-    if (this.#workerState() === WORKER_UP) {
-      // A blocked caller may never see the "ready" message: the start timer ends here.
-      clearTimeout(this.#startTimer);
-      this.#startTimer = undefined;
-    }
-    const r = this.#replies.get(req)!;
-    this.#replies.delete(req);
-    return r;
+    return this.#link.request(cmd);
   }
 
   /** Sends a command; resolves with the worker's reply without blocking the thread. */
   requestAsync(cmd: BindCommand): Promise<Reply> {
-    const req = this.#nextReq++;
-    const p = new Promise<Reply>((resolve, reject) => {
-      this.#asyncReplies.set(req, { resolve, reject });
-    });
-    this.post({ ...cmd, req });
-    return p;
+    return this.#link.requestAsync(cmd);
   }
+
+  /** Processes worker events if any are waiting (one atomic load when none). */
+  processIfPending(): void {
+    if (this.#link.pending()) this.#link.process();
+  }
+
+  /** Reads the control ring and acts on every event. */
+  process(): void {
+    this.#link.process();
+  }
+
+  // ---------------------------------------------------------------- waiting (waiting.ts)
+
+  /**
+   * Blocks the thread until `cond()` holds or `deadline` (a performance.now() value)
+   * passes; returns whether `cond()` held. Used by every blocking call of the C face.
+   */
+  waitSync(deadline: number, cond: () => boolean): boolean {
+    return this.#waiting.waitSync(deadline, cond);
+  }
+
+  /** Registers a socket with pending async operations. */
+  watch(s: SocketCore): void {
+    this.#waiting.watch(s);
+  }
+
+  /** Something happened locally (inproc): re-try pending operations soon. */
+  kick(): void {
+    this.#waiting.kick();
+  }
+
+  /** Schedules a service round on the next macrotask. */
+  kickSoon(): void {
+    this.#waiting.kickSoon();
+  }
+
+  // ---------------------------------------------------------------- pipes
 
   /** The socket no longer uses `pipe` (detached, or its socket closed). */
   pipeReleased(pipe: Pipe): void {
@@ -304,7 +202,8 @@ export class ContextCore implements SocketHost {
     const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
     // The IN ring's limit is our receive HWM; the worker enforces it as producer.
     new Int32Array(sab)[(places.in.header >> 2) + R_HWM] = rcvhwm;
-    const pipe = new RingPipe(id, places.out, places.in, sndhwm, this.#wakeWorker, this.#postExt);
+    const link = this.#link;
+    const pipe = new RingPipe(id, places.out, places.in, sndhwm, link.wakeWorker, link.postExt);
     this.#ringPipes.set(id, { pipe, sab, sock: sock! });
     return pipe;
   }
@@ -314,33 +213,9 @@ export class ContextCore implements SocketHost {
     return this.#ringPipes.get(id)!.sab;
   }
 
-  // ---------------------------------------------------------------- events
-
-  /** Processes worker events if any are waiting (one atomic load when none). */
-  processIfPending(): void {
-    if (this.#control.pending()) this.process();
-  }
-
-  /** Reads the control ring and acts on every event. */
-  process(): void {
-    const ev = this.#events;
-    if (this.#control.pending()) {
-      if (this.#control.drain(ev)) this.#wakeWorker();
-      for (let i = 0; i < ev.length; i++) this.#handle(ev[i]);
-      ev.length = 0;
-    }
-  }
-
-  #handle(e: ToApi): void {
+  /** Acts on one worker event (replies are the link's). */
+  #event(e: LinkEvent): void {
     switch (e.t) {
-      case "reply": {
-        const w = this.#asyncReplies.get(e.req);
-        if (w) {
-          this.#asyncReplies.delete(e.req);
-          w.resolve(e);
-        } else this.#replies.set(e.req, e);
-        break;
-      }
       case "accept": {
         const sock = this.#sockets.get(e.sock);
         if (!sock || sock.closed || !sock.hasEndpoint(e.ep)) {
@@ -390,95 +265,11 @@ export class ContextCore implements SocketHost {
         for (const id of e.pipes) this.#blocks.release(id, "worker");
         this.#lingering.delete(e.sock);
         this.#sockets.delete(e.sock);
-        this.#maybeStopWorker();
+        this.#link.stopIfIdle(this.liveSockets);
         break;
       default:
         e satisfies never;
     }
-  }
-
-  // ---------------------------------------------------------------- waiting
-
-  /**
-   * Blocks the thread until `cond()` holds or `deadline` (a performance.now() value)
-   * passes; returns whether `cond()` held. Used by every blocking call of the C face.
-   */
-  waitSync(deadline: number, cond: () => boolean): boolean {
-    for (;;) {
-      this.process();
-      if (cond()) return true;
-      for (const { pipe } of this.#ringPipes.values()) pipe.flush();
-      const now = performance.now();
-      if (now >= deadline) return false;
-      const seq = this.#apiBell.prepare(WAKE_NOTIFY);
-      this.process();
-      if (cond()) {
-        this.#apiBell.cancel(WAKE_NOTIFY);
-        return true;
-      }
-      this.#apiBell.wait(seq, deadline === Infinity ? -1 : Math.max(1, Math.ceil(deadline - now)));
-      this.#apiBell.cancel(WAKE_NOTIFY);
-    }
-  }
-
-  /** Registers a socket with pending async operations. */
-  watch(s: SocketCore): void {
-    this.#watched.add(s);
-    this.#arm();
-  }
-
-  /** Something happened locally (inproc): re-try pending operations soon. */
-  kick(): void {
-    if (this.#kickScheduled || this.#watched.size === 0) return;
-    this.#kickScheduled = true;
-    queueMicrotask(() => {
-      this.#kickScheduled = false;
-      this.#serviceAll();
-    });
-  }
-
-  #serviceAll(): void {
-    for (const s of this.#watched) {
-      s.service();
-      if (!s.hasPending) this.#watched.delete(s);
-    }
-    if (this.#watched.size) this.#arm();
-  }
-
-  #arm(): void {
-    if (!this.#worker) return;
-    for (const { pipe } of this.#ringPipes.values()) pipe.flush();
-    if (this.#apiBell.armed(WAKE_MESSAGE)) return;
-    this.#apiBell.prepare(WAKE_MESSAGE);
-    // Re-check after arming: the worker may have published or freed room just before
-    // the flag was set, and would then not send a wake message.
-    if (this.#control.pending()) return this.kickSoon();
-    for (const s of this.#watched) if (s.proto.hasIn() || s.proto.hasOut()) return this.kickSoon();
-  }
-
-  #kickTimer: ReturnType<typeof setTimeout> | undefined;
-
-  /** Schedules a service round on the next macrotask. */
-  kickSoon(): void {
-    if (this.#kickTimer !== undefined || this.terminated) return;
-    this.#kickTimer = setTimeout(() => {
-      this.#kickTimer = undefined;
-      if (this.terminated) return;
-      this.process();
-      this.#serviceAll();
-    }, 0);
-  }
-
-  /** Resolves after the next wake message from the worker (or `ms`). */
-  #nextWake(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.#asyncWaiters.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
-      if (this.#worker) this.#apiBell.prepare(WAKE_MESSAGE);
-    });
   }
 
   // ---------------------------------------------------------------- inproc
@@ -514,7 +305,7 @@ export class ContextCore implements SocketHost {
         this.#blocks.release(id, "api");
       }
     }
-    if (this.#worker) {
+    if (this.#link.running) {
       this.#lingering.add(s.id);
       this.post({ t: "close", sock: s.id, linger: s.options.linger, at: Date.now() });
     } else {
@@ -540,14 +331,8 @@ export class ContextCore implements SocketHost {
 
   #finishTerm(): void {
     this.terminated = true;
-    clearTimeout(this.#startTimer);
-    this.#startTimer = undefined;
-    clearTimeout(this.#kickTimer);
-    this.#kickTimer = undefined;
-    if (this.#worker) {
-      this.#worker.terminate();
-      this.#worker = null;
-    }
+    this.#waiting.stop();
+    this.#link.terminate();
   }
 
   /** `xs_term`: blocks until every socket finished lingering, then stops the worker. */
@@ -564,7 +349,7 @@ export class ContextCore implements SocketHost {
     for (;;) {
       this.process();
       if (this.#lingering.size === 0) break;
-      await this.#nextWake(50);
+      await this.#waiting.nextWake(50);
     }
     this.#finishTerm();
   }

@@ -1,61 +1,37 @@
 /**
  * SocketCore: one Crossroads socket on the API thread — its options, endpoints, pipes
- * and socket type — and the one place where "would block" turns into waiting. Both
- * faces sit on it: the C face (lib/xs/api.ts) calls the blocking methods, the idiomatic
- * face (lib/api/mod.ts) the promise-returning ones.
+ * and socket type, and its sends and receives, blocking or not. Both faces sit on it: the
+ * C face (lib/xs/api.ts) calls the blocking methods, the idiomatic face (lib/api/mod.ts)
+ * the promise-returning ones. The endpoint table is endpoints.ts; how a call waits is
+ * waiting.ts.
  *
  * Failure convention: methods that mirror a C call return -1 (or null) and set the
  * thread's errno (errors.ts `fail`), exactly as the C face returns them.
  *
- * Waiting: a blocking call first tries; on EAGAIN it parks the thread on the context's
- * API doorbell (Atomics.wait), which the I/O worker rings when it delivers data, frees
- * room or reports an event; it re-tries after every wake until success, another error,
- * or its deadline. Async calls queue an operation that the context re-tries after each
- * wake message or local (inproc) activity.
+ * Waiting: a blocking call first tries; on EAGAIN it waits (`waitWritable` /
+ * `waitReadable`, the context's `waitSync`: the API doorbell, which the I/O worker rings
+ * when it delivers data, frees room or reports an event) and re-tries after every wake
+ * until success, another error, or its deadline. Async calls queue an operation in the
+ * socket's OpQueue, which the context re-tries after each wake message or local (inproc)
+ * activity. How either waits is in waiting.ts.
  *
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
-import { fail, getErrno } from "../errors.ts";
-import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues, WIRE_MODES } from "../options.ts";
+import { fail } from "../errors.ts";
+import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "../options.ts";
 import type { Protocol, ProtocolInfo } from "../protocols/mod.ts";
-import type { BindCommand, Pipe, Reply, RingPipe, ToWorker, WireOptions } from "../pipe/mod.ts";
-import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
-
-/** A pending async send or receive. */
-interface Op {
-  kind: "send" | "recv";
-  msg: Uint8Array[] | null;
-  resolve: (v: Uint8Array[] | undefined) => void;
-  reject: (e: number | unknown) => void;
-  cleanup: () => void;
-}
-
-/** One bind or connect endpoint of a socket. */
-interface EndpointRecord {
-  id: number;
-  bind: boolean;
-  endpoint: Endpoint;
-  /** The connect-side pipe (tcp/ipc), which lives as long as the endpoint. */
-  pipe: RingPipe | null;
-  /** Options captured at bind time for the pipes of accepted connections. */
-  sndhwm: number;
-  rcvhwm: number;
-}
+import type { Pipe, RingPipe } from "../pipe/mod.ts";
+import { type EndpointHost, Endpoints } from "./endpoints.ts";
+import { OpQueue } from "./waiting.ts";
 
 /**
  * What a socket needs of its context: ContextCore (context.ts) implements it, so the socket
  * does not import the context (no cycle in the core).
  */
-export interface SocketHost {
+export interface SocketHost extends EndpointHost {
   /** True once term has begun. */
   readonly terminating: boolean;
-  /** Sends a command to the I/O worker (starting it if needed). */
-  post(cmd: ToWorker): void;
-  /** Sends a bind and blocks until the worker's reply. */
-  request(cmd: BindCommand): Reply;
-  /** Sends a bind; resolves with the worker's reply. */
-  requestAsync(cmd: BindCommand): Promise<Reply>;
   /** Resolves once the worker is up; rejects with EMTHREAD if it cannot start. */
   workerUp(): Promise<void>;
   /** Acts on every worker event waiting. */
@@ -70,8 +46,6 @@ export interface SocketHost {
   kick(): void;
   /** A new worker-served pipe (its shared block from the pool). */
   newRingPipe(sndhwm: number, rcvhwm: number, sock?: SocketCore): RingPipe;
-  /** The shared block of ring pipe `id`. */
-  pipeBlock(id: number): SharedArrayBuffer;
   /** The socket no longer uses `pipe`. */
   pipeReleased(pipe: Pipe): void;
   /** Binds inproc name `name` for `s`: 0 or an errno. */
@@ -97,8 +71,17 @@ export class SocketCore {
   #closed = false;
   readonly #pipes = new Set<Pipe>();
   readonly #dying = new Set<Pipe>();
-  readonly #endpoints = new Map<number, EndpointRecord>();
-  readonly #ops: Op[] = [];
+  readonly #endpoints: Endpoints;
+  readonly #ops = new OpQueue({
+    attempt: (kind, msg) => kind === "send" ? this.proto.send(msg!) : this.#tryRecv(),
+    deadline: () => this.proto.deadline?.() ?? Infinity,
+    service: () => this.service(),
+    watch: () => this.ctx.watch(this),
+    state: () => this.#state(),
+    process: () => this.ctx.process(),
+    wait: (kind, deadline) =>
+      kind === "send" ? this.waitWritable(deadline) : this.waitReadable(deadline),
+  });
 
   constructor(ctx: SocketHost, id: number, info: ProtocolInfo) {
     this.ctx = ctx;
@@ -108,6 +91,18 @@ export class SocketCore {
     if (info.defaults?.sndhwm !== undefined) this.options.sndhwm = info.defaults.sndhwm;
     if (info.defaults?.linger !== undefined) this.options.linger = info.defaults.linger;
     this.proto = info.create({ options: this.options });
+    this.#endpoints = new Endpoints(id, info, this.options, ctx, {
+      state: () => this.#state(),
+      closed: () => this.#closed,
+      inproc: (bind, name) => bind ? ctx.inprocBind(this, name) : ctx.inprocConnect(this, name),
+      newRingPipe: (snd, rcv) => ctx.newRingPipe(snd, rcv, this),
+      attach: (pipe) => {
+        this.#pipes.add(pipe);
+        this.proto.attach(pipe);
+      },
+      drop: (pipe) => this.#dropPipe(pipe),
+      bound: (ep) => void (this.lastEndpoint = ep),
+    });
   }
 
   /** True once `close` was called. */
@@ -172,158 +167,9 @@ export class SocketCore {
     return this.#pipes;
   }
 
-  /** Options the worker needs for a new endpoint. */
-  wireOptions(): WireOptions {
-    const o = this.options;
-    return {
-      type: this.info.zmtpName,
-      peers: this.info.peers,
-      sendsIdentity: this.info.sendsIdentity,
-      subscriptions: this.info.subscriptions ?? "none",
-      identity: Array.from(o.identity),
-      maxmsgsize: o.maxmsgsize < 0n ? -1 : Number(o.maxmsgsize),
-      reconnectIvl: o.reconnectIvl,
-      reconnectIvlMax: o.reconnectIvlMax,
-      backlog: o.backlog,
-      keepalive: o.keepalive === 1,
-      ipv4only: o.ipv4only === 1,
-      mode: WIRE_MODES[o.wireMode] ?? "auto",
-    };
-  }
-
   /** Capacities (send, receive) for a pipe of an endpoint. */
   endpointHwms(epId: number): [number, number] {
-    const ep = this.#endpoints.get(epId);
-    return ep ? [ep.sndhwm, ep.rcvhwm] : [this.options.sndhwm, this.options.rcvhwm];
-  }
-
-  // ---------------------------------------------------------------- endpoints
-
-  #nextEndpointId(): number {
-    let id = 1;
-    while (this.#endpoints.has(id)) id++;
-    return id;
-  }
-
-  /** `xs_bind`: an endpoint id ≥ 0, or -1 with errno. Blocks until the worker answers. */
-  bind(url: unknown): number {
-    const b = this.#bindStart(url);
-    if (typeof b === "number") return b;
-    return this.#bindDone(b.id, this.ctx.request(b.cmd));
-  }
-
-  /**
-   * The idiomatic bind: never blocks the thread. Resolves with the endpoint id, or
-   * rejects with `{ errno, error }` (`error`: the worker's reason, if it gave one).
-   */
-  async bindAsync(url: unknown): Promise<number> {
-    const b = this.#bindStart(url);
-    if (typeof b === "number") {
-      if (b < 0) throw { errno: getErrno() };
-      return b;
-    }
-    const res = await this.ctx.requestAsync(b.cmd);
-    const id = this.#bindDone(b.id, res);
-    if (id < 0) throw { errno: getErrno(), error: res.error };
-    return id;
-  }
-
-  #bindStart(url: unknown): number | { id: number; cmd: BindCommand } {
-    const st = this.#state();
-    if (st) return fail(st);
-    const ep = parseEndpoint(url, true, this.options.ipv4only === 1);
-    if (typeof ep === "number") return fail(ep);
-    if (ep.scheme === "inproc") {
-      const rc = this.ctx.inprocBind(this, ep.name);
-      if (rc !== 0) return fail(rc);
-      this.lastEndpoint = formatEndpoint(ep);
-      return 0;
-    }
-    const id = this.#nextEndpointId();
-    // Reserved until the reply, so a second bind meanwhile gets another id.
-    this.#endpoints.set(id, null as unknown as EndpointRecord);
-    const cmd: BindCommand = {
-      t: "bind",
-      sock: this.id,
-      ep: id,
-      endpoint: ep,
-      opts: this.wireOptions(),
-    };
-    return { id, cmd };
-  }
-
-  #bindDone(id: number, res: Reply): number {
-    this.#endpoints.delete(id);
-    if (res.errno || !res.endpoint) return fail(res.errno || C.EINVAL);
-    const bound = res.endpoint;
-    if (this.#closed) {
-      // Closed while the bind was on its way: the worker closes the listener at `close`.
-      return fail(C.ENOTSOCK);
-    }
-    this.#endpoints.set(id, {
-      id,
-      bind: true,
-      endpoint: bound,
-      pipe: null,
-      sndhwm: this.options.sndhwm,
-      rcvhwm: this.options.rcvhwm,
-    });
-    this.lastEndpoint = formatEndpoint(bound);
-    return id;
-  }
-
-  /** `xs_connect`: an endpoint id ≥ 0, or -1 with errno. Never waits for the peer. */
-  connect(url: unknown): number {
-    const st = this.#state();
-    if (st) return fail(st);
-    const ep = parseEndpoint(url, false, this.options.ipv4only === 1);
-    if (typeof ep === "number") return fail(ep);
-    if (ep.scheme === "inproc") {
-      const rc = this.ctx.inprocConnect(this, ep.name);
-      if (rc !== 0) return fail(rc);
-      this.lastEndpoint = formatEndpoint(ep);
-      return 0;
-    }
-    const id = this.#nextEndpointId();
-    const pipe = this.ctx.newRingPipe(this.options.sndhwm, this.options.rcvhwm, this);
-    this.#endpoints.set(id, {
-      id,
-      bind: false,
-      endpoint: ep,
-      pipe,
-      sndhwm: this.options.sndhwm,
-      rcvhwm: this.options.rcvhwm,
-    });
-    this.ctx.post({
-      t: "connect",
-      sock: this.id,
-      ep: id,
-      endpoint: ep,
-      opts: this.wireOptions(),
-      pipe: pipe.id,
-      sab: this.ctx.pipeBlock(pipe.id),
-      rcvhwm: this.options.rcvhwm,
-    });
-    this.#pipes.add(pipe);
-    this.proto.attach(pipe);
-    this.lastEndpoint = formatEndpoint(ep);
-    return id;
-  }
-
-  /** `xs_shutdown`: 0, or -1 with errno. */
-  shutdown(id: number): number {
-    const st = this.#state();
-    if (st) return fail(st);
-    if (!(id > 0)) return fail(C.ENOTSUP);
-    const ep = this.#endpoints.get(id);
-    if (!ep) return fail(C.EINVAL);
-    this.#endpoints.delete(id);
-    this.ctx.post({ t: "shutdown", sock: this.id, ep: id, linger: this.options.linger });
-    if (ep.pipe) {
-      ep.pipe.flush();
-      this.#dropPipe(ep.pipe);
-    }
-    return 0;
+    return this.#endpoints.hwms(epId);
   }
 
   #dropPipe(pipe: Pipe): void {
@@ -331,6 +177,31 @@ export class SocketCore {
     this.#dying.delete(pipe);
     this.proto.detach(pipe);
     this.ctx.pipeReleased(pipe);
+  }
+
+  // ---------------------------------------------------------------- endpoints (endpoints.ts)
+
+  /** `xs_bind`: an endpoint id ≥ 0, or -1 with errno. Blocks until the worker answers. */
+  bind(url: unknown): number {
+    return this.#endpoints.bind(url);
+  }
+
+  /**
+   * The idiomatic bind: never blocks the thread. Resolves with the endpoint id, or
+   * rejects with `{ errno, error }` (`error`: the worker's reason, if it gave one).
+   */
+  bindAsync(url: unknown): Promise<number> {
+    return this.#endpoints.bindAsync(url);
+  }
+
+  /** `xs_connect`: an endpoint id ≥ 0, or -1 with errno. Never waits for the peer. */
+  connect(url: unknown): number {
+    return this.#endpoints.connect(url);
+  }
+
+  /** `xs_shutdown`: 0, or -1 with errno. */
+  shutdown(id: number): number {
+    return this.#endpoints.shutdown(id);
   }
 
   /** True while endpoint `epId` is open (not shut down); connections it accepts get pipes. */
@@ -345,39 +216,14 @@ export class SocketCore {
    * Returns 0 or -1 with errno.
    */
   send(msg: Uint8Array[], flags: number): number {
-    let st = this.#state();
+    const st = this.#state();
     if (st) return fail(st);
     // Worker events (a peer gone, a connection up) change where a message may go; seeing
     // whether any wait costs one atomic load (upstream processes commands on every call).
     this.ctx.processIfPending();
-    let rc = this.proto.send(msg);
-    if (rc === 0) return this.#sent();
-    if (rc !== C.EAGAIN) return fail(rc);
     const timeout = flags & C.XS_DONTWAIT ? 0 : this.options.sndtimeo;
-    if (timeout === 0) {
-      this.ctx.process();
-      rc = this.proto.send(msg);
-      return rc === 0 ? this.#sent() : fail(rc);
-    }
-    const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
-    for (;;) {
-      if (
-        !this.ctx.waitSync(
-          deadline,
-          () => this.#closed || this.ctx.terminating || this.proto.hasOut(),
-        )
-      ) {
-        return fail(C.EAGAIN);
-      }
-      st = this.#state();
-      if (st) return fail(st);
-      rc = this.proto.send(msg);
-      if (rc === 0) return this.#sent();
-      if (rc !== C.EAGAIN) return fail(rc);
-    }
-  }
-
-  #sent(): number {
+    const rc = this.#ops.block("send", msg, timeout) as number;
+    if (rc !== 0) return fail(rc);
     // Blocking callers expect the message on its way when the call returns.
     for (const p of this.#pipes) p.flush();
     return 0;
@@ -388,38 +234,12 @@ export class SocketCore {
    * parts, or null with errno.
    */
   recv(flags: number): Uint8Array[] | null {
-    let st = this.#state();
+    const st = this.#state();
     if (st) return fail(st), null;
     this.ctx.processIfPending();
-    let r = this.#tryRecv();
-    if (typeof r !== "number") return r;
-    if (r !== C.EAGAIN) return fail(r), null;
     const timeout = flags & C.XS_DONTWAIT ? 0 : this.options.rcvtimeo;
-    if (timeout === 0) {
-      this.ctx.process();
-      r = this.#tryRecv();
-      return typeof r === "number" ? (fail(r), null) : r;
-    }
-    const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
-    for (;;) {
-      // The socket type may stop answering EAGAIN at its own deadline (SURVEYOR): wake
-      // then too and ask again.
-      const until = Math.min(deadline, this.proto.deadline?.() ?? Infinity);
-      if (
-        !this.ctx.waitSync(
-          until,
-          () => this.#closed || this.ctx.terminating || this.proto.hasIn(),
-        ) &&
-        until === deadline
-      ) {
-        return fail(C.EAGAIN), null;
-      }
-      st = this.#state();
-      if (st) return fail(st), null;
-      r = this.#tryRecv();
-      if (typeof r !== "number") return r;
-      if (r !== C.EAGAIN) return fail(r), null;
-    }
+    const r = this.#ops.block("recv", null, timeout);
+    return typeof r === "number" ? (fail(r), null) : r;
   }
 
   #tryRecv(): Uint8Array[] | number {
@@ -434,7 +254,49 @@ export class SocketCore {
     if (st) return fail(st);
     this.ctx.process();
     if (this.#dying.size) this.#sweep();
-    return (this.proto.hasIn() ? C.XS_POLLIN : 0) | (this.proto.hasOut() ? C.XS_POLLOUT : 0);
+    return (this.canRecv() ? C.XS_POLLIN : 0) | (this.canSend() ? C.XS_POLLOUT : 0);
+  }
+
+  /** True if the socket type could take a message now (no worker events taken in). */
+  canSend(): boolean {
+    return this.proto.hasOut();
+  }
+
+  /** True if the socket type has a message to hand out now (no worker events taken in). */
+  canRecv(): boolean {
+    return this.proto.hasIn();
+  }
+
+  /**
+   * Blocks until the socket can send, is closed or its context terminates, or `deadline`
+   * (performance.now(); Infinity: no limit) passes; false on the deadline.
+   */
+  waitWritable(deadline: number): boolean {
+    return this.ctx.waitSync(
+      deadline,
+      () => this.#closed || this.ctx.terminating || this.canSend(),
+    );
+  }
+
+  /** Like `waitWritable`, for a message to receive. */
+  waitReadable(deadline: number): boolean {
+    return this.ctx.waitSync(
+      deadline,
+      () => this.#closed || this.ctx.terminating || this.canRecv(),
+    );
+  }
+
+  /**
+   * The errno a send of a first part must fail with now because of the socket type's state
+   * (REQ awaiting a reply, REP before a request: EFSM), or 0.
+   */
+  sendState(more: boolean): number {
+    return this.proto.sendState?.(more) ?? 0;
+  }
+
+  /** Like `sendState`, for a receive. */
+  recvState(): number {
+    return this.proto.recvState?.() ?? 0;
   }
 
   /**
@@ -453,104 +315,21 @@ export class SocketCore {
   #queue(kind: "send" | "recv", msg: Uint8Array[] | null, timeout: number, signal?: AbortSignal) {
     const st = this.#state();
     if (st) return Promise.reject(st);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    // Fast path: nothing queued ahead of us and the socket type can act now.
-    if (!this.#ops.some((o) => o.kind === kind)) {
-      const r = kind === "send" ? this.proto.send(msg!) : this.#tryRecv();
-      if (r === 0) return Promise.resolve(undefined);
-      if (typeof r !== "number") return Promise.resolve(r);
-      if (r !== C.EAGAIN) return Promise.reject(r);
-      if (timeout === 0) return Promise.reject(C.EAGAIN);
-    }
-    return new Promise<Uint8Array[] | undefined>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let dlTimer: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = () => {
-        this.#removeOp(op);
-        reject(signal!.reason);
-      };
-      const op: Op = {
-        kind,
-        msg,
-        resolve,
-        reject,
-        cleanup: () => {
-          if (timer !== undefined) clearTimeout(timer);
-          if (dlTimer !== undefined) clearTimeout(dlTimer);
-          signal?.removeEventListener("abort", onAbort);
-        },
-      };
-      if (timeout > 0) {
-        timer = setTimeout(() => {
-          this.#removeOp(op);
-          reject(C.EAGAIN);
-        }, timeout);
-      }
-      // The socket type's own deadline (SURVEYOR) ends a receive with its answer
-      // (ETIMEDOUT). The timer re-arms while the receive still waits: a later deadline may
-      // have replaced this one (a new survey), or the timer fired a fraction of a
-      // millisecond before the deadline by performance.now() (Bun's timers do), when the
-      // receive still answered EAGAIN. Past its deadline a socket type answers, so this
-      // does not spin.
-      const armDeadline = () => {
-        const at = this.proto.deadline?.() ?? Infinity;
-        if (at === Infinity) return;
-        dlTimer = setTimeout(() => {
-          dlTimer = undefined;
-          this.service();
-          if (this.#ops.includes(op)) armDeadline();
-        }, Math.max(1, Math.ceil(at - performance.now())));
-      };
-      if (kind === "recv") armDeadline();
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#ops.push(op);
-      this.ctx.watch(this);
-    });
-  }
-
-  #removeOp(op: Op): void {
-    const i = this.#ops.indexOf(op);
-    if (i >= 0) this.#ops.splice(i, 1);
-    op.cleanup();
+    return this.#ops.start(kind, msg, timeout, signal);
   }
 
   /** True while async operations wait. */
   get hasPending(): boolean {
-    return this.#ops.length > 0;
+    return this.#ops.pending;
   }
 
   /** Re-tries pending async operations in order; called by the context after a wake. */
   service(): void {
     if (this.#closed || this.ctx.terminating) {
-      this.#failAll(this.#closed ? C.ENOTSOCK : C.ETERM);
+      this.#ops.failAll(this.#closed ? C.ENOTSOCK : C.ETERM);
       return;
     }
-    let progress = true;
-    while (progress && this.#ops.length) {
-      progress = false;
-      for (let i = 0; i < this.#ops.length; i++) {
-        const op = this.#ops[i];
-        // Operations of one kind complete in order: only the first of each kind tries.
-        if (this.#ops.findIndex((o) => o.kind === op.kind) !== i) continue;
-        const r = op.kind === "send" ? this.proto.send(op.msg!) : this.#tryRecv();
-        if (r === C.EAGAIN) continue;
-        this.#ops.splice(i, 1);
-        op.cleanup();
-        if (r === 0) op.resolve(undefined);
-        else if (typeof r === "number") op.reject(r);
-        else op.resolve(r);
-        progress = true;
-        break;
-      }
-    }
-  }
-
-  #failAll(errno: number): void {
-    const ops = this.#ops.splice(0);
-    for (const op of ops) {
-      op.cleanup();
-      op.reject(errno);
-    }
+    this.#ops.run();
   }
 
   // ---------------------------------------------------------------- options
@@ -609,7 +388,7 @@ export class SocketCore {
     this.#closed = true;
     if (this.info.dropsOnClose) this.options.linger = 0;
     for (const p of this.#pipes) p.flush();
-    this.#failAll(C.ENOTSOCK);
+    this.#ops.failAll(C.ENOTSOCK);
     this.ctx.socketClosed(this, this.#pipes as Set<Pipe>);
     this.#pipes.clear();
     this.#dying.clear();

@@ -7,7 +7,8 @@
  * the socket can send (waiting per `XS_SNDTIMEO`, EAGAIN under `XS_DONTWAIT`), as
  * upstream writes the first part to a pipe at once. Received messages are handed out
  * one part per call, with `XS_RCVMORE` following them. Blocking calls block the calling
- * thread (lib/core/socket.ts waits on the context's doorbell).
+ * thread (lib/core/socket.ts `waitWritable` and its blocking calls, which wait through
+ * lib/core/waiting.ts).
  *
  * Runs on: API thread.
  */
@@ -21,7 +22,7 @@ const CANNOT_SEND = new Set([C.XS_PULL, C.XS_SUB]);
 
 /** Waits until the socket can take the first part of a message (per flags/SNDTIMEO). */
 function waitWritable(st: SockState, flags: number): number {
-  const core = st.core, ctx = st.ctx.core;
+  const core = st.core;
   if (CANNOT_SEND.has(core.info.number)) return fail(C.ENOTSUP);
   const ev = core.events();
   if (ev < 0) return ev;
@@ -29,7 +30,7 @@ function waitWritable(st: SockState, flags: number): number {
   const timeout = flags & C.XS_DONTWAIT ? 0 : core.options.sndtimeo;
   if (timeout === 0) return fail(C.EAGAIN);
   const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
-  const ok = ctx.waitSync(deadline, () => core.closed || ctx.terminating || core.proto.hasOut());
+  const ok = core.waitWritable(deadline);
   const e = sockState(st);
   if (e) return fail(e);
   return ok ? 0 : fail(C.EAGAIN);
@@ -39,7 +40,7 @@ function waitWritable(st: SockState, flags: number): number {
 function sendPart(st: SockState, part: Uint8Array, flags: number): number {
   if (st.out.length === 0) {
     // Out of turn (REQ awaiting a reply, REP before a request): EFSM at the first part.
-    const state = st.core.proto.sendState?.((flags & C.XS_SNDMORE) !== 0) ?? 0;
+    const state = st.core.sendState((flags & C.XS_SNDMORE) !== 0);
     if (state) return fail(state);
   }
   if (st.out.length === 0 && flags & C.XS_SNDMORE) {
@@ -65,7 +66,7 @@ function recvPart(st: SockState, flags: number): { part: Uint8Array; more: boole
   if (st.inNext < st.inParts.length) {
     part = st.inParts[st.inNext++];
   } else {
-    const state = st.core.proto.recvState?.() ?? 0;
+    const state = st.core.recvState();
     if (state) return fail(state), null;
     const parts = st.core.recv(flags);
     if (!parts) return null;

@@ -5,13 +5,14 @@
  * Socket items are level-triggered from `XS_EVENTS`. JavaScript has no way to poll a
  * raw file descriptor, so an item whose `socket` is null is accepted but never reported
  * ready (its `revents` stay 0); a poll on raw descriptors alone with a negative timeout
- * could never return, so it fails with EINVAL.
+ * could never return, so it fails with EINVAL. The waiting itself is the engine core's
+ * (lib/core/waiting.ts: the context's doorbell, or a slice on each of several contexts).
  *
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
 import { fail } from "../errors.ts";
-import type { ContextCore } from "../core/mod.ts";
+import { type ContextCore, sleepSync, waitSyncAny } from "../core/mod.ts";
 import { sockEvents, sockOf, type SockState, sockState, type XsSocket } from "./api.ts";
 
 /**
@@ -26,18 +27,6 @@ export interface xs_pollitem_t {
   events: number;
   /** Filled in by `xs_poll`. */
   revents: number;
-}
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-/** Blocks the thread until `deadline` (performance.now() value). */
-function sleepUntil(deadline: number): void {
-  for (;;) {
-    const left = deadline - performance.now();
-    if (left <= 0) return;
-    // Nothing ever notifies this private cell; wait only returns by timing out.
-    Atomics.wait(sleeper, 0, 0, Math.ceil(left));
-  }
 }
 
 /**
@@ -87,7 +76,7 @@ export function xs_poll(items: xs_pollitem_t[] | null, nitems: number, timeout: 
     for (let i = 0; i < nitems; i++) items![i].revents = 0;
     if (timeout === 0) return 0;
     if (timeout < 0) return fail(C.EINVAL);
-    sleepUntil(performance.now() + timeout);
+    sleepSync(performance.now() + timeout);
     return 0;
   }
   let err = 0;
@@ -113,22 +102,7 @@ export function xs_poll(items: xs_pollitem_t[] | null, nitems: number, timeout: 
     n = check();
     return n !== 0;
   };
-  if (ctxs.size === 1) {
-    const [ctx] = ctxs;
-    ctx.waitSync(deadline, ready);
-  } else {
-    // Several contexts: wait on each in turn for a short slice.
-    for (;;) {
-      let done = false;
-      for (const ctx of ctxs) {
-        if (ctx.waitSync(Math.min(deadline, performance.now() + 5), ready)) {
-          done = true;
-          break;
-        }
-      }
-      if (done || performance.now() >= deadline) break;
-    }
-  }
+  waitSyncAny(ctxs, deadline, ready);
   if (n === 0) n = check();
   return n < 0 && err ? fail(err) : n;
 }

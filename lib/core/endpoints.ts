@@ -1,0 +1,255 @@
+/**
+ * Endpoints: one socket's table of bind and connect endpoints (`xs_bind`, `xs_connect`,
+ * `xs_shutdown`), and the options a new endpoint hands the I/O worker (`wireOptions`).
+ * SocketCore owns one and forwards its calls; the table reaches its socket only through
+ * the closures SocketCore gives it (`EndpointHooks`), so it imports neither socket.ts nor
+ * context.ts.
+ *
+ * - inproc endpoints are the context's name table (inproc.ts) and get no record here.
+ * - A tcp/ipc bind is a request to the worker (blocking on the C face, awaited on the
+ *   idiomatic one); its record keeps the HWMs the pipes of accepted connections get.
+ * - A tcp/ipc connect makes its pipe at once (messages queue before any connection,
+ *   docs/behaviour.md §4.4); the pipe lives as long as the endpoint.
+ *
+ * Runs on: API thread.
+ */
+import * as C from "../constants.ts";
+import { fail, getErrno } from "../errors.ts";
+import { type OptionValues, WIRE_MODES } from "../options.ts";
+import type { ProtocolInfo } from "../protocols/mod.ts";
+import type { BindCommand, Reply, RingPipe, ToWorker, WireOptions } from "../pipe/mod.ts";
+import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
+
+/** What the endpoints need of the context (part of SocketHost, socket.ts). */
+export interface EndpointHost {
+  /** Sends a command to the I/O worker (starting it if needed). */
+  post(cmd: ToWorker): void;
+  /** Sends a bind and blocks until the worker's reply. */
+  request(cmd: BindCommand): Reply;
+  /** Sends a bind; resolves with the worker's reply. */
+  requestAsync(cmd: BindCommand): Promise<Reply>;
+  /** The shared block of ring pipe `id`. */
+  pipeBlock(id: number): SharedArrayBuffer;
+}
+
+/** What the endpoints need of their socket (SocketCore hands them closures). */
+export interface EndpointHooks {
+  /** The errno every call must fail with now (closed, terminating), or 0. */
+  state(): number;
+  /** True once the socket was closed. */
+  closed(): boolean;
+  /** Binds (or connects) the socket to inproc name `name`: 0 or an errno. */
+  inproc(bind: boolean, name: string): number;
+  /** A new worker-served pipe of this socket. */
+  newRingPipe(sndhwm: number, rcvhwm: number): RingPipe;
+  /** A connect-side pipe was made: it joins the socket's pipes and its socket type. */
+  attach(pipe: RingPipe): void;
+  /** Its endpoint was shut down: the connect-side pipe leaves the socket. */
+  drop(pipe: RingPipe): void;
+  /** A bind or connect succeeded: the socket's `lastEndpoint`. */
+  bound(endpoint: string): void;
+}
+
+/** One bind or connect endpoint of a socket. */
+interface EndpointRecord {
+  id: number;
+  bind: boolean;
+  endpoint: Endpoint;
+  /** The connect-side pipe (tcp/ipc), which lives as long as the endpoint. */
+  pipe: RingPipe | null;
+  /** Options captured at bind time for the pipes of accepted connections. */
+  sndhwm: number;
+  rcvhwm: number;
+}
+
+/** Options the worker needs for a new endpoint of a socket of type `info`. */
+export function wireOptions(info: ProtocolInfo, o: OptionValues): WireOptions {
+  return {
+    type: info.zmtpName,
+    peers: info.peers,
+    sendsIdentity: info.sendsIdentity,
+    subscriptions: info.subscriptions ?? "none",
+    identity: Array.from(o.identity),
+    maxmsgsize: o.maxmsgsize < 0n ? -1 : Number(o.maxmsgsize),
+    reconnectIvl: o.reconnectIvl,
+    reconnectIvlMax: o.reconnectIvlMax,
+    backlog: o.backlog,
+    keepalive: o.keepalive === 1,
+    ipv4only: o.ipv4only === 1,
+    mode: WIRE_MODES[o.wireMode] ?? "auto",
+  };
+}
+
+/** The endpoints of one socket. */
+export class Endpoints {
+  readonly #sock: number;
+  readonly #info: ProtocolInfo;
+  readonly #options: OptionValues;
+  readonly #ctx: EndpointHost;
+  readonly #hooks: EndpointHooks;
+  readonly #endpoints = new Map<number, EndpointRecord>();
+
+  /**
+   * @param sock the socket's id (in the worker's commands)
+   * @param info the socket's type
+   * @param options the socket's live option values
+   * @param ctx the context
+   * @param hooks the socket's side
+   */
+  constructor(
+    sock: number,
+    info: ProtocolInfo,
+    options: OptionValues,
+    ctx: EndpointHost,
+    hooks: EndpointHooks,
+  ) {
+    this.#sock = sock;
+    this.#info = info;
+    this.#options = options;
+    this.#ctx = ctx;
+    this.#hooks = hooks;
+  }
+
+  /** True while endpoint `epId` is open (not shut down); connections it accepts get pipes. */
+  has(epId: number): boolean {
+    return this.#endpoints.has(epId);
+  }
+
+  /** Capacities (send, receive) for a pipe of an endpoint. */
+  hwms(epId: number): [number, number] {
+    const ep = this.#endpoints.get(epId);
+    return ep ? [ep.sndhwm, ep.rcvhwm] : [this.#options.sndhwm, this.#options.rcvhwm];
+  }
+
+  /** The socket closed: every endpoint goes (the worker closes them at `close`). */
+  clear(): void {
+    this.#endpoints.clear();
+  }
+
+  /** `xs_bind`: an endpoint id ≥ 0, or -1 with errno. Blocks until the worker answers. */
+  bind(url: unknown): number {
+    const b = this.#bindStart(url);
+    if (typeof b === "number") return b;
+    return this.#bindDone(b.id, this.#ctx.request(b.cmd));
+  }
+
+  /**
+   * The idiomatic bind: never blocks the thread. Resolves with the endpoint id, or
+   * rejects with `{ errno, error }` (`error`: the worker's reason, if it gave one).
+   */
+  async bindAsync(url: unknown): Promise<number> {
+    const b = this.#bindStart(url);
+    if (typeof b === "number") {
+      if (b < 0) throw { errno: getErrno() };
+      return b;
+    }
+    const res = await this.#ctx.requestAsync(b.cmd);
+    const id = this.#bindDone(b.id, res);
+    if (id < 0) throw { errno: getErrno(), error: res.error };
+    return id;
+  }
+
+  /** `xs_connect`: an endpoint id ≥ 0, or -1 with errno. Never waits for the peer. */
+  connect(url: unknown): number {
+    const st = this.#hooks.state();
+    if (st) return fail(st);
+    const o = this.#options;
+    const ep = parseEndpoint(url, false, o.ipv4only === 1);
+    if (typeof ep === "number") return fail(ep);
+    if (ep.scheme === "inproc") {
+      const rc = this.#hooks.inproc(false, ep.name);
+      if (rc !== 0) return fail(rc);
+      this.#hooks.bound(formatEndpoint(ep));
+      return 0;
+    }
+    const id = this.#nextId();
+    const pipe = this.#hooks.newRingPipe(o.sndhwm, o.rcvhwm);
+    this.#endpoints.set(id, {
+      id,
+      bind: false,
+      endpoint: ep,
+      pipe,
+      sndhwm: o.sndhwm,
+      rcvhwm: o.rcvhwm,
+    });
+    this.#ctx.post({
+      t: "connect",
+      sock: this.#sock,
+      ep: id,
+      endpoint: ep,
+      opts: wireOptions(this.#info, o),
+      pipe: pipe.id,
+      sab: this.#ctx.pipeBlock(pipe.id),
+      rcvhwm: o.rcvhwm,
+    });
+    this.#hooks.attach(pipe);
+    this.#hooks.bound(formatEndpoint(ep));
+    return id;
+  }
+
+  /** `xs_shutdown`: 0, or -1 with errno. */
+  shutdown(id: number): number {
+    const st = this.#hooks.state();
+    if (st) return fail(st);
+    if (!(id > 0)) return fail(C.ENOTSUP);
+    const ep = this.#endpoints.get(id);
+    if (!ep) return fail(C.EINVAL);
+    this.#endpoints.delete(id);
+    this.#ctx.post({ t: "shutdown", sock: this.#sock, ep: id, linger: this.#options.linger });
+    if (ep.pipe) {
+      ep.pipe.flush();
+      this.#hooks.drop(ep.pipe);
+    }
+    return 0;
+  }
+
+  #nextId(): number {
+    let id = 1;
+    while (this.#endpoints.has(id)) id++;
+    return id;
+  }
+
+  #bindStart(url: unknown): number | { id: number; cmd: BindCommand } {
+    const st = this.#hooks.state();
+    if (st) return fail(st);
+    const ep = parseEndpoint(url, true, this.#options.ipv4only === 1);
+    if (typeof ep === "number") return fail(ep);
+    if (ep.scheme === "inproc") {
+      const rc = this.#hooks.inproc(true, ep.name);
+      if (rc !== 0) return fail(rc);
+      this.#hooks.bound(formatEndpoint(ep));
+      return 0;
+    }
+    const id = this.#nextId();
+    // Reserved until the reply, so a second bind meanwhile gets another id.
+    this.#endpoints.set(id, null as unknown as EndpointRecord);
+    const cmd: BindCommand = {
+      t: "bind",
+      sock: this.#sock,
+      ep: id,
+      endpoint: ep,
+      opts: wireOptions(this.#info, this.#options),
+    };
+    return { id, cmd };
+  }
+
+  #bindDone(id: number, res: Reply): number {
+    this.#endpoints.delete(id);
+    if (res.errno || !res.endpoint) return fail(res.errno || C.EINVAL);
+    const bound = res.endpoint;
+    if (this.#hooks.closed()) {
+      // Closed while the bind was on its way: the worker closes the listener at `close`.
+      return fail(C.ENOTSOCK);
+    }
+    this.#endpoints.set(id, {
+      id,
+      bind: true,
+      endpoint: bound,
+      pipe: null,
+      sndhwm: this.#options.sndhwm,
+      rcvhwm: this.#options.rcvhwm,
+    });
+    this.#hooks.bound(formatEndpoint(bound));
+    return id;
+  }
+}
