@@ -83,6 +83,17 @@ function recvPart(st: SockState, flags: number): { part: Uint8Array; more: boole
   return { part, more };
 }
 
+/** The socket behind `s` when it and `buf`/`len` are usable; else null with errno set. */
+function usable(s: XsSocket | null, buf: Uint8Array | null, len: number): SockState | null {
+  const st = sockOf(s);
+  const e = sockState(st) || checkBuf(buf, len);
+  if (e) {
+    fail(e);
+    return null;
+  }
+  return st;
+}
+
 function checkBuf(buf: Uint8Array | null, len: number): number {
   if (!Number.isSafeInteger(len) || len < 0) return C.EINVAL;
   if (buf === null || buf === undefined) return len === 0 ? 0 : C.EFAULT;
@@ -119,13 +130,10 @@ export function xs_send(
   len: number,
   flags: number,
 ): number {
-  const st = sockOf(s);
-  const e = sockState(st);
-  if (e) return fail(e);
-  const b = checkBuf(buf, len);
-  if (b) return fail(b);
+  const st = usable(s, buf, len);
+  if (st === null) return -1;
   const part = len === 0 ? new Uint8Array(0) : buf!.slice(0, len);
-  return sendPart(st!, part, flags | 0) < 0 ? -1 : len;
+  return sendPart(st, part, flags | 0) < 0 ? -1 : len;
 }
 
 /**
@@ -155,12 +163,9 @@ export function xs_recv(
   len: number,
   flags: number,
 ): number {
-  const st = sockOf(s);
-  const e = sockState(st);
-  if (e) return fail(e);
-  const b = checkBuf(buf, len);
-  if (b) return fail(b);
-  const r = recvPart(st!, flags | 0);
+  const st = usable(s, buf, len);
+  if (st === null) return -1;
+  const r = recvPart(st, flags | 0);
   if (!r) return -1;
   const n = Math.min(len, r.part.length);
   if (n > 0) buf!.set(r.part.subarray(0, n));
