@@ -9,6 +9,7 @@
  * Runs on: API thread.
  */
 import * as C from "./constants.ts";
+import { ROWS, type Value } from "./option_rows.ts";
 
 /** Wire dialects of `XS_WIRE_MODE` (docs/wire.md), named as the idiomatic face names them. */
 export type WireMode = "auto" | "xs1" | "zmtp1" | "zmtp3";
@@ -30,260 +31,8 @@ export type Applies =
   | "surveys made after"
   | "accepted, not used";
 
-type Value = number | bigint | Uint8Array;
 type ValueOf<K extends OptionKind> = K extends "int" ? number : K extends "i64" ? bigint
 : Uint8Array;
-
-const nonNeg = (v: Value) => (v as number) >= 0;
-const positive = (v: Value) => (v as number) > 0;
-const bool = (v: Value) => v === 0 || v === 1;
-
-/**
- * THE option table: every generic socket option once, with everything both faces derive
- * from it: the `XS_*` number and name, the engine's key and kind, the Crossroads I/O 1.2.0
- * default, the check of a set value (false → EINVAL) and its range in words, when a value
- * takes effect, and the idiomatic face's name and kind (`face`; its key is `key` unless
- * `faceKey` says otherwise).
- * docs/api.md §6 lists the same rows for readers; tests/options_test.ts keeps the two
- * faces, the accessors and that list in step with this table.
- */
-const ROWS = [
-  {
-    id: C.XS_SNDHWM,
-    name: "XS_SNDHWM",
-    range: "≥ 0 (0 = none)",
-    key: "sndhwm",
-    kind: "int",
-    default: 1000,
-    valid: nonNeg,
-    applies: "endpoints made after",
-    face: "int",
-  },
-  {
-    id: C.XS_RCVHWM,
-    name: "XS_RCVHWM",
-    range: "≥ 0 (0 = none)",
-    key: "rcvhwm",
-    kind: "int",
-    default: 1000,
-    valid: nonNeg,
-    applies: "endpoints made after",
-    face: "int",
-  },
-  {
-    id: C.XS_AFFINITY,
-    name: "XS_AFFINITY",
-    range: "any bitmask",
-    key: "affinity",
-    kind: "i64",
-    default: 0n,
-    applies: "accepted, not used",
-    face: "i64",
-  },
-  {
-    id: C.XS_IDENTITY,
-    name: "XS_IDENTITY",
-    range: "1–255 bytes, first not 0",
-    key: "identity",
-    kind: "bytes",
-    default: new Uint8Array(0),
-    valid: (v: Value) => v instanceof Uint8Array && v.length >= 1 && v.length <= 255 && v[0] !== 0,
-    applies: "endpoints made after",
-    face: "bytes",
-  },
-  {
-    id: C.XS_RATE,
-    name: "XS_RATE",
-    range: "> 0",
-    key: "rate",
-    kind: "int",
-    default: 100,
-    valid: positive,
-    applies: "accepted, not used",
-    face: "int",
-  },
-  {
-    id: C.XS_RECOVERY_IVL,
-    name: "XS_RECOVERY_IVL",
-    range: "≥ 0",
-    key: "recoveryIvl",
-    kind: "int",
-    default: 10000,
-    valid: nonNeg,
-    applies: "accepted, not used",
-    face: "int",
-  },
-  {
-    id: C.XS_SNDBUF,
-    name: "XS_SNDBUF",
-    range: "≥ 0",
-    key: "sndbuf",
-    kind: "int",
-    default: 0,
-    valid: nonNeg,
-    applies: "accepted, not used",
-    face: "int",
-  },
-  {
-    id: C.XS_RCVBUF,
-    name: "XS_RCVBUF",
-    range: "≥ 0",
-    key: "rcvbuf",
-    kind: "int",
-    default: 0,
-    valid: nonNeg,
-    applies: "accepted, not used",
-    face: "int",
-  },
-  {
-    id: C.XS_LINGER,
-    name: "XS_LINGER",
-    range: "any (< 0 = forever)",
-    key: "linger",
-    kind: "int",
-    default: -1,
-    applies: "now",
-    face: "int",
-  },
-  {
-    id: C.XS_RECONNECT_IVL,
-    name: "XS_RECONNECT_IVL",
-    range: "≥ 0",
-    key: "reconnectIvl",
-    kind: "int",
-    default: 100,
-    valid: nonNeg,
-    applies: "endpoints made after",
-    face: "int",
-  },
-  {
-    id: C.XS_RECONNECT_IVL_MAX,
-    name: "XS_RECONNECT_IVL_MAX",
-    range: "≥ 0 (0 = no back-off)",
-    key: "reconnectIvlMax",
-    kind: "int",
-    default: 0,
-    valid: nonNeg,
-    applies: "endpoints made after",
-    face: "int",
-  },
-  {
-    id: C.XS_BACKLOG,
-    name: "XS_BACKLOG",
-    range: "any",
-    key: "backlog",
-    kind: "int",
-    default: 100,
-    applies: "endpoints made after",
-    face: "int",
-  },
-  {
-    id: C.XS_MAXMSGSIZE,
-    name: "XS_MAXMSGSIZE",
-    range: "any (< 0 = none)",
-    key: "maxmsgsize",
-    kind: "i64",
-    default: -1n,
-    applies: "endpoints made after",
-    face: "i64",
-  },
-  {
-    id: C.XS_MULTICAST_HOPS,
-    name: "XS_MULTICAST_HOPS",
-    range: "> 0",
-    key: "multicastHops",
-    kind: "int",
-    default: 1,
-    valid: positive,
-    applies: "accepted, not used",
-    face: "int",
-  },
-  {
-    id: C.XS_RCVTIMEO,
-    name: "XS_RCVTIMEO",
-    range: "any (< 0 = none)",
-    key: "rcvtimeo",
-    kind: "int",
-    default: -1,
-    applies: "now",
-    face: "int",
-  },
-  {
-    id: C.XS_SNDTIMEO,
-    name: "XS_SNDTIMEO",
-    range: "any (< 0 = none)",
-    key: "sndtimeo",
-    kind: "int",
-    default: -1,
-    applies: "now",
-    face: "int",
-  },
-  {
-    id: C.XS_IPV4ONLY,
-    name: "XS_IPV4ONLY",
-    range: "0 or 1",
-    key: "ipv4only",
-    kind: "int",
-    default: 1,
-    valid: bool,
-    applies: "endpoints made after",
-    face: "bool",
-  },
-  {
-    id: C.XS_KEEPALIVE,
-    name: "XS_KEEPALIVE",
-    range: "0 or 1",
-    key: "keepalive",
-    kind: "int",
-    default: 0,
-    valid: bool,
-    applies: "endpoints made after",
-    face: "bool",
-  },
-  {
-    id: C.XS_PROTOCOL,
-    name: "XS_PROTOCOL",
-    range: "≥ 0",
-    key: "protocol",
-    kind: "int",
-    default: 0,
-    valid: nonNeg,
-    applies: "pipes made after",
-    face: "int",
-  },
-  {
-    id: C.XS_FILTER,
-    name: "XS_FILTER",
-    range: "any filter id",
-    key: "filter",
-    kind: "int",
-    default: 1,
-    applies: "subscriptions made after",
-    face: "int",
-  },
-  {
-    id: C.XS_SURVEY_TIMEOUT,
-    name: "XS_SURVEY_TIMEOUT",
-    range: "any (< 0 = none)",
-    key: "surveyTimeout",
-    kind: "int",
-    default: -1,
-    applies: "surveys made after",
-    face: "int",
-  },
-  {
-    id: C.XS_WIRE_MODE,
-    name: "XS_WIRE_MODE",
-    range: "0–3: auto, xs1, zmtp1, zmtp3",
-    key: "wireMode",
-    kind: "int",
-    default: 0,
-    valid: (v: Value) => v === 0 || v === 1 || v === 2 || v === 3,
-    applies: "endpoints made after",
-    face: "wire",
-    faceKey: "wire",
-  },
-] as const;
 
 /**
  * Every option value a socket keeps, by key. Written out (a published type must not be
@@ -381,8 +130,6 @@ export interface OptionDef {
   readonly kind: OptionKind;
   /** The Crossroads I/O 1.2.0 default (SUB/XSUB override sndhwm and linger with 0). */
   readonly default: Value;
-  /** May it be set? (get-only options are refused with EINVAL on set) */
-  readonly settable: boolean;
   /** Validation of a set value; false → EINVAL. */
   readonly valid?: (v: Value) => boolean;
   /** The values `valid` accepts, in words (docs/api.md §6). */
@@ -401,7 +148,6 @@ export const OPTIONS: ReadonlyMap<number, OptionDef> = new Map<number, OptionDef
     key: r.key,
     kind: r.kind,
     default: r.default,
-    settable: true,
     valid: "valid" in r ? r.valid : undefined,
     range: r.range,
     applies: r.applies,

@@ -345,7 +345,7 @@ export class SocketCore {
     }
     if (id === C.XS_SURVEY_TIMEOUT && this.info.number !== C.XS_SURVEYOR) return fail(C.ENOTSUP);
     const def = OPTIONS.get(id);
-    if (!def || !def.settable) return fail(C.EINVAL);
+    if (!def) return fail(C.EINVAL);
     if (def.valid && !def.valid(value)) return fail(C.EINVAL);
     const o = this.options as unknown as Record<string, unknown>;
     if (def.kind === "bytes") o[def.key] = new Uint8Array(value as Uint8Array);
