@@ -3,23 +3,19 @@
  * counterpart of `xs_poll` (docs/behaviour.md §2.6). Level-triggered from each
  * socket's `events` (`XS_EVENTS`); never receives or sends anything itself.
  *
- * Waiting: a waiting poll re-reads `events` on a short timer (1 ms at first, backing off
- * to 4 ms); reading `events` also makes the context take in what the I/O worker reported.
- * A poll therefore resolves within a few milliseconds of an item becoming ready, never
- * before its timeout when nothing is, and costs nothing once it has resolved.
- *
- * Why a timer and not the core's wake-up (lib/core/waiting.ts `Waiting.watch`, the
- * WAKE_MESSAGE arm): a poll holds the face's `Socket`s, which keep their engine socket
- * private, so this file cannot reach a SocketCore or ContextCore to register with; and the
- * items may belong to several contexts, each with its own doorbell and wake message, with
- * inproc readiness coming from local `kick`s rather than the bell. Waking on the core's
- * signal would need a readiness hook on `Socket` (lib/api/socket.ts) that forwards to the
- * core's watched set; until then the timer stays.
+ * Waiting: a poll that cannot answer at once registers with each of its sockets' contexts
+ * as one more waiter of lib/core/waiting.ts (`Waiting.watch`), the same wake-ups that
+ * re-try pending `send`/`receive` calls: a wake message from the I/O worker (data arrived,
+ * room was freed, a peer came or went) or local inproc activity re-reads every item's
+ * `events`, and the first round that finds one ready resolves the poll. A timer ends it at
+ * its timeout; nothing polls on a timer.
  *
  * Runs on: API thread.
  */
 import { XS_POLLIN, XS_POLLOUT } from "../constants.ts";
+import type { Watched } from "../core/mod.ts";
 import type { Socket } from "./mod.ts";
+import { type SocketState, stateOf } from "./socket_state.ts";
 
 /** One entry of a `poll` set. */
 export interface PollItem {
@@ -28,8 +24,6 @@ export interface PollItem {
   /** The events asked for: `XS_POLLIN | XS_POLLOUT`. */
   events: number;
 }
-
-const MAX_STEP = 4;
 
 /**
  * Waits until at least one socket has an event it asked for, for at most `timeout`
@@ -86,14 +80,49 @@ export async function poll(items: PollItem[], timeout: number = -1): Promise<num
   if (items.length === 0 && timeout < 0) {
     throw new TypeError("A poll of no items with no timeout would never end");
   }
-  const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
-  let step = 1;
-  for (;;) {
-    const left = deadline - performance.now();
-    if (left <= 0) return check() ?? none();
-    await new Promise<void>((r) => setTimeout(r, Math.min(step, Math.ceil(left))));
-    step = Math.min(MAX_STEP, step * 2);
-    const r = check();
-    if (r) return r;
+  const states = items.map((it) => stateOf(it.socket));
+  if (states.some((st) => st === undefined)) {
+    throw new TypeError("Each poll item's socket must be a Socket of this library");
   }
+  return new Promise<number[]>((resolve, reject) => {
+    let done = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (ready: number[] | null, error?: unknown) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (error !== undefined) reject(error);
+      else resolve(ready ?? none());
+    };
+    const recheck = (atEnd: boolean) => {
+      if (done) return;
+      try {
+        const r = check();
+        if (r || atEnd) finish(r);
+      } catch (e) {
+        finish(null, e); // ENOTSOCK (closed) or ETERM while waiting
+      }
+    };
+    const waiter: Watched = {
+      get hasPending() {
+        return !done;
+      },
+      service: () => recheck(false),
+      // Asked right after the wake-up is armed, to catch what came just before it: is an
+      // item ready already (without taking in events)? A closed one says yes, so that the
+      // round that follows rejects.
+      canRecv: () => !done && items.some((it, i) => readyNow(states[i]!, it.events)),
+      canSend: () => false,
+    };
+    if (timeout > 0) timer = setTimeout(() => recheck(true), timeout);
+    for (const ctx of new Set(states.map((st) => st!.core.ctx))) ctx.watch(waiter);
+  });
+}
+
+/** An item's readiness from the socket types alone; true for a closed socket or context. */
+function readyNow(st: SocketState, events: number): boolean {
+  const core = st.core;
+  if (st.closed || core.closed || core.ctx.terminating) return true;
+  return ((events & XS_POLLIN) !== 0 && core.canRecv()) ||
+    ((events & XS_POLLOUT) !== 0 && core.canSend());
 }

@@ -52,7 +52,7 @@ export class Socket {
     if (typeof core !== "object" || core === null || !("proto" in core)) {
       throw new TypeError("Use Context.socket() to make a socket");
     }
-    this.#s = new SocketState(core);
+    this.#s = new SocketState(core, this);
   }
 
   /** The socket type's name, e.g. "PUSH" (DEALER and ROUTER report "XREQ" and "XREP"). */

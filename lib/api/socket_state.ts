@@ -18,6 +18,14 @@ import {
   optionValue,
 } from "./options.ts";
 
+/** Each `Socket`'s state, for the face's own files (poll.ts); never exported by mod.ts. */
+const STATES = new WeakMap<object, SocketState>();
+
+/** The state behind a `Socket` made by this library, or undefined for anything else. */
+export function stateOf(socket: object): SocketState | undefined {
+  return STATES.get(socket);
+}
+
 /** The state behind one `Socket`; not part of the public face. */
 export class SocketState {
   /** The engine socket. */
@@ -25,9 +33,13 @@ export class SocketState {
   /** True once `Socket.close()` was called. */
   closed = false;
 
-  /** @param core the engine socket */
-  constructor(core: SocketCore) {
+  /**
+   * @param core the engine socket
+   * @param owner the `Socket` this state is behind (found again by `stateOf`)
+   */
+  constructor(core: SocketCore, owner: object) {
     this.core = core;
+    STATES.set(owner, this);
   }
 
   /** The socket type's name, e.g. "PUSH", for error messages. */

@@ -35,7 +35,7 @@ import { SocketCore, type SocketHost } from "./socket.ts";
 import { InprocPipe } from "../transports/inproc.ts";
 import { PipeBlocks } from "./blocks.ts";
 import { InprocNames } from "./inproc.ts";
-import { Waiting } from "./waiting.ts";
+import { Waiting, type Watched } from "./waiting.ts";
 import { type LinkEvent, WorkerLink, type WorkerSource } from "./worker_link.ts";
 
 /** Options of a context. */
@@ -174,7 +174,7 @@ export class ContextCore implements SocketHost {
   }
 
   /** Registers a socket with pending async operations. */
-  watch(s: SocketCore): void {
+  watch(s: Watched): void {
     this.#waiting.watch(s);
   }
 

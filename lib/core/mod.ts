@@ -9,4 +9,4 @@
  */
 export { ContextCore, type ContextOptions } from "./context.ts";
 export { SocketCore, type SocketHost } from "./socket.ts";
-export { sleepSync, waitSyncAny } from "./waiting.ts";
+export { sleepSync, waitSyncAny, type Watched } from "./waiting.ts";

@@ -23,7 +23,7 @@ import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "../options
 import type { Protocol, ProtocolInfo } from "../protocols/mod.ts";
 import type { Pipe, RingPipe } from "../pipe/mod.ts";
 import { type EndpointHost, Endpoints } from "./endpoints.ts";
-import { OpQueue } from "./waiting.ts";
+import { OpQueue, type Watched } from "./waiting.ts";
 
 /**
  * What a socket needs of its context: ContextCore (context.ts) implements it, so the socket
@@ -40,8 +40,8 @@ export interface SocketHost extends EndpointHost {
   processIfPending(): void;
   /** Blocks until `cond()` or `deadline` (performance.now()); the C face's waiting. */
   waitSync(deadline: number, cond: () => boolean): boolean;
-  /** Registers a socket with pending async operations. */
-  watch(s: SocketCore): void;
+  /** Registers something with pending async waits (a socket's operations, a poll). */
+  watch(s: Watched): void;
   /** Re-tries pending operations soon (something happened locally). */
   kick(): void;
   /** A new worker-served pipe (its shared block from the pool). */

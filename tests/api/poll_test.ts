@@ -104,3 +104,32 @@ test("poll rejects with ETERM when the context is terminated mid-wait", async ()
   );
   await term;
 });
+
+test("poll rejects with ENOTSOCK when one of its sockets is closed mid-wait", async () => {
+  await using ctx = new Context();
+  const pull = ctx.socket("PULL");
+  await pull.bind(scratchEndpoint("tcp"));
+  const t0 = performance.now();
+  const p = poll([{ socket: pull, events: XS_POLLIN }], 5000);
+  setTimeout(() => pull.close(), 20);
+  await assert.rejects(p, (e: unknown) => e instanceof XsError && e.code === "ENOTSOCK");
+  const t = performance.now() - t0;
+  assert.ok(t < 2000, `the close woke the poll (took ${t} ms, timeout 5000)`);
+});
+
+test("poll over sockets of two contexts wakes for either one", async () => {
+  await using one = new Context();
+  await using two = new Context();
+  using a = one.socket("PULL");
+  using b = two.socket("PULL");
+  using push = two.socket("PUSH");
+  await a.bind(scratchEndpoint("tcp"));
+  await b.bind(scratchEndpoint("tcp"));
+  await push.connect(b.lastEndpoint);
+  setTimeout(() => void push.send("to b"), 50);
+  const t0 = performance.now();
+  const r = await poll([{ socket: a, events: XS_POLLIN }, { socket: b, events: XS_POLLIN }], 5000);
+  const t = performance.now() - t0;
+  assert.deepEqual(r, [0, XS_POLLIN]);
+  assert.ok(t < 2000, `woken by the second context (took ${t} ms, timeout 5000)`);
+});
