@@ -57,7 +57,7 @@ export function receive(s: SocketState, options: WaitOptions): Promise<Uint8Arra
 export function trySend(s: SocketState, parts: Part | Part[]): boolean {
   const msg = toMessage(parts);
   s.check("Cannot send");
-  if (s.core.send(msg, C.XS_DONTWAIT) === 0) return true;
+  if (s.core.send(msg, C.XS_DONTWAIT, false) === 0) return true;
   const e = getErrno();
   if (e === C.EAGAIN) return false;
   throw s.error(e, `Cannot send on a ${s.type} socket`);

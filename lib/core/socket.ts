@@ -213,9 +213,10 @@ export class SocketCore {
 
   /**
    * Sends one whole message. Blocks per XS_SNDTIMEO unless `flags` has XS_DONTWAIT.
-   * Returns 0 or -1 with errno.
+   * Returns 0 or -1 with errno. `eager` false lets a message that went beside the ring
+   * wait to be handed over with the next ones (`Pipe.flush`).
    */
-  send(msg: Uint8Array[], flags: number): number {
+  send(msg: Uint8Array[], flags: number, eager = true): number {
     const st = this.#state();
     if (st) return fail(st);
     // Worker events (a peer gone, a connection up) change where a message may go; seeing
@@ -224,8 +225,9 @@ export class SocketCore {
     const timeout = flags & C.XS_DONTWAIT ? 0 : this.options.sndtimeo;
     const rc = this.#ops.block("send", msg, timeout) as number;
     if (rc !== 0) return fail(rc);
-    // Blocking callers expect the message on its way when the call returns.
-    for (const p of this.#pipes) p.flush();
+    // Blocking callers expect the message on its way when the call returns; the idiomatic
+    // face's trySend (`eager` false) leaves a batch beside the ring to the pipe's own timing.
+    for (const p of this.#pipes) p.flush(eager);
     return 0;
   }
 

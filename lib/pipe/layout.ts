@@ -32,6 +32,8 @@
  *    | 2    | `R_HWM`           | creator    | message limit of the ring, 0 = none               |
  *    | 3    | `R_PRODUCER_DONE` | producer   | 1: no more data will ever be written              |
  *    | 4    | `R_EXT_POSTED`    | producer   | messages sent beside the ring (`postMessage`), mod 2^32 |
+ *    | 5    | `R_EXT_SENT`      | producer   | of those, messages whose batch was posted, mod 2^32 |
+ *    | 6    | `R_EXT_WAIT_POS`  | producer   | ring position of the first message of the batch not yet posted |
  *    | 16   | `R_HEAD`          | consumer   | bytes consumed, mod 2^32                          |
  *    | 17   | `R_MSGS_READ`     | consumer   | whole messages taken by the reader, mod 2^32      |
  *    | 18   | `R_WAITING`       | both       | producer sets 1 when it waits for room; the consumer clears it and rings the producer's doorbell |
@@ -102,6 +104,16 @@ export const R_PRODUCER_DONE = 3;
  * such a message is still on its way.
  */
 export const R_EXT_POSTED = 4;
+/**
+ * Producer (OUT ring only): how many of the `R_EXT_POSTED` messages are in batches already
+ * posted. The rest wait in the batch being gathered (ring_pipe.ts posts it lazily).
+ */
+export const R_EXT_SENT = 5;
+/**
+ * Producer (OUT ring only): the ring position of the first message of the batch being
+ * gathered. When every posted batch has arrived, the worker may walk the ring up to it.
+ */
+export const R_EXT_WAIT_POS = 6;
 /** Consumer: bytes consumed. */
 export const R_HEAD = 16;
 /** Consumer: whole messages read. */

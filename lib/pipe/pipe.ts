@@ -51,8 +51,13 @@ export interface Pipe {
    * or the pipe is terminated.
    */
   write(msg: Uint8Array[]): boolean;
-  /** Makes every written message visible to the far end now. */
-  flush(): void;
+  /**
+   * Makes every written message visible to the far end now. With `eager` false (a send
+   * among many, from an event loop that goes on), messages that did not fit in a ring may
+   * wait to be handed over together, at the latest by the next macrotask; every other caller
+   * (a blocking call, close, a thread about to wait) flushes eagerly.
+   */
+  flush(eager?: boolean): void;
   /** True if a whole message can be read now. */
   checkRead(): boolean;
   /** Takes the next whole message, or null if none is complete. */

@@ -17,6 +17,8 @@ import {
   F_LONG,
   R_CONSUMER_DONE,
   R_EXT_POSTED,
+  R_EXT_SENT,
+  R_EXT_WAIT_POS,
   R_HEAD,
   R_HWM,
   R_MSGS_READ,
@@ -221,6 +223,19 @@ export class RingWriter extends RingEnd {
   }
   #ext = 0;
 
+  /**
+   * A new batch beside the ring begins at ring position `pos` (R_EXT_WAIT_POS). Stored
+   * before the batch's first `countExternal`, which publishes it.
+   */
+  externalBatchAt(pos: number): void {
+    Atomics.store(this.i32, this.h + R_EXT_WAIT_POS, pos);
+  }
+
+  /** The batch of `n` messages is being posted (R_EXT_SENT), before the `postMessage`. */
+  countSent(n: number): void {
+    Atomics.add(this.i32, this.h + R_EXT_SENT, n);
+  }
+
   /** The local tail: the ring position of the next byte staged. */
   get position(): number {
     return this.#tail;
@@ -259,6 +274,16 @@ export class RingReader extends RingEnd {
   /** Messages the producer handed over beside the ring so far (R_EXT_POSTED). */
   get externalPosted(): number {
     return Atomics.load(this.i32, this.h + R_EXT_POSTED);
+  }
+
+  /** Of those, the messages in batches already posted (R_EXT_SENT). */
+  get externalSent(): number {
+    return Atomics.load(this.i32, this.h + R_EXT_SENT);
+  }
+
+  /** The ring position of the batch still being gathered (R_EXT_WAIT_POS). */
+  get externalWaitPos(): number {
+    return Atomics.load(this.i32, this.h + R_EXT_WAIT_POS);
   }
 
   /** Published bytes not yet consumed (from the local head). */

@@ -6,10 +6,14 @@
  * the ring) is copied into a batch buffer and handed to the worker beside the ring with
  * `postMessage` (the buffer transferred, not copied again), tagged with the ring
  * position it stands at; `R_EXT_POSTED` tells the worker one is on its way, so it never
- * walks past that position before the message arrives. Nothing waits on this thread for
- * ring room: delivery needs nothing more from the sending thread once `write` returned
- * and the batch was posted (at the next `flush`, a microtask at the latest). The only
- * limit a sender meets is the message-counting send HWM, as in Crossroads.
+ * walks past that position before the message arrives. Batches are posted lazily (one
+ * `postMessage` per message made a backlogged pipe slow): once they hold EXT_POST_BYTES or
+ * EXT_POST_MSGS, by the next macrotask, or at once by an eager `flush`; meanwhile the
+ * worker writes the ring up to where the batch begins (`R_EXT_WAIT_POS`). Nothing waits
+ * on this thread for ring room: delivery needs nothing more from the sending thread once
+ * `write` returned and the batch was posted (a macrotask at the latest, and before any
+ * blocking call of the C face). The only limit a sender meets is the message-counting
+ * send HWM, as in Crossroads.
  *
  * Inbound, complete frames are copied out of the IN ring in batches of up to 64 KiB into
  * one fresh ArrayBuffer, and the parts handed to the user are views of that buffer: one
@@ -28,6 +32,14 @@ const BATCH = 64 * 1024;
 const PUBLISH_EVERY = 32;
 /** Bytes of messages gathered into one `postMessage` to the worker. */
 const EXT_BATCH = 4 * 1024 * 1024;
+/**
+ * A batch beside the ring is posted by a flush that is not eager only from this size or
+ * this many messages on; a smaller one waits for more, at most until the next macrotask.
+ * One `postMessage` per message (15-20 µs, docs/runtime.md §1) was what made a backlogged
+ * pipe slow: 4 µs per send and 100k msg/s for 64-byte messages.
+ */
+const EXT_POST_BYTES = 256 * 1024;
+const EXT_POST_MSGS = 1024;
 
 /**
  * Messages handed to the worker beside the ring (one `postMessage`): message `i` stands
@@ -68,7 +80,13 @@ export class RingPipe implements Pipe {
   #terminated = false;
   // Publishing once per synchronous burst (from a microtask) instead of per message lets
   // the worker take whole batches (docs/runtime.md §6: 1.3-3x more small messages).
-  readonly #flushSoon = () => this.flush();
+  readonly #flushSoon = () => this.flush(false);
+  /** The macrotask that posts a batch beside the ring a lazy flush left (see EXT_POST_BYTES). */
+  #extTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #postLater = () => {
+    this.#extTimer = undefined;
+    this.flush();
+  };
 
   /**
    * @param id the pipe id
@@ -102,6 +120,8 @@ export class RingPipe implements Pipe {
   /** Called when the worker reports the far end gone for good. */
   terminate(): void {
     this.#terminated = true;
+    clearTimeout(this.#extTimer);
+    this.#extTimer = undefined;
     this.#ext = null;
     this.#out.close();
   }
@@ -136,7 +156,7 @@ export class RingPipe implements Pipe {
       this.#external(msg, need);
     }
     const u = ++this.#unpublished;
-    if (u >= PUBLISH_EVERY) this.flush();
+    if (u >= PUBLISH_EVERY) this.flush(false);
     else if (u === 1) queueMicrotask(this.#flushSoon);
     return true;
   }
@@ -144,14 +164,17 @@ export class RingPipe implements Pipe {
   /** Queues `msg` for the worker beside the ring, at the ring's current position. */
   #external(msg: Uint8Array[], bytes: number): void {
     const out = this.#out;
-    // The count is stored before any later ring bytes are published (ring.ts).
-    out.countExternal();
     let e = this.#ext;
     if (e && e.bytes + bytes > EXT_BATCH) {
       this.#postExternal();
       e = null;
     }
-    e ??= this.#ext = { pos: [], parts: [], sizes: [], data: [], bytes: 0 };
+    if (!e) {
+      out.externalBatchAt(out.position);
+      e = this.#ext = { pos: [], parts: [], sizes: [], data: [], bytes: 0 };
+    }
+    // The count is stored before any later ring bytes are published (ring.ts).
+    out.countExternal();
     e.pos.push(out.position);
     e.parts.push(msg.length);
     for (const part of msg) {
@@ -174,11 +197,21 @@ export class RingPipe implements Pipe {
       buf.set(d, off);
       off += d.length;
     }
+    this.#out.countSent(e.pos.length);
     this.#post({ pipe: this.id, pos: e.pos, parts: e.parts, sizes: e.sizes, buf: buf.buffer });
   }
 
-  flush(): void {
-    if (this.#ext) this.#postExternal();
+  flush(eager = true): void {
+    const e = this.#ext;
+    if (e) {
+      if (eager || e.bytes >= EXT_POST_BYTES || e.pos.length >= EXT_POST_MSGS) {
+        clearTimeout(this.#extTimer);
+        this.#extTimer = undefined;
+        this.#postExternal();
+      } else {
+        this.#extTimer ??= setTimeout(this.#postLater, 0);
+      }
+    }
     if (this.#out.dirty || this.#unpublished) {
       this.#unpublished = 0;
       this.#out.publish();

@@ -90,7 +90,17 @@ export class WorkerPipe {
     }
     // Atomics (in externalPosted): read after the tail the caller loaded, so a message
     // whose position is before ring bytes we saw is counted here.
-    return this.out.externalPosted === this.#extReceived ? Infinity : 0;
+    const out = this.out;
+    if (out.externalPosted === this.#extReceived) return Infinity;
+    // Messages are missing. One in a posted batch is on its way: wait for it. If every
+    // posted batch is here, the missing ones are in the batch the API thread is still
+    // gathering, which begins at R_EXT_WAIT_POS; a post between the two reads of
+    // R_EXT_SENT may have begun a newer batch, so then wait too.
+    const sent = out.externalSent;
+    if (sent !== this.#extReceived) return 0;
+    const wait = out.externalWaitPos;
+    if (out.externalSent !== sent) return 0;
+    return (wait - out.position) | 0;
   }
 
   /** Takes the message due at the head (the caller checked `externalDue`). */

@@ -42,7 +42,7 @@ export class Distributor {
       // An inproc peer reads this very array: with several recipients it gets a copy.
       const m = to.length > 1 && p.peerVersion === "inproc" ? msg.map((part) => part.slice()) : msg;
       if (p.write(m)) {
-        p.flush();
+        p.flush(false);
         sent++;
       }
     }

@@ -25,6 +25,8 @@ const STAGE_BYTES = 64 * 1024;
 const MAX_WRITE = 256 * 1024;
 /** Parts of a message from beside the ring up to this size are gathered with headers. */
 const SMALL_PART = 16 * 1024;
+/** Messages from beside the ring written in one gathered write, at most. */
+const MAX_GATHERED = 1024;
 
 /** Frame encoding towards the peer: ZMTP/3.x, 2.0, or the legacy 1.0 framing. */
 export type Framing = "v3" | "v2" | "v1";
@@ -50,8 +52,8 @@ export class Outbound {
   #writeMsgs = 0;
   #stage: Uint8Array | null = null;
   #dropOut = false;
-  /** The message from beside the ring being written: its chunks and the next one. */
-  #ext: { chunks: Uint8Array[]; next: number } | null = null;
+  /** The messages from beside the ring being written: their chunks, the next one, how many. */
+  #ext: { chunks: Uint8Array[]; next: number; msgs: number } | null = null;
   /** Called when a write completed and nothing more is pending (lingering closes). */
   onIdle: (() => void) | null = null;
 
@@ -99,7 +101,7 @@ export class Outbound {
         return;
       }
       this.#ext = null;
-      this.#externalDone(p);
+      this.#externalDone(p, e.msgs);
     }
     if (this.#inFlight > 0 && p) {
       p.out.advance(this.#inFlight);
@@ -123,8 +125,8 @@ export class Outbound {
    */
   release(p: WorkerPipe): void {
     if (this.#ext) {
+      this.#externalDone(p, this.#ext.msgs);
       this.#ext = null;
-      this.#externalDone(p);
     }
     if (this.#writeLeft > 0) {
       p.out.advance(this.#writeLeft);
@@ -205,17 +207,29 @@ export class Outbound {
     if (f) this.#ctrl.push(f);
   }
 
-  /** A message from beside the ring was written (or dropped): it counts as read. */
-  #externalDone(p: WorkerPipe): void {
-    p.out.messagesRead(1);
+  /** Messages from beside the ring were written (or dropped): they count as read. */
+  #externalDone(p: WorkerPipe, msgs = 1): void {
+    p.out.messagesRead(msgs);
     if (p.out.commit()) this.#wakeApi();
   }
 
-  /** Writes the message due at the head from beside the ring, frame by frame. */
+  /**
+   * Writes the message due at the head from beside the ring, with the ones due right after
+   * it (up to STAGE_BYTES of parts), as one gathered write: headers and small parts copied
+   * together, large parts as they are.
+   */
   #writeExternal(p: WorkerPipe): void {
-    const parts = p.takeExternal();
-    const chunks = messageChunks(parts, this.framing === "v1", SMALL_PART, STAGE_BYTES);
-    this.#ext = { chunks, next: 1 };
+    // Messages due one after the other (no ring bytes between them) go out in one write.
+    const msgs = [p.takeExternal()];
+    let bytes = 0;
+    for (const part of msgs[0]) bytes += part.length;
+    while (bytes < STAGE_BYTES && msgs.length < MAX_GATHERED && p.externalDue) {
+      const parts = p.takeExternal();
+      msgs.push(parts);
+      for (const part of parts) bytes += part.length;
+    }
+    const chunks = messageChunks(msgs, this.framing === "v1", SMALL_PART, STAGE_BYTES);
+    this.#ext = { chunks, next: 1, msgs: msgs.length };
     this.#writing = true;
     this.#inFlight = 0;
     this.conn!.write(chunks[0]);

@@ -86,7 +86,7 @@ export class InprocPipe implements Pipe {
     return true;
   }
 
-  flush(): void {}
+  flush(_eager?: boolean): void {}
 
   checkRead(): boolean {
     return this.#in.size > 0;

@@ -142,13 +142,13 @@ function encodeMessage(parts: Uint8Array[], v1: boolean): Uint8Array {
 }
 
 /**
- * Encodes a whole message as the chunks of a gathered write: each part's header, and each
- * part of at most `smallPart` bytes, are copied together into chunks of about `gather`
- * bytes; a larger part becomes a chunk of its own, uncopied (its header closes the chunk
- * before it). Writing the chunks in order puts the message on the wire in ZMTP/3.x (and
- * 2.0) framing, or ZMTP/1.0 framing with `v1`.
+ * Encodes whole messages, one after the other, as the chunks of a gathered write: each
+ * part's header, and each part of at most `smallPart` bytes, are copied together into
+ * chunks of about `gather` bytes; a larger part becomes a chunk of its own, uncopied (its
+ * header closes the chunk before it). Writing the chunks in order puts the messages on the
+ * wire in ZMTP/3.x (and 2.0) framing, or ZMTP/1.0 framing with `v1`.
  *
- * @param parts The frames of the message.
+ * @param messages The messages, each a list of frames (MORE on all but its last).
  * @param v1 True for the ZMTP/1.0 framing.
  * @param smallPart Parts up to this size are copied beside their headers.
  * @param gather A chunk of copied bytes is closed once it reaches this size.
@@ -158,13 +158,13 @@ function encodeMessage(parts: Uint8Array[], v1: boolean): Uint8Array {
  * import { messageChunks } from "./encoder.ts";
  * import assert from "node:assert/strict";
  * const big = new Uint8Array(300);
- * const chunks = messageChunks([new Uint8Array([0x61]), big], false, 10, 1000);
+ * const chunks = messageChunks([[new Uint8Array([0x61]), big]], false, 10, 1000);
  * assert.deepEqual(chunks.map((c) => c.length), [12, 300]); // 01 01 61 and 02 + 8-byte size, then big
  * assert.equal(chunks[1], big);
  * ```
  */
 export function messageChunks(
-  parts: Uint8Array[],
+  messages: Uint8Array[][],
   v1: boolean,
   smallPart: number,
   gather: number,
@@ -184,22 +184,24 @@ export function messageChunks(
     small = [];
     smallBytes = 0;
   };
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    const more = i < parts.length - 1;
-    const h = new Uint8Array(10);
-    const hl = v1
-      ? writeHeader1(h, 0, more, part.length)
-      : writeHeader3(h, 0, more ? FLAG_MORE : 0, part.length);
-    small.push(h.subarray(0, hl));
-    smallBytes += hl;
-    if (part.length <= smallPart) {
-      small.push(part);
-      smallBytes += part.length;
-      if (smallBytes >= gather) close();
-    } else {
-      close();
-      chunks.push(part);
+  for (const parts of messages) {
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      const more = i < parts.length - 1;
+      const h = new Uint8Array(10);
+      const hl = v1
+        ? writeHeader1(h, 0, more, part.length)
+        : writeHeader3(h, 0, more ? FLAG_MORE : 0, part.length);
+      small.push(h.subarray(0, hl));
+      smallBytes += hl;
+      if (part.length <= smallPart) {
+        small.push(part);
+        smallBytes += part.length;
+        if (smallBytes >= gather) close();
+      } else {
+        close();
+        chunks.push(part);
+      }
     }
   }
   close();

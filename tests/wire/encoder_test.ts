@@ -56,16 +56,26 @@ test("encodeFrame1 writes at an offset and returns the bytes written", () => {
 test("messageChunks: headers and small parts gathered, large parts passed uncopied", () => {
   const big = fill(300, 0x42);
   const small = (n: number) => fill(n, 0x73);
-  const chunks = messageChunks([small(3), big, small(2), small(2)], false, 16, 1000);
+  const chunks = messageChunks([[small(3), big, small(2), small(2)]], false, 16, 1000);
   // [hdr 3][3 bytes][LONG hdr of big] | big | [hdr][2][hdr][2]
   assert.deepEqual(chunks.map((c) => c.length), [2 + 3 + 9, 300, 4 + 4]);
   assert.equal(chunks[1], big, "the large part is the caller's own array");
   const all = cat(...chunks);
   assert.deepEqual(all, encodeMessage3([small(3), big, small(2), small(2)]));
   // A gathered chunk closes once it reaches `gather` bytes.
-  const g = messageChunks([small(10), small(10), small(10)], false, 16, 20);
+  const g = messageChunks([[small(10), small(10), small(10)]], false, 16, 20);
   assert.deepEqual(g.map((c) => c.length), [24, 12]);
   // ZMTP/1.0 framing with v1.
-  const one = messageChunks([small(3), big], true, 16, 1000);
+  const one = messageChunks([[small(3), big]], true, 16, 1000);
   assert.deepEqual(cat(...one), encodeMessage1([small(3), big]));
+});
+
+test("messageChunks: several messages, one after the other, MORE within each only", () => {
+  const a = [ascii("a1"), ascii("a2")], b = [ascii("b")], c = [fill(300, 0x43)];
+  const chunks = messageChunks([a, b, c], false, 16, 1000);
+  assert.deepEqual(cat(...chunks), cat(encodeMessage3(a), encodeMessage3(b), encodeMessage3(c)));
+  assert.deepEqual(
+    cat(...messageChunks([a, b], true, 16, 1000)),
+    cat(encodeMessage1(a), encodeMessage1(b)),
+  );
 });

@@ -1,0 +1,80 @@
+/**
+ * Tests of lib/pipe/ring_pipe.ts and worker_pipe.ts together, both ends in one thread:
+ * messages that do not fit in the OUT ring go beside it in batches, posted lazily by a
+ * flush that is not eager (at a size, a count, or the next macrotask) and at once by an
+ * eager one; meanwhile the worker's end may walk the ring up to the batch's position
+ * (R_EXT_WAIT_POS) and no further.
+ *
+ * Runs on: the test runner's main thread.
+ */
+import { assert, test } from "../_harness.ts";
+import {
+  type ExternalBatch,
+  newPipeBlock,
+  PIPE_RING_BYTES,
+  pipePlaces,
+  RingPipe,
+  WorkerPipe,
+} from "../../lib/pipe/mod.ts";
+
+/** Both ends of one pipe, with the batches the API end posts. */
+function pipePair() {
+  const sab = newPipeBlock(PIPE_RING_BYTES, PIPE_RING_BYTES);
+  const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
+  const posted: ExternalBatch[] = [];
+  const api = new RingPipe(1, places.out, places.in, 0, () => {}, (b) => posted.push(b));
+  return { api, worker: new WorkerPipe(1, sab), posted };
+}
+
+/** Writes 1000-byte messages until one goes beside the ring; returns how many fit in it. */
+function fillRing(api: RingPipe, worker: WorkerPipe): number {
+  let n = 0;
+  while (worker.out.externalPosted === 0) {
+    assert.ok(api.write([new Uint8Array(1000).fill(n & 255)]));
+    n++;
+  }
+  return n - 1;
+}
+
+test("ring pipe: a small batch beside the ring waits for more, and the worker walks the ring up to it", () => {
+  const { api, worker, posted } = pipePair();
+  const inRing = fillRing(api, worker);
+  for (let i = 0; i < 9; i++) api.write([new Uint8Array(1000).fill(200 + i)]);
+  api.flush(false);
+  assert.equal(posted.length, 0, "ten 1000-byte messages do not make a batch worth posting yet");
+  assert.equal(worker.out.externalPosted, 10);
+  // Every ring byte stands before the batch: the worker may write all of them now.
+  assert.equal(worker.ringLimit(), worker.out.available());
+  assert.ok(inRing > 1000 && worker.out.available() > 1000 * inRing);
+  worker.out.advance(worker.out.available());
+  assert.equal(worker.ringLimit(), 0, "at the batch's position: wait for it");
+  assert.equal(worker.externalDue, false);
+  api.flush(); // eager: posted now
+  assert.equal(posted.length, 1);
+  assert.deepEqual(posted[0].parts, new Array(10).fill(1));
+  worker.addExternal(posted[0]);
+  assert.equal(worker.externalDue, true);
+  assert.equal(worker.takeExternal()[0][0], inRing & 255, "the first message beside the ring");
+  assert.equal(worker.takeExternal()[0][0], 200, "then the next, in order");
+});
+
+test("ring pipe: a lazy batch is posted by the next macrotask, or at once from 256 KiB", async () => {
+  const { api, worker, posted } = pipePair();
+  fillRing(api, worker);
+  api.flush(false);
+  assert.equal(posted.length, 0);
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(posted.length, 1, "posted by the timer");
+  for (let i = 0; i < 300; i++) api.write([new Uint8Array(1000)]);
+  api.flush(false);
+  assert.equal(posted.length, 2, "past 256 KiB beside the ring: posted by a lazy flush itself");
+  assert.ok(posted[1].sizes.reduce((a, b) => a + b, 0) >= 256 * 1024);
+  assert.ok(posted[1].pos.length < 300, "the rest waits in the next batch");
+  // The worker, having every posted batch, walks to the first message beside the ring.
+  worker.addExternal(posted[0]);
+  worker.addExternal(posted[1]);
+  assert.equal(worker.ringLimit(), worker.out.available());
+  api.flush(); // eager: the rest goes too, and its timer is cleared
+  assert.equal(posted.length, 3);
+  assert.equal(posted[1].pos.length + posted[2].pos.length, 300);
+});
