@@ -51,6 +51,8 @@ export interface ContextOptions {
   linger?: number;
   /** Where the I/O worker starts from (tests force "bundle"; see runtime/worker.ts). */
   workerSource?: WorkerSource;
+  /** How long the I/O worker may take to start, ms (default 10 000; tests shorten it). */
+  workerStartMs?: number;
 }
 
 /** The engine-side context. */
@@ -91,6 +93,7 @@ export class ContextCore implements SocketHost {
     if (opts.linger !== undefined) this.#linger = opts.linger;
     this.#link = new WorkerLink({
       source: opts.workerSource ?? "auto",
+      startMs: opts.workerStartMs,
       event: (e) => this.#event(e),
       woken: () => this.#waiting.woken(),
       waitSync: (deadline, cond) => this.#waiting.waitSync(deadline, cond),
