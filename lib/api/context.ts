@@ -114,7 +114,8 @@ export class Context {
    * @returns the socket
    * @throws {XsError} ETERM (context terminated), EMFILE (`maxSockets` reached), EINVAL
    *   (type not available)
-   * @throws {TypeError} for an unknown type name or option
+   * @throws {TypeError} for an unknown type name or option, or a value of the wrong type
+   * @throws {RangeError} for an option value out of its range (docs/api.md §6)
    *
    * @example
    * ```ts
