@@ -112,7 +112,11 @@ export class ContextCore implements SocketHost {
   socket(type: number): SocketCore | number {
     if (this.terminating) return C.ETERM;
     this.#started = true;
-    if (this.liveSockets >= this.maxSockets) return C.EMFILE;
+    if (this.liveSockets >= this.maxSockets) {
+      // Sockets that finished lingering may be reported in events not taken in yet.
+      this.processIfPending();
+      if (this.liveSockets >= this.maxSockets) return C.EMFILE;
+    }
     const info = Number.isInteger(type) ? PROTOCOLS[type] : undefined;
     if (!info) return C.EINVAL;
     const s = new SocketCore(this, this.#nextSocket++, info);
