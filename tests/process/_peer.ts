@@ -125,6 +125,18 @@ async function open(ctx: Context, type: string, opts: Record<string, unknown> = 
  * `cfg.cycles` of REQ socket → connect to `cfg.endpoint` → request → reply → close;
  * `figures(reply)` is taken at cycle `cfg.mark` (first) and after each cycle (last).
  */
+/** `stats()` once the descriptor count held still for 5 looks 20 ms apart (2 s at most). */
+async function settled(): Promise<ReturnType<typeof stats>> {
+  let st = stats();
+  for (let same = 0, k = 0; same < 5 && k < 100; k++) {
+    await new Promise((r) => setTimeout(r, 20));
+    const now = stats();
+    same = now.fds === st.fds ? same + 1 : 0;
+    st = now;
+  }
+  return st;
+}
+
 async function reqCycles(ctx: Context, figures: (reply: Uint8Array[]) => unknown) {
   let first: unknown = null, last: unknown = null;
   for (let i = 0; i < cfg.cycles; i++) {
@@ -308,6 +320,9 @@ const roles: Record<string, () => Promise<void>> = {
       ...JSON.parse(new TextDecoder().decode(reply[0])),
       client: stats(),
     }));
+    // A close finishes in the worker after `close()` returned: the last cycles' connections
+    // may still be open at the last reply. Our own figures are taken once the count holds.
+    (last as { client: unknown }).client = await settled();
     await ctx.term();
     out({ first, last });
     clearTimeout(deadline);
