@@ -7,6 +7,7 @@
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
+import { CMD_SUBSCRIBE, CMD_UNSUBSCRIBE, encodeSubscription } from "../core/mod.ts";
 import { getErrno, XsError } from "../errors.ts";
 import { toBytes } from "./options.ts";
 import type { SocketState } from "./socket_state.ts";
@@ -19,12 +20,8 @@ export function subscription(s: SocketState, prefix: unknown, on: boolean): void
     s.setBytes(on ? C.XS_SUBSCRIBE : C.XS_UNSUBSCRIBE, body, action);
     return;
   }
-  // XSUB: the subscription message `[u16 cmd][u16 XS_FILTER][body]`, cmd 1 or 2.
+  // XSUB: the subscription message `[u16 cmd][u16 XS_FILTER][body]`.
   s.check(action);
-  const cmd = on ? 1 : 2;
-  const filter = s.core.options.filter;
-  const msg = new Uint8Array(4 + body.length);
-  msg.set([cmd >> 8, cmd & 255, (filter >> 8) & 255, filter & 255]);
-  msg.set(body, 4);
+  const msg = encodeSubscription(on ? CMD_SUBSCRIBE : CMD_UNSUBSCRIBE, s.core.options.filter, body);
   if (s.core.send([msg], C.XS_DONTWAIT) < 0) throw new XsError(getErrno(), action);
 }

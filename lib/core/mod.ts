@@ -10,3 +10,5 @@
 export { ContextCore, type ContextOptions } from "./context.ts";
 export { SocketCore, type SocketHost } from "./socket.ts";
 export { sleepSync, waitSyncAny, type Watched } from "./waiting.ts";
+// The subscription message an XSUB sends upstream, for the faces (lib/pipe/subscription.ts).
+export { CMD_SUBSCRIBE, CMD_UNSUBSCRIBE, encodeSubscription } from "../pipe/mod.ts";
