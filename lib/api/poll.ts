@@ -51,6 +51,7 @@ export interface PollItem {
  * assert.deepEqual([ra, rb], [0, 1]);
  * ```
  */
+// deno-lint-ignore require-await -- async so that a bad argument rejects the promise, as every other failure does
 export async function poll(items: PollItem[], timeout: number = -1): Promise<number[]> {
   if (!Array.isArray(items)) throw new TypeError("poll takes an array of { socket, events } items");
   for (const it of items) {
