@@ -151,17 +151,9 @@ export class Endpoints {
 
   /** `xs_connect`: an endpoint id ≥ 0, or -1 with errno. Never waits for the peer. */
   connect(url: unknown): number {
-    const st = this.#hooks.state();
-    if (st) return fail(st);
+    const ep = this.#start(url, false);
+    if (typeof ep === "number") return ep;
     const o = this.#options;
-    const ep = parseEndpoint(url, false, o.ipv4only === 1);
-    if (typeof ep === "number") return fail(ep);
-    if (ep.scheme === "inproc") {
-      const rc = this.#hooks.inproc(false, ep.name);
-      if (rc !== 0) return fail(rc);
-      this.#hooks.bound(formatEndpoint(ep));
-      return 0;
-    }
     const id = this.#nextId();
     const pipe = this.#hooks.newRingPipe(o.sndhwm, o.rcvhwm);
     this.#endpoints.set(id, {
@@ -209,17 +201,26 @@ export class Endpoints {
     return id;
   }
 
-  #bindStart(url: unknown): number | { id: number; cmd: BindCommand } {
+  /**
+   * What bind and connect do first: check the socket and parse `url`. An inproc endpoint is
+   * bound or connected right here. Returns a tcp/ipc endpoint to go on with, or the call's
+   * result: 0 (inproc done) or -1 with errno.
+   */
+  #start(url: unknown, bind: boolean): Endpoint | number {
     const st = this.#hooks.state();
     if (st) return fail(st);
-    const ep = parseEndpoint(url, true, this.#options.ipv4only === 1);
+    const ep = parseEndpoint(url, bind, this.#options.ipv4only === 1);
     if (typeof ep === "number") return fail(ep);
-    if (ep.scheme === "inproc") {
-      const rc = this.#hooks.inproc(true, ep.name);
-      if (rc !== 0) return fail(rc);
-      this.#hooks.bound(formatEndpoint(ep));
-      return 0;
-    }
+    if (ep.scheme !== "inproc") return ep;
+    const rc = this.#hooks.inproc(bind, ep.name);
+    if (rc !== 0) return fail(rc);
+    this.#hooks.bound(formatEndpoint(ep));
+    return 0;
+  }
+
+  #bindStart(url: unknown): number | { id: number; cmd: BindCommand } {
+    const ep = this.#start(url, true);
+    if (typeof ep === "number") return ep;
     const id = this.#nextId();
     // Reserved until the reply, so a second bind meanwhile gets another id.
     this.#endpoints.set(id, null as unknown as EndpointRecord);
