@@ -77,6 +77,18 @@ async function link(scheme: ProtocolScheme, binder: Socket, connector: Socket): 
   await connector.connect(binder.lastEndpoint);
 }
 
+/** The next whole message of `sock`, within ARRIVE_MS. */
+const rx = async (sock: Socket) => await sock.receive({ timeout: ARRIVE_MS });
+
+/** `a` sends `ask`, which `b` receives whole; with a `reply`, `b` answers and `a` receives it. */
+async function exchange(a: Socket, b: Socket, ask: string[], reply?: string[]): Promise<void> {
+  await a.send(ask);
+  assert.deepEqual(texts(await rx(b)), ask);
+  if (!reply) return;
+  await b.send(reply);
+  assert.deepEqual(texts(await rx(a)), reply);
+}
+
 /**
  * The conversation of `info.type` (`s`) with its peer (`p`): a message from the peer arrives
  * at `s`, and one from `s` at the peer, as far as each can do so, envelopes included for the
@@ -84,14 +96,10 @@ async function link(scheme: ProtocolScheme, binder: Socket, connector: Socket): 
  * exists at once, §4.4); publishers repeat until the subscription has arrived.
  */
 async function converse(info: ProtocolInfo, scheme: ProtocolScheme, s: Socket, p: Socket) {
-  const rx = async (sock: Socket) => await sock.receive({ timeout: ARRIVE_MS });
   switch (info.type) {
     case "PAIR":
       await link(scheme, s, p);
-      await p.send(["ping", "x"]);
-      assert.deepEqual(texts(await rx(s)), ["ping", "x"]);
-      await s.send("pong");
-      assert.deepEqual(texts(await rx(p)), ["pong"]);
+      await exchange(p, s, ["ping", "x"], ["pong"]);
       return;
     case "PUB":
       p.subscribe("to");
@@ -125,17 +133,11 @@ async function converse(info: ProtocolInfo, scheme: ProtocolScheme, s: Socket, p
       return;
     case "REQ":
       await link(scheme, p, s);
-      await s.send("ping");
-      assert.deepEqual(texts(await rx(p)), ["ping"]);
-      await p.send("pong");
-      assert.deepEqual(texts(await rx(s)), ["pong"]);
+      await exchange(s, p, ["ping"], ["pong"]);
       return;
     case "REP":
       await link(scheme, s, p);
-      await p.send("ping");
-      assert.deepEqual(texts(await rx(s)), ["ping"]);
-      await s.send("pong");
-      assert.deepEqual(texts(await rx(p)), ["pong"]);
+      await exchange(p, s, ["ping"], ["pong"]);
       return;
     case "XREQ":
       // §4.7, §8 trap 19: towards a REP the XREQ writes the empty delimiter itself.
@@ -160,29 +162,21 @@ async function converse(info: ProtocolInfo, scheme: ProtocolScheme, s: Socket, p
     }
     case "PUSH":
       await link(scheme, p, s);
-      await s.send(["a", "b"]);
-      assert.deepEqual(texts(await rx(p)), ["a", "b"]);
+      await exchange(s, p, ["a", "b"]);
       return;
     case "PULL":
       await link(scheme, s, p);
-      await p.send(["a", "b"]);
-      assert.deepEqual(texts(await rx(s)), ["a", "b"]);
+      await exchange(p, s, ["a", "b"]);
       return;
     case "SURVEYOR":
       s.surveyTimeout = ARRIVE_MS;
       await link(scheme, p, s);
-      await s.send("q");
-      assert.deepEqual(texts(await rx(p)), ["q"]);
-      await p.send("a");
-      assert.deepEqual(texts(await rx(s)), ["a"]);
+      await exchange(s, p, ["q"], ["a"]);
       return;
     case "RESPONDENT":
       p.surveyTimeout = ARRIVE_MS;
       await link(scheme, s, p);
-      await p.send("q");
-      assert.deepEqual(texts(await rx(s)), ["q"]);
-      await s.send("a");
-      assert.deepEqual(texts(await rx(p)), ["a"]);
+      await exchange(p, s, ["q"], ["a"]);
       return;
     case "XSURVEYOR": {
       // §4.8: a survey is [id (4 bytes)][body], and so is the response.
