@@ -317,6 +317,10 @@ export class SocketCore {
   #queue(kind: "send" | "recv", msg: Uint8Array[] | null, timeout: number, signal?: AbortSignal) {
     const st = this.#state();
     if (st) return Promise.reject(st);
+    // As in send/recv: take in worker events first, so that a message is never read before
+    // the event that came ahead of it (a ROUTER saw a peer's data before its "up", and so
+    // before its identity).
+    this.ctx.processIfPending();
     return this.#ops.start(kind, msg, timeout, signal);
   }
 
