@@ -241,6 +241,31 @@ export async function zeromqAvailable(): Promise<boolean> {
   }
 }
 
+/**
+ * This process's CPU time (user + system, every thread) and minor page faults so far, from
+ * /proc/self/stat (Linux); null where that file cannot be read.
+ */
+export async function selfUsage(): Promise<{ cpuMs: number; minorFaults: number } | null> {
+  try {
+    const { readFileSync } = await import("node:fs");
+    const f = readFileSync("/proc/self/stat", "utf8");
+    // Fields after the command name (which may hold spaces) start at field 3.
+    const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    const tick = 100; // USER_HZ on Linux
+    return {
+      minorFaults: Number(rest[7]),
+      cpuMs: (Number(rest[11]) + Number(rest[12])) * 1000 / tick,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The executable of the runtime running the bench (to start a child of the same runtime). */
+export function runtimeExecutable(): string {
+  return runtimeName === "deno" ? g.Deno.execPath() : g.process.execPath;
+}
+
 /** Absolute path of a file next to the caller's module. */
 export function pathOf(rel: string, base: string): string {
   return decodeURIComponent(new URL(rel, base).pathname);

@@ -210,7 +210,15 @@ export class ContextCore implements SocketHost {
     // The IN ring's limit is our receive HWM; the worker enforces it as producer.
     new Int32Array(sab)[(places.in.header >> 2) + R_HWM] = rcvhwm;
     const link = this.#link;
-    const pipe = new RingPipe(id, places.out, places.in, sndhwm, link.wakeWorker, link.postExt);
+    const pipe = new RingPipe(
+      id,
+      places.out,
+      places.in,
+      sndhwm,
+      link.wakeWorker,
+      link.postExt,
+      link.buffers,
+    );
     this.#ringPipes.set(id, { pipe, sab, sock: sock! });
     return pipe;
   }

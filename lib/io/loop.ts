@@ -52,7 +52,14 @@ export function reportWorkerState(block: SharedArrayBuffer, state: number): void
 
 /** The worker's state and behaviour. */
 export class IoLoop implements SessionOwner {
-  readonly #post: (msg: WorkerNote) => void;
+  readonly #post: (msg: WorkerNote, transfer?: Transferable[]) => void;
+  /** Where written batch buffers go back (lib/pipe/ext_buffers.ts), once the API thread gave it. */
+  #bufPort: MessagePort | null = null;
+  /** Hands a written batch buffer back to the API thread for reuse. */
+  readonly #recycle = (buf: ArrayBuffer): void => {
+    if (this.#bufPort) this.#bufPort.postMessage({ buf }, [buf]);
+    else this.#post({ t: "buf", buf }, [buf]);
+  };
   #bell!: Doorbell;
   #apiBell!: Doorbell;
   #control!: ControlWriter;
@@ -68,9 +75,9 @@ export class IoLoop implements SessionOwner {
 
   /**
    * @param rt the runtime adapter
-   * @param post sends a message to the API thread (`{ t: "wake" }`)
+   * @param post sends a message to the API thread (`{ t: "wake" }`), transferring `transfer`
    */
-  constructor(rt: Runtime, post: (msg: WorkerNote) => void) {
+  constructor(rt: Runtime, post: (msg: WorkerNote, transfer?: Transferable[]) => void) {
     this.#post = post;
     this.#endpoints = new Endpoints(rt, this.#t, this, this.#linger);
   }
@@ -96,6 +103,9 @@ export class IoLoop implements SessionOwner {
         this.#park();
         break;
       }
+      case "port":
+        this.#bufPort = m.port;
+        break;
       case "wake":
         this.wake();
         break;
@@ -103,7 +113,7 @@ export class IoLoop implements SessionOwner {
         // Messages that did not fit in a pipe's OUT ring (lib/pipe/ring_pipe.ts).
         const p = this.#pipes.get(m.pipe);
         if (!p) break;
-        p.addExternal(m);
+        p.addExternal(m, this.#recycle);
         this.wake();
         break;
       }

@@ -50,6 +50,11 @@ export interface WireOptions {
 export type ToWorker =
   /** First message: the context block (doorbells, control ring, worker state word). */
   | { t: "init"; sab: SharedArrayBuffer }
+  /**
+   * The port written batch buffers go back on (lib/pipe/ext_buffers.ts): the API thread
+   * takes them from it synchronously, even in the middle of a burst of sends.
+   */
+  | { t: "port"; port: MessagePort }
   /** The API thread published or freed ring room while the worker was parked. */
   | { t: "wake" }
   /** Messages that did not fit in a pipe's OUT ring, with their ring positions. */
@@ -124,4 +129,6 @@ export type WorkerNote =
   /** The worker is up (its runtime adapter loaded, the context block known). */
   | { t: "ready" }
   /** Something failed; `fatal` if the worker cannot go on. */
-  | { t: "error"; error: string; fatal?: boolean };
+  | { t: "error"; error: string; fatal?: boolean }
+  /** A batch buffer written out, handed back for reuse, when no `port` was given. */
+  | { t: "buf"; buf: ArrayBuffer };

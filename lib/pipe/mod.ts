@@ -6,7 +6,7 @@
  * Runs on: both threads.
  */
 export * from "./layout.ts";
-export { type RingPlace, RingReader, RingWriter } from "./ring.ts";
+export { type RingPlace, RingReader, RingWriter, writeFrameHeader } from "./ring.ts";
 export { Doorbell } from "./doorbell.ts";
 export type { Pipe } from "./pipe.ts";
 export { type ExternalBatch, RingPipe } from "./ring_pipe.ts";
@@ -15,4 +15,5 @@ export * from "./subscription.ts";
 export type { BindCommand, Reply, ToApi, ToWorker, WireOptions, WorkerNote } from "./commands.ts";
 
 export { controlPlace, newPipeBlock, pipePlaces } from "./blocks.ts";
-export { WorkerPipe } from "./worker_pipe.ts";
+export { type ExternalMessage, WorkerPipe } from "./worker_pipe.ts";
+export { EXT_BUFFER_BYTES, ExtBuffers } from "./ext_buffers.ts";

@@ -25,13 +25,17 @@
  * Runs on: API thread.
  */
 import { CMD_ABORT, CMD_BIG, CMD_CHUNK, F_COMMAND, F_LONG, F_MORE } from "./layout.ts";
-import { type RingPlace, RingReader, RingWriter } from "./ring.ts";
+import { type RingPlace, RingReader, RingWriter, writeFrameHeader } from "./ring.ts";
 import type { Pipe } from "./pipe.ts";
+import { EXT_BUFFER_BYTES, ExtBuffers } from "./ext_buffers.ts";
 
 const BATCH = 64 * 1024;
 const PUBLISH_EVERY = 32;
-/** Bytes of messages gathered into one `postMessage` to the worker. */
-const EXT_BATCH = 4 * 1024 * 1024;
+/**
+ * Bytes of messages gathered into one `postMessage` to the worker, at most: one pooled
+ * buffer (ext_buffers.ts), so that batches reuse buffers instead of allocating.
+ */
+const EXT_BATCH = EXT_BUFFER_BYTES;
 /**
  * A batch beside the ring is posted by a flush that is not eager only from this size or
  * this many messages on; a smaller one waits for more, at most until the next macrotask.
@@ -43,8 +47,10 @@ const EXT_POST_MSGS = 1024;
 
 /**
  * Messages handed to the worker beside the ring (one `postMessage`): message `i` stands
- * at ring position `pos[i]` and has `parts[i]` parts; part sizes follow in `sizes`, the
- * bytes one after the other in `buf`.
+ * at ring position `pos[i]` and has `parts[i]` parts; part sizes follow in `sizes`. `buf`
+ * holds the parts one after the other as ZMTP/3.1 frames, exactly as they would stand in
+ * the ring (header, then body), so the worker writes them to a ZMTP/3 peer as they are;
+ * it may be longer than the frames (a pooled buffer, ext_buffers.ts).
  */
 export interface ExternalBatch {
   pipe: number;
@@ -67,6 +73,7 @@ export class RingPipe implements Pipe {
   readonly #in: RingReader;
   readonly #wake: () => void;
   readonly #post: (b: ExternalBatch) => void;
+  readonly #buffers: ExtBuffers;
   #sndhwm: number;
   #unpublished = 0;
   #ext:
@@ -95,6 +102,7 @@ export class RingPipe implements Pipe {
    * @param sndhwm message limit of the OUT ring (0 = none)
    * @param wake rings the worker's doorbell
    * @param post hands a batch of messages to the worker beside the ring
+   * @param buffers where batch buffers come from (the context's, refilled by the worker)
    */
   constructor(
     id: number,
@@ -103,6 +111,7 @@ export class RingPipe implements Pipe {
     sndhwm: number,
     wake: () => void,
     post: (b: ExternalBatch) => void,
+    buffers: ExtBuffers = new ExtBuffers(0),
   ) {
     this.id = id;
     this.#out = new RingWriter(out);
@@ -111,6 +120,7 @@ export class RingPipe implements Pipe {
     this.#out.hwm = sndhwm;
     this.#wake = wake;
     this.#post = post;
+    this.#buffers = buffers;
   }
 
   get terminated(): boolean {
@@ -189,13 +199,18 @@ export class RingPipe implements Pipe {
     const e = this.#ext;
     if (!e) return;
     this.#ext = null;
-    let total = 0;
-    for (const d of e.data) total += d.length;
-    const buf = new Uint8Array(total);
-    let off = 0;
-    for (const d of e.data) {
-      buf.set(d, off);
-      off += d.length;
+    // The frames as the ring would hold them (`bytes` counted their headers).
+    const buf = new Uint8Array(this.#buffers.take(e.bytes));
+    let off = 0, k = 0;
+    for (let i = 0; i < e.parts.length; i++) {
+      const last = k + e.parts[i] - 1;
+      for (; k <= last; k++) {
+        const d = e.data[k];
+        const n = d.length;
+        off += writeFrameHeader(buf, off, k < last ? F_MORE : 0, n);
+        buf.set(d, off);
+        off += n;
+      }
     }
     this.#out.countSent(e.pos.length);
     this.#post({ pipe: this.id, pos: e.pos, parts: e.parts, sizes: e.sizes, buf: buf.buffer });

@@ -17,11 +17,24 @@ import { PIPE_RING_BYTES } from "./layout.ts";
 import { RingReader, RingWriter } from "./ring.ts";
 import { pipePlaces } from "./blocks.ts";
 import type { ExternalBatch } from "./ring_pipe.ts";
+import { isPooled } from "./ext_buffers.ts";
 
-/** One message handed over beside the ring, due at ring position `pos`. */
+/** The buffer of one batch posted beside the ring, and how many of its messages are not done. */
+interface ExternalBuffer {
+  buf: ArrayBuffer;
+  left: number;
+  recycle: ((buf: ArrayBuffer) => void) | null;
+}
+
+/**
+ * One message handed over beside the ring, due at ring position `pos`: its parts, and the
+ * same as ZMTP/3.1 frames (`frames`, a view of its batch's buffer).
+ */
 export interface ExternalMessage {
   pos: number;
   parts: Uint8Array[];
+  frames: Uint8Array;
+  batch: ExternalBuffer;
 }
 
 /** The worker's end of one pipe. */
@@ -57,20 +70,39 @@ export class WorkerPipe {
     this.in = new RingWriter(p.in);
   }
 
-  /** Takes in a batch of messages posted beside the ring, in order. */
-  addExternal(b: ExternalBatch): void {
+  /**
+   * Takes in a batch of messages posted beside the ring, in order. Once every message of
+   * it is done (`doneExternal`), a buffer of the pooled size goes back through `recycle`.
+   */
+  addExternal(b: ExternalBatch, recycle: ((buf: ArrayBuffer) => void) | null = null): void {
     const buf = new Uint8Array(b.buf);
+    const batch: ExternalBuffer = {
+      buf: b.buf,
+      left: b.pos.length,
+      recycle: isPooled(b.buf) ? recycle : null,
+    };
     let off = 0, k = 0;
     for (let i = 0; i < b.pos.length; i++) {
+      const start = off;
       const parts: Uint8Array[] = [];
       for (let j = 0; j < b.parts[i]; j++) {
         const n = b.sizes[k++];
+        off += n > 255 ? 9 : 2;
         parts.push(buf.subarray(off, off + n));
         off += n;
       }
-      this.#ext.push({ pos: b.pos[i], parts });
+      this.#ext.push({ pos: b.pos[i], parts, frames: buf.subarray(start, off), batch });
     }
     this.#extReceived = (this.#extReceived + b.pos.length) | 0;
+  }
+
+  /**
+   * A message taken from beside the ring was written (its write completed) or dropped: the
+   * last of its batch hands the buffer back. Never call it for bytes a write still holds.
+   */
+  doneExternal(m: ExternalMessage): void {
+    const b = m.batch;
+    if (--b.left === 0 && b.recycle !== null) b.recycle(b.buf);
   }
 
   /** True if a message posted beside the ring stands at the ring's current head. */
@@ -103,15 +135,20 @@ export class WorkerPipe {
     return (wait - out.position) | 0;
   }
 
+  /** The message due at the head, left in place (the caller checked `externalDue`). */
+  peekExternal(): ExternalMessage {
+    return this.#ext[this.#extHead];
+  }
+
   /** Takes the message due at the head (the caller checked `externalDue`). */
-  takeExternal(): Uint8Array[] {
+  takeExternal(): ExternalMessage {
     const m = this.#ext[this.#extHead];
     this.#ext[this.#extHead++] = undefined as unknown as ExternalMessage;
     if (this.#extHead === this.#ext.length) {
       this.#ext.length = 0;
       this.#extHead = 0;
     }
-    return m.parts;
+    return m;
   }
 
   /** Messages posted beside the ring not yet taken (received or still on their way). */
@@ -122,6 +159,7 @@ export class WorkerPipe {
   /** Drops every message held beside the ring; returns how many. */
   dropExternal(): number {
     const n = this.#ext.length - this.#extHead;
+    for (let i = this.#extHead; i < this.#ext.length; i++) this.doneExternal(this.#ext[i]);
     this.#ext = [];
     this.#extHead = 0;
     return n;

@@ -25,6 +25,26 @@ export interface WorkerHandle {
   post(msg: ToWorker, transfer?: Transferable[]): void;
   /** Stops the worker at once; its sockets close (peers see FIN). */
   terminate(): void;
+  /**
+   * A batch buffer the worker handed back on its port, taken synchronously (no event-loop
+   * turn needed: a thread busy sending never yields one); null if none is there, or
+   * while the runtime's `receiveMessageOnPort` is still loading or missing.
+   */
+  returned(): ArrayBuffer | null;
+}
+
+type Receive = (port: MessagePort) => { message: unknown } | undefined;
+let receive: Receive | null = null;
+let receiveLoading = false;
+
+/** Loads node:worker_threads' `receiveMessageOnPort` (Deno, Bun, Node) once, in the background. */
+function loadReceive(): void {
+  if (receiveLoading) return;
+  receiveLoading = true;
+  import("node:worker_threads").then(
+    (m) => receive = (m.receiveMessageOnPort as unknown as Receive) ?? null,
+    () => {},
+  );
 }
 
 /**
@@ -58,8 +78,19 @@ export function startIoWorker(
     e.preventDefault?.();
     onMessage({ t: "error", error: String(e.message ?? e) });
   };
+  loadReceive();
+  const ch = new MessageChannel();
+  const port: ToWorker = { t: "port", port: ch.port2 };
+  w.postMessage(port, [ch.port2]);
   return {
     post: (msg, transfer) => transfer ? w.postMessage(msg, transfer) : w.postMessage(msg),
-    terminate: () => w.terminate(),
+    terminate: () => {
+      w.terminate();
+      ch.port1.close();
+    },
+    returned: () => {
+      const m = receive?.(ch.port1)?.message as { buf?: unknown } | undefined;
+      return m?.buf instanceof ArrayBuffer ? m.buf : null;
+    },
   };
 }

@@ -17,7 +17,14 @@
  *
  * Runs on: I/O worker.
  */
-import { F_COMMAND, F_LONG, F_MORE, type RingReader, type WorkerPipe } from "../pipe/mod.ts";
+import {
+  type ExternalMessage,
+  F_COMMAND,
+  F_LONG,
+  F_MORE,
+  type RingReader,
+  type WorkerPipe,
+} from "../pipe/mod.ts";
 import { messageChunks, subscriptionFrame, writeHeader1, writeHeader3 } from "../wire/mod.ts";
 import type { StreamConn } from "../runtime/mod.ts";
 
@@ -27,6 +34,8 @@ const MAX_WRITE = 256 * 1024;
 const SMALL_PART = 16 * 1024;
 /** Messages from beside the ring written in one gathered write, at most. */
 const MAX_GATHERED = 1024;
+/** To a ZMTP/3 peer, bytes of consecutive messages from beside the ring in one write. */
+const EXT_WRITE = 1024 * 1024;
 
 /** Frame encoding towards the peer: ZMTP/3.x, 2.0, or the legacy 1.0 framing. */
 export type Framing = "v3" | "v2" | "v1";
@@ -52,8 +61,8 @@ export class Outbound {
   #writeMsgs = 0;
   #stage: Uint8Array | null = null;
   #dropOut = false;
-  /** The messages from beside the ring being written: their chunks, the next one, how many. */
-  #ext: { chunks: Uint8Array[]; next: number; msgs: number } | null = null;
+  /** The messages from beside the ring being written: their chunks, the next one, the messages. */
+  #ext: { chunks: Uint8Array[]; next: number; taken: ExternalMessage[] } | null = null;
   /** Called when a write completed and nothing more is pending (lingering closes). */
   onIdle: (() => void) | null = null;
 
@@ -101,7 +110,8 @@ export class Outbound {
         return;
       }
       this.#ext = null;
-      this.#externalDone(p, e.msgs);
+      this.#externalDone(p, e.taken.length);
+      for (const m of e.taken) p.doneExternal(m);
     }
     if (this.#inFlight > 0 && p) {
       p.out.advance(this.#inFlight);
@@ -125,7 +135,8 @@ export class Outbound {
    */
   release(p: WorkerPipe): void {
     if (this.#ext) {
-      this.#externalDone(p, this.#ext.msgs);
+      // Counted as read; their buffers are not handed back (a write may still hold them).
+      this.#externalDone(p, this.#ext.taken.length);
       this.#ext = null;
     }
     if (this.#writeLeft > 0) {
@@ -201,9 +212,11 @@ export class Outbound {
 
   /** A subscription message from beside the ring (rare: the ring was full). */
   #subscriptionExternal(p: WorkerPipe): void {
-    const parts = p.takeExternal();
+    const m = p.takeExternal();
+    const parts = m.parts;
     this.#externalDone(p);
     const f = parts.length === 1 ? subscriptionFrame(parts[0], this.version) : null;
+    p.doneExternal(m);
     if (f) this.#ctrl.push(f);
   }
 
@@ -214,22 +227,37 @@ export class Outbound {
   }
 
   /**
-   * Writes the message due at the head from beside the ring, with the ones due right after
-   * it (up to STAGE_BYTES of parts), as one gathered write: headers and small parts copied
-   * together, large parts as they are.
+   * Writes the message due at the head from beside the ring with the ones due right after
+   * it. To a ZMTP/3 peer the batch buffer already holds their frames: messages that follow
+   * each other in it go out as one write, as they are. To older peers headers and small
+   * parts are gathered (up to STAGE_BYTES), large parts written as they are.
    */
   #writeExternal(p: WorkerPipe): void {
-    // Messages due one after the other (no ring bytes between them) go out in one write.
-    const msgs = [p.takeExternal()];
-    let bytes = 0;
-    for (const part of msgs[0]) bytes += part.length;
-    while (bytes < STAGE_BYTES && msgs.length < MAX_GATHERED && p.externalDue) {
-      const parts = p.takeExternal();
-      msgs.push(parts);
-      for (const part of parts) bytes += part.length;
+    const first = p.takeExternal();
+    const taken = [first];
+    let chunks: Uint8Array[];
+    if (this.framing === "v3") {
+      const f = first.frames;
+      let end = f.byteOffset + f.length;
+      while (end - f.byteOffset < EXT_WRITE && taken.length < MAX_GATHERED && p.externalDue) {
+        const next = p.peekExternal().frames;
+        if (next.buffer !== f.buffer || next.byteOffset !== end) break;
+        taken.push(p.takeExternal());
+        end += next.length;
+      }
+      chunks = [new Uint8Array(f.buffer, f.byteOffset, end - f.byteOffset)];
+    } else {
+      let bytes = 0;
+      for (const part of first.parts) bytes += part.length;
+      while (bytes < STAGE_BYTES && taken.length < MAX_GATHERED && p.externalDue) {
+        const m = p.takeExternal();
+        taken.push(m);
+        for (const part of m.parts) bytes += part.length;
+      }
+      const msgs = taken.map((m) => m.parts);
+      chunks = messageChunks(msgs, this.framing === "v1", SMALL_PART, STAGE_BYTES);
     }
-    const chunks = messageChunks(msgs, this.framing === "v1", SMALL_PART, STAGE_BYTES);
-    this.#ext = { chunks, next: 1, msgs: msgs.length };
+    this.#ext = { chunks, next: 1, taken };
     this.#writing = true;
     this.#inFlight = 0;
     this.conn!.write(chunks[0]);

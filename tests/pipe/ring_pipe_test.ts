@@ -9,6 +9,8 @@
  */
 import { assert, test } from "../_harness.ts";
 import {
+  EXT_BUFFER_BYTES,
+  ExtBuffers,
   type ExternalBatch,
   newPipeBlock,
   PIPE_RING_BYTES,
@@ -18,11 +20,12 @@ import {
 } from "../../lib/pipe/mod.ts";
 
 /** Both ends of one pipe, with the batches the API end posts. */
-function pipePair() {
+function pipePair(buffers?: ExtBuffers) {
   const sab = newPipeBlock(PIPE_RING_BYTES, PIPE_RING_BYTES);
   const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
   const posted: ExternalBatch[] = [];
-  const api = new RingPipe(1, places.out, places.in, 0, () => {}, (b) => posted.push(b));
+  const post = (b: ExternalBatch) => posted.push(b);
+  const api = new RingPipe(1, places.out, places.in, 0, () => {}, post, buffers);
   return { api, worker: new WorkerPipe(1, sab), posted };
 }
 
@@ -54,8 +57,12 @@ test("ring pipe: a small batch beside the ring waits for more, and the worker wa
   assert.deepEqual(posted[0].parts, new Array(10).fill(1));
   worker.addExternal(posted[0]);
   assert.equal(worker.externalDue, true);
-  assert.equal(worker.takeExternal()[0][0], inRing & 255, "the first message beside the ring");
-  assert.equal(worker.takeExternal()[0][0], 200, "then the next, in order");
+  assert.equal(
+    worker.takeExternal().parts[0][0],
+    inRing & 255,
+    "the first message beside the ring",
+  );
+  assert.equal(worker.takeExternal().parts[0][0], 200, "then the next, in order");
 });
 
 test("ring pipe: a lazy batch is posted by the next macrotask, or at once from 256 KiB", async () => {
@@ -77,4 +84,69 @@ test("ring pipe: a lazy batch is posted by the next macrotask, or at once from 2
   api.flush(); // eager: the rest goes too, and its timer is cleared
   assert.equal(posted.length, 3);
   assert.equal(posted[1].pos.length + posted[2].pos.length, 300);
+});
+
+test("ring pipe: a batch beside the ring holds its parts as ZMTP/3.1 frames, as the ring would", () => {
+  const { api, worker, posted } = pipePair();
+  fillRing(api, worker); // the ring has less than 1009 bytes free from here on
+  const big = new Uint8Array(1000).fill(7);
+  api.write([new Uint8Array([1, 2]), big]);
+  api.write([big.subarray(0, 1010)]);
+  api.flush();
+  assert.equal(posted.length, 1);
+  assert.deepEqual(posted[0].parts, [1, 2, 1]);
+  assert.deepEqual(posted[0].sizes, [1000, 2, 1000, 1000]);
+  worker.addExternal(posted[0]);
+  worker.takeExternal(); // the message fillRing could not put in the ring
+  const m = worker.takeExternal();
+  assert.deepEqual(m.parts.map((p) => p.length), [2, 1000]);
+  assert.deepEqual(m.parts[1], big);
+  const want = new Uint8Array(2 + 2 + 9 + 1000);
+  want.set([0x01, 2, 1, 2]); // MORE, size 2, the body
+  want.set([0x02, 0, 0, 0, 0, 0, 0, 0x03, 0xe8], 4); // LONG, 8-byte size 1000, last part
+  want.set(big, 13);
+  assert.deepEqual(m.frames, want);
+  const last = worker.takeExternal();
+  assert.equal(last.frames.byteOffset, m.frames.byteOffset + m.frames.length, "back to back");
+  assert.equal(last.frames.length, 9 + 1000);
+});
+
+test("ring pipe: a batch buffer of the pooled size goes back once every message of it is done", () => {
+  const buffers = new ExtBuffers(4);
+  const { api, worker, posted } = pipePair(buffers);
+  fillRing(api, worker);
+  for (let i = 0; i < 20; i++) api.write([new Uint8Array(1000)]);
+  api.flush();
+  assert.equal(posted.length, 1);
+  assert.equal(
+    posted[0].buf.byteLength,
+    EXT_BUFFER_BYTES,
+    "over 8 KiB: a buffer of the pool's size",
+  );
+  const back: ArrayBuffer[] = [];
+  worker.addExternal(posted[0], (b) => back.push(b));
+  const first = worker.takeExternal();
+  const second = worker.takeExternal();
+  worker.doneExternal(first);
+  assert.equal(back.length, 0, "not while messages of it are left");
+  worker.doneExternal(second);
+  assert.equal(worker.dropExternal(), 19, "the rest dropped (a connection closed)");
+  assert.equal(back.length, 1, "handed back after the last one");
+  buffers.give(back[0]);
+  assert.equal(buffers.size, 1);
+  for (let i = 0; i < 20; i++) api.write([new Uint8Array(1000)]);
+  api.flush();
+  assert.equal(posted[1].buf, back[0], "reused for the next batch");
+  assert.equal(buffers.size, 0);
+});
+
+test("ring pipe: a small batch with no pooled buffer free gets an exact one, never handed back", () => {
+  const { api, worker, posted } = pipePair(new ExtBuffers(4));
+  fillRing(api, worker);
+  api.flush();
+  assert.equal(posted[0].buf.byteLength, 1000 + 9, "one 1000-byte frame");
+  const back: ArrayBuffer[] = [];
+  worker.addExternal(posted[0], (b) => back.push(b));
+  worker.doneExternal(worker.takeExternal());
+  assert.equal(back.length, 0);
 });

@@ -8,6 +8,7 @@
  */
 import { assert, test } from "../_harness.ts";
 import {
+  EXT_BUFFER_BYTES,
   newPipeBlock,
   PIPE_RING_BYTES,
   pipePlaces,
@@ -16,6 +17,7 @@ import {
   RingWriter,
   type SubscriptionRole,
   WorkerPipe,
+  writeFrameHeader,
 } from "../../lib/pipe/mod.ts";
 import { type SessionOwner, StreamSession } from "../../lib/session/mod.ts";
 import {
@@ -207,6 +209,35 @@ test("session: the OUT ring goes to the wire as ZMTP/3.1 frames, one write at a 
   assert.equal(s.writing, true);
   s.written();
   assert.equal(s.writing, false);
+});
+
+test("session: messages beside the ring go to a ZMTP/3 peer as their frames in one write, and the buffer comes back", () => {
+  const { s, conn, pipe } = pullSession();
+  // What a RingPipe posts when its ring is full: framed parts in a pooled buffer.
+  const buf = new ArrayBuffer(EXT_BUFFER_BYTES);
+  const u8 = new Uint8Array(buf);
+  const big = new Uint8Array(300).fill(9);
+  let off = writeFrameHeader(u8, 0, 0, 2);
+  u8.set([0x68, 0x69], off);
+  off += 2;
+  off += writeFrameHeader(u8, off, 1, 1); // MORE
+  u8[off++] = 0x61;
+  off += writeFrameHeader(u8, off, 0, 300);
+  u8.set(big, off);
+  off += 300;
+  const back: ArrayBuffer[] = [];
+  const at = pipe.out.position;
+  pipe.addExternal(
+    { pipe: 1, pos: [at, at], parts: [1, 2], sizes: [2, 1, 300], buf },
+    (b) => back.push(b),
+  );
+  s.pumpOut();
+  assert.equal(conn.writes.length, 1, "both messages in one write");
+  assert.deepEqual(conn.take(), u8.subarray(0, off), "the frames as they stand in the buffer");
+  assert.equal(back.length, 0, "not before the write completed");
+  s.written();
+  assert.equal(back.length, 1);
+  assert.equal(back[0], buf);
 });
 
 test("session: a malformed frame closes the connection with a reason", () => {
