@@ -321,4 +321,7 @@ export const bunRuntime: Runtime = {
   resolve: resolveHost,
 
   removeFile,
+  soon(fn: () => void): void {
+    setImmediate(fn);
+  },
 };

@@ -362,4 +362,8 @@ export const denoRuntime: Runtime = {
   resolve: resolveHost,
 
   removeFile,
+  soon(fn: () => void): void {
+    // Neither setImmediate nor a MessageChannel lets socket events through on Deno.
+    setTimeout(fn, 0);
+  },
 };

@@ -181,4 +181,7 @@ export const nodeRuntime: Runtime = {
   resolve: resolveHost,
 
   removeFile,
+  soon(fn: () => void): void {
+    setImmediate(fn);
+  },
 };

@@ -100,4 +100,10 @@ export interface Runtime {
   resolve(host: string): Promise<string[]>;
   /** Removes a file if it exists (ipc socket files); never throws. */
   removeFile(path: string): void;
+  /**
+   * Runs `fn` once the socket events already due have been delivered: the cheapest
+   * macrotask that lets I/O through (docs/runtime.md trap 3). Bun and Node: `setImmediate`
+   * (a few µs); Deno: a timer, the only one that does there (1-2 ms).
+   */
+  soon(fn: () => void): void;
 }

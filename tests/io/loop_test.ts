@@ -77,6 +77,9 @@ class MemRuntime implements Runtime {
     return Promise.resolve([host]);
   }
   removeFile() {}
+  soon(fn: () => void) {
+    setTimeout(fn, 0);
+  }
   /** A peer connects to `port`: the loop's session starts on the returned conn. */
   accept(port: number): MemConn {
     const c = new MemConn();
