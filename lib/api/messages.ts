@@ -34,9 +34,7 @@ export function send(s: SocketState, parts: Part | Part[], options: WaitOptions)
   } catch (e) {
     return Promise.reject(e);
   }
-  return s.core.sendAsync(msg, timeout, options.signal).catch((e) => {
-    throw s.error(e, `Cannot send on a ${s.type} socket`);
-  });
+  return s.core.sendAsync(msg, timeout, options.signal, s.sendFailed);
 }
 
 /** `Socket.receive`: resolves with the parts of one message. */
@@ -48,9 +46,7 @@ export function receive(s: SocketState, options: WaitOptions): Promise<Uint8Arra
   } catch (e) {
     return Promise.reject(e);
   }
-  return s.core.recvAsync(timeout, options.signal).catch((e) => {
-    throw s.error(e, `Cannot receive on a ${s.type} socket`);
-  });
+  return s.core.recvAsync(timeout, options.signal, s.recvFailed);
 }
 
 /** `Socket.trySend`: true if sent, false if the socket would have to wait. */

@@ -61,6 +61,13 @@ export class SocketState {
     if (e) throw new XsError(e, action);
   }
 
+  /** Maps a rejected async send to its XsError (one closure per socket, not per call). */
+  readonly sendFailed = (e: unknown): unknown =>
+    this.error(e, `Cannot send on a ${this.type} socket`);
+  /** Maps a rejected async receive to its XsError. */
+  readonly recvFailed = (e: unknown): unknown =>
+    this.error(e, `Cannot receive on a ${this.type} socket`);
+
   /** Turns an engine rejection (an errno number) into an XsError. */
   error(e: unknown, action: string): unknown {
     if (typeof e !== "number") return e;

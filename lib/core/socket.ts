@@ -305,23 +305,38 @@ export class SocketCore {
    * Async send: resolves when the message was queued, rejects with an errno number
    * (the faces turn it into XsError) or the signal's reason.
    */
-  sendAsync(msg: Uint8Array[], timeout: number, signal?: AbortSignal): Promise<void> {
-    return this.#queue("send", msg, timeout, signal) as Promise<void>;
+  sendAsync(
+    msg: Uint8Array[],
+    timeout: number,
+    signal?: AbortSignal,
+    fail?: (e: unknown) => unknown,
+  ): Promise<void> {
+    return this.#queue("send", msg, timeout, signal, fail) as Promise<void>;
   }
 
-  /** Async receive: resolves with the parts of one whole message. */
-  recvAsync(timeout: number, signal?: AbortSignal): Promise<Uint8Array[]> {
-    return this.#queue("recv", null, timeout, signal) as Promise<Uint8Array[]>;
+  /** Async receive: resolves with the parts of one whole message; `fail` maps rejections. */
+  recvAsync(
+    timeout: number,
+    signal?: AbortSignal,
+    fail?: (e: unknown) => unknown,
+  ): Promise<Uint8Array[]> {
+    return this.#queue("recv", null, timeout, signal, fail) as Promise<Uint8Array[]>;
   }
 
-  #queue(kind: "send" | "recv", msg: Uint8Array[] | null, timeout: number, signal?: AbortSignal) {
+  #queue(
+    kind: "send" | "recv",
+    msg: Uint8Array[] | null,
+    timeout: number,
+    signal?: AbortSignal,
+    fail?: (e: unknown) => unknown,
+  ) {
     const st = this.#state();
-    if (st) return Promise.reject(st);
+    if (st) return Promise.reject(fail ? fail(st) : st);
     // As in send/recv: take in worker events first, so that a message is never read before
     // the event that came ahead of it (a ROUTER saw a peer's data before its "up", and so
     // before its identity).
     this.ctx.processIfPending();
-    return this.#ops.start(kind, msg, timeout, signal);
+    return this.#ops.start(kind, msg, timeout, signal, fail);
   }
 
   /** True while async operations wait. */

@@ -204,6 +204,9 @@ interface Op {
   cleanup: () => void;
 }
 
+/** Rejections as they are (no mapping). */
+const same = (e: unknown): unknown => e;
+
 /** One socket's pending async sends and receives, each kind completing in order. */
 export class OpQueue {
   readonly #hooks: OpHooks;
@@ -216,6 +219,13 @@ export class OpQueue {
   /** True while operations wait. */
   get pending(): boolean {
     return this.#ops.length > 0;
+  }
+
+  /** True if an operation of `kind` waits (a new one must queue behind it). */
+  #queued(kind: OpKind): boolean {
+    const ops = this.#ops;
+    for (let i = 0; i < ops.length; i++) if (ops[i].kind === kind) return true;
+    return false;
   }
 
   /**
@@ -248,24 +258,27 @@ export class OpQueue {
   /**
    * Starts an operation: done at once if nothing of its kind is queued ahead and the socket
    * type can act, else queued until it can, `timeout` ms pass (EAGAIN; negative: never) or
-   * `signal` aborts (its reason). Rejections are errno numbers or the signal's reason.
+   * `signal` aborts (its reason). Rejections are errno numbers or the signal's reason, as
+   * `fail` maps them (a face's error, without a `.catch` and its extra promise per call).
    */
   start(
     kind: OpKind,
     msg: Uint8Array[] | null,
     timeout: number,
     signal?: AbortSignal,
+    fail: (e: unknown) => unknown = same,
   ): Promise<Uint8Array[] | undefined> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(fail(signal.reason));
     // Fast path: nothing queued ahead of us and the socket type can act now.
-    if (!this.#ops.some((o) => o.kind === kind)) {
+    if (!this.#queued(kind)) {
       const r = this.#hooks.attempt(kind, msg);
       if (r === 0) return Promise.resolve(undefined);
       if (typeof r !== "number") return Promise.resolve(r);
-      if (r !== C.EAGAIN) return Promise.reject(r);
-      if (timeout === 0) return Promise.reject(C.EAGAIN);
+      if (r !== C.EAGAIN) return Promise.reject(fail(r));
+      if (timeout === 0) return Promise.reject(fail(C.EAGAIN));
     }
-    return new Promise<Uint8Array[] | undefined>((resolve, reject) => {
+    return new Promise<Uint8Array[] | undefined>((resolve, rejectRaw) => {
+      const reject = (e: unknown) => rejectRaw(fail(e));
       let timer: ReturnType<typeof setTimeout> | undefined;
       let dlTimer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = () => {

@@ -14,6 +14,12 @@
 
 /** Bytes as a Map key (one char per byte). */
 export function bytesKey(b: Uint8Array): string {
+  // Short keys (the usual topics) without a spread: this runs for every received message.
+  if (b.length <= 32) {
+    let k = "";
+    for (let i = 0; i < b.length; i++) k += String.fromCharCode(b[i]);
+    return k;
+  }
   let s = "";
   for (let i = 0; i < b.length; i += 0x2000) {
     s += String.fromCharCode(...b.subarray(i, i + 0x2000));
@@ -98,11 +104,17 @@ export class PrefixFilter<S> {
     }
   }
 
-  /** True if some body prefixes `data`. */
+  /**
+   * True if some body prefixes `data`. A SUB asks it for every message it receives, so it
+   * stops at the first hit, and the empty body (subscribed to everything) needs no key.
+   */
   matches(data: Uint8Array): boolean {
-    let found = false;
-    this.match(data, () => found = true);
-    return found;
+    if (this.#bodies.size === 0) return false;
+    if (this.#lengths.has(0)) return true;
+    for (const len of this.#lengths.keys()) {
+      if (len <= data.length && this.#bodies.has(bytesKey(data.subarray(0, len)))) return true;
+    }
+    return false;
   }
 
   /** Number of distinct bodies. */
