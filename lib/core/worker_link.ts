@@ -277,6 +277,7 @@ export class WorkerLink {
     } else if (msg.t === "buf") {
       this.buffers.give(msg.buf);
     } else if (msg.t === "ready") {
+      this.#worker?.ready();
       clearTimeout(this.#startTimer);
       this.#startTimer = undefined;
       for (const w of this.#upWaiters.splice(0)) w.resolve();

@@ -26,9 +26,14 @@ export interface WorkerHandle {
   /** Stops the worker at once; its sockets close (peers see FIN). */
   terminate(): void;
   /**
+   * The worker came up: gives it the port written batch buffers come back on. (Not before: a
+   * worker that never starts would keep a transferred port open for ever.)
+   */
+  ready(): void;
+  /**
    * A batch buffer the worker handed back on its port, taken synchronously (no event-loop
    * turn needed: a thread busy sending never yields one); null if none is there, or
-   * while the runtime's `receiveMessageOnPort` is still loading or missing.
+   * while the port or the runtime's `receiveMessageOnPort` is not there yet.
    */
   returned(): ArrayBuffer | null;
 }
@@ -78,18 +83,23 @@ export function startIoWorker(
     e.preventDefault?.();
     onMessage({ t: "error", error: String(e.message ?? e) });
   };
-  loadReceive();
-  const ch = new MessageChannel();
-  const port: ToWorker = { t: "port", port: ch.port2 };
-  w.postMessage(port, [ch.port2]);
+  let ch: MessageChannel | null = null;
   return {
     post: (msg, transfer) => transfer ? w.postMessage(msg, transfer) : w.postMessage(msg),
     terminate: () => {
       w.terminate();
-      ch.port1.close();
+      ch?.port1.close();
+    },
+    ready: () => {
+      if (ch) return;
+      loadReceive();
+      ch = new MessageChannel();
+      const port: ToWorker = { t: "port", port: ch.port2 };
+      w.postMessage(port, [ch.port2]);
     },
     returned: () => {
-      const m = receive?.(ch.port1)?.message as { buf?: unknown } | undefined;
+      if (ch === null || receive === null) return null;
+      const m = receive(ch.port1)?.message as { buf?: unknown } | undefined;
       return m?.buf instanceof ArrayBuffer ? m.buf : null;
     },
   };
