@@ -31,6 +31,8 @@ import { EXT_BUFFER_BYTES, ExtBuffers } from "./ext_buffers.ts";
 
 const BATCH = 64 * 1024;
 const PUBLISH_EVERY = 32;
+/** Microtasks the burst flush waits with no new message before it publishes. */
+const CHASE_HOPS = 3;
 /**
  * Bytes of messages gathered into one `postMessage` to the worker, at most: one pooled
  * buffer (ext_buffers.ts), so that batches reuse buffers instead of allocating.
@@ -85,9 +87,29 @@ export class RingPipe implements Pipe {
   #big: { buf: Uint8Array; filled: number; more: boolean } | null = null;
   #readsUncommitted = 0;
   #terminated = false;
-  // Publishing once per synchronous burst (from a microtask) instead of per message lets
-  // the worker take whole batches (docs/runtime.md §6: 1.3-3x more small messages).
-  readonly #flushSoon = () => this.flush(false);
+  // Publishing once per burst (from a microtask) instead of per message lets the worker
+  // take whole batches (docs/runtime.md §6: 1.3-3x more small messages). A burst of
+  // `await send()` is not synchronous: each send's continuation runs in a microtask queued
+  // after ours, so a flush in the first microtask published (and woke a parked worker, a
+  // postMessage: a third of a Bun sender's thread) after every message. The microtask
+  // therefore re-queues itself while messages keep coming, and CHASE_HOPS more times, and
+  // then publishes; PUBLISH_EVERY still bounds a long burst.
+  #written = 0;
+  #hopQueued = false;
+  #hopSeen = 0;
+  #hopIdle = 0;
+  readonly #flushSoon = (): void => {
+    if (this.#written !== this.#hopSeen) {
+      this.#hopSeen = this.#written;
+      this.#hopIdle = 0;
+      queueMicrotask(this.#flushSoon);
+    } else if (++this.#hopIdle <= CHASE_HOPS) {
+      queueMicrotask(this.#flushSoon);
+    } else {
+      this.#hopQueued = false;
+      this.flush(false);
+    }
+  };
   /** The macrotask that posts a batch beside the ring a lazy flush left (see EXT_POST_BYTES). */
   #extTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #postLater = () => {
@@ -165,9 +187,14 @@ export class RingPipe implements Pipe {
     } else {
       this.#external(msg, need);
     }
-    const u = ++this.#unpublished;
-    if (u >= PUBLISH_EVERY) this.flush(false);
-    else if (u === 1) queueMicrotask(this.#flushSoon);
+    this.#written = (this.#written + 1) | 0;
+    if (++this.#unpublished >= PUBLISH_EVERY) this.flush(false);
+    if (!this.#hopQueued) {
+      this.#hopQueued = true;
+      this.#hopSeen = this.#written;
+      this.#hopIdle = 0;
+      queueMicrotask(this.#flushSoon);
+    }
     return true;
   }
 
