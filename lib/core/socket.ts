@@ -226,8 +226,9 @@ export class SocketCore {
     const rc = this.#ops.block("send", msg, timeout) as number;
     if (rc !== 0) return fail(rc);
     // Blocking callers expect the message on its way when the call returns; the idiomatic
-    // face's trySend (`eager` false) leaves a batch beside the ring to the pipe's own timing.
-    for (const p of this.#pipes) p.flush(eager);
+    // face's trySend (`eager` false) leaves it to the pipe's own timing (it publishes at the
+    // end of the burst, RingPipe).
+    if (eager) { for (const p of this.#pipes) p.flush(); }
     return 0;
   }
 

@@ -122,6 +122,11 @@ export class PrefixFilter<S> {
     return this.#bodies.size;
   }
 
+  /** True if no body but the empty one is held: what matches does not depend on the data. */
+  get onlyEmpty(): boolean {
+    return this.#lengths.size === 0 || (this.#lengths.size === 1 && this.#lengths.has(0));
+  }
+
   #drop(k: string): void {
     this.#bodies.delete(k);
     const n = this.#lengths.get(k.length)! - 1;

@@ -12,6 +12,14 @@ import { LoadBalancer } from "../../lib/protocols/_load_balancer.ts";
 import { FairQueue } from "../../lib/protocols/_fair_queue.ts";
 import { Distributor } from "../../lib/protocols/_distributor.ts";
 import { PrefixFilter, TopicFilter, topicMatch } from "../../lib/protocols/_subscriptions.ts";
+import { XPub } from "../../lib/protocols/xpub.ts";
+import {
+  CMD_SUBSCRIBE,
+  CMD_UNSUBSCRIBE,
+  encodeSubscription,
+  FILTER_PREFIX,
+  FILTER_TOPIC,
+} from "../../lib/pipe/mod.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const txt = (m: Uint8Array[]) => m.map((p) => new TextDecoder().decode(p)).join("|");
@@ -105,7 +113,7 @@ test("distributor: every pipe with room gets the message; inproc peers get copie
   assert.equal(a.sent[0], msg, "a wire pipe takes the very array (its ring copies it)");
   assert.notEqual(c.sent[0][0], msg[0], "an inproc peer would read the sender's array");
   assert.deepEqual(c.sent[0], msg);
-  assert.equal(a.flushes, 1);
+  assert.equal(a.flushes, 0, "each pipe publishes at the end of the burst by itself");
   assert.equal(d.sendTo(msg, [e]), 1);
   assert.equal(e.sent[1], msg, "one recipient: no copy needed");
 });
@@ -141,4 +149,46 @@ test("topic filter: dot-separated elements, '*' matches one element", () => {
   assert.equal(f.matches(enc("sport.paris")), false);
   assert.equal(f.remove(enc("weather.*"), 1), true);
   assert.equal(f.matches(enc("weather.paris")), false);
+});
+
+test("xpub: who gets a message follows every subscription change, also while nothing depends on the bytes", () => {
+  const host = {
+    options: {
+      sndhwm: 0,
+      rcvhwm: 0,
+      identity: new Uint8Array(0),
+      surveyTimeout: -1,
+      filter: FILTER_PREFIX,
+      protocol: 2,
+    },
+  };
+  const x = new XPub(host);
+  const a = new FakePipe(1), b = new FakePipe(2);
+  x.attach(a);
+  x.attach(b);
+  const sub = (p: FakePipe, cmd: number, body: string, filter = FILTER_PREFIX) =>
+    p.inbox.push([encodeSubscription(cmd, filter, enc(body))]);
+  const send = (t: string) => {
+    a.sent = [];
+    b.sent = [];
+    x.send([enc(t)]);
+    return [a.sent.map(txt).join(), b.sent.map(txt).join()];
+  };
+  assert.deepEqual(send("m0"), ["", ""], "nobody subscribed");
+  sub(a, CMD_SUBSCRIBE, "");
+  assert.deepEqual(send("m1"), ["m1", ""]);
+  assert.deepEqual(send("m2"), ["m2", ""], "the same recipients again");
+  sub(b, CMD_SUBSCRIBE, "");
+  assert.deepEqual(send("m3"), ["m3", "m3"], "a new subscriber is seen at once");
+  sub(b, CMD_UNSUBSCRIBE, "");
+  assert.deepEqual(send("m4"), ["m4", ""], "and one that left");
+  sub(b, CMD_SUBSCRIBE, "k");
+  assert.deepEqual(send("k5"), ["k5", "k5"], "a prefix: matched per message");
+  assert.deepEqual(send("z6"), ["z6", ""]);
+  sub(b, CMD_UNSUBSCRIBE, "k");
+  sub(b, CMD_SUBSCRIBE, "k.*", FILTER_TOPIC);
+  assert.deepEqual(send("k.7"), ["k.7", "k.7"], "a topic pattern: matched per message");
+  assert.deepEqual(send("z8"), ["z8", ""]);
+  x.detach(a);
+  assert.deepEqual(send("k.9"), ["", "k.9"], "a detached pipe gets nothing");
 });
