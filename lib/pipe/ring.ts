@@ -367,9 +367,10 @@ export class RingReader extends RingEnd {
 
   /**
    * Publishes the head and the read count. Returns true if the producer was waiting for
-   * room: the caller then rings the producer's doorbell.
+   * room: the caller then rings the producer's doorbell. With `ring` false the waiting flag
+   * is left as it is (a later commit answers it): the room is published, no wake-up owed.
    */
-  commit(): boolean {
+  commit(ring = true): boolean {
     // Atomics: head/count first, then test-and-clear the producer's waiting flag; pairs
     // with RingWriter.waitForRoom (flag store, then head load).
     Atomics.store(this.i32, this.h + R_MSGS_READ, this.#msgsRead);
@@ -377,7 +378,7 @@ export class RingReader extends RingEnd {
       Atomics.store(this.i32, this.h + R_HEAD, this.#head);
       this.#committed = this.#head;
     }
-    return Atomics.load(this.i32, this.h + R_WAITING) === 1 &&
+    return ring && Atomics.load(this.i32, this.h + R_WAITING) === 1 &&
       Atomics.exchange(this.i32, this.h + R_WAITING, 0) === 1;
   }
 

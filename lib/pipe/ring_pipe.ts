@@ -38,8 +38,10 @@ const BATCH = 64 * 1024;
  */
 const PUBLISH_EVERY = 256;
 const PUBLISH_BYTES = 64 * 1024;
-/** Messages read between two commits of the IN ring (each may ring the worker). */
+/** Messages read between two commits of the IN ring. */
 const COMMIT_EVERY = 32;
+/** With no receive HWM, a waiting worker is rung after this many reads (or a dry queue). */
+const RING_UNBOUNDED = 512;
 /** Microtasks the burst flush waits with no new message before it publishes. */
 const CHASE_HOPS = 3;
 /**
@@ -96,6 +98,7 @@ export class RingPipe implements Pipe {
   #partial: Uint8Array[] = [];
   #big: { buf: Uint8Array; filled: number; more: boolean } | null = null;
   #readsUncommitted = 0;
+  #readsSinceRing = 0;
   #terminated = false;
   // Publishing once per burst (from a microtask) instead of per message lets the worker
   // take whole batches (docs/runtime.md §6: 1.3-3x more small messages). A burst of
@@ -292,9 +295,19 @@ export class RingPipe implements Pipe {
       this.#qHead = 0;
     }
     this.#in.messagesRead(1);
+    this.#readsSinceRing++;
     if (++this.#readsUncommitted >= COMMIT_EVERY || this.#qHead === 0) {
       this.#readsUncommitted = 0;
-      if (this.#in.commit()) this.#wake();
+      // A worker waiting at the receive HWM is rung once half of it was read (libzmq's low
+      // water mark) or when our queue ran dry, not every COMMIT_EVERY reads: each ring of a
+      // parked worker is a postMessage (a fifth of a Bun receiver's thread at every 32).
+      const hwm = this.#in.hwm;
+      const ring = this.#qHead === 0 ||
+        this.#readsSinceRing >= (hwm > 0 ? Math.max(COMMIT_EVERY, hwm >>> 1) : RING_UNBOUNDED);
+      if (this.#in.commit(ring)) {
+        this.#readsSinceRing = 0;
+        this.#wake();
+      } else if (ring) this.#readsSinceRing = 0;
     }
     return msg;
   }
@@ -385,6 +398,8 @@ export class RingPipe implements Pipe {
       }
       if (this.#qHead < this.#queue.length && off < BATCH) break;
     }
-    if (moved && r.commit()) this.#wake();
+    // Ring a waiting worker only when we still lack a whole message (a large one streaming
+    // in): then only more bytes let us go on. Otherwise `read` rings (see there).
+    if (moved && r.commit(this.#qHead === this.#queue.length)) this.#wake();
   }
 }

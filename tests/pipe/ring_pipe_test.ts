@@ -15,6 +15,7 @@ import {
   newPipeBlock,
   PIPE_RING_BYTES,
   pipePlaces,
+  R_HWM,
   RingPipe,
   WorkerPipe,
 } from "../../lib/pipe/mod.ts";
@@ -150,4 +151,32 @@ test("ring pipe: a small batch with no pooled buffer free gets an exact one, nev
   worker.addExternal(posted[0], (b) => back.push(b));
   worker.doneExternal(worker.takeExternal());
   assert.equal(back.length, 0);
+});
+
+test("ring pipe: a worker waiting at the receive HWM is rung at half of it read, or when the reader runs dry", () => {
+  const sab = newPipeBlock(PIPE_RING_BYTES, PIPE_RING_BYTES);
+  const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
+  new Int32Array(sab)[(places.in.header >> 2) + R_HWM] = 100;
+  let rings = 0;
+  const api = new RingPipe(1, places.out, places.in, 0, () => rings++, () => {});
+  const worker = new WorkerPipe(1, sab);
+  const produce = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      worker.in.putHeader(0, 1);
+      worker.in.putByte(i & 255);
+      worker.in.endMessage();
+    }
+    worker.in.publishMessages();
+    worker.in.waitForRoom(0); // at its HWM, the worker asks to be rung
+  };
+  produce(100);
+  for (let i = 0; i < 49; i++) assert.ok(api.read());
+  assert.equal(rings, 0, "49 of 100 read: no wake-up yet");
+  assert.equal(worker.in.queuedMessages(), 100 - 32, "but the reads so far are published");
+  for (let i = 0; i < 15; i++) assert.ok(api.read());
+  assert.equal(rings, 1, "rung once at the commit past half the HWM");
+  produce(10);
+  for (let i = 0; i < 46; i++) assert.ok(api.read());
+  assert.equal(api.read(), null, "all read");
+  assert.equal(rings, 2, "the reader ran dry: rung");
 });
