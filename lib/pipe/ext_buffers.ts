@@ -3,8 +3,9 @@
  * worker, reused instead of allocated per batch.
  *
  * A batch's buffer is transferred to the worker, which writes it to the connection and,
- * once the last write from it completed, transfers it back (`{ t: "buf" }`,
- * lib/pipe/commands.ts). Without reuse every batch was a fresh, zero-filled allocation:
+ * once the last write from it completed, transfers it back: on the MessagePort the API
+ * thread gave it (`{ t: "port" }`, lib/pipe/commands.ts), read synchronously because a
+ * thread busy sending never turns its event loop, or as a `{ t: "buf" }` message before. Without reuse every batch was a fresh, zero-filled allocation:
  * sending 64 KiB messages faster than the network took them, page faults on those fresh
  * pages were a fifth of the sending process's CPU (perf, Bun), and the copies into them
  * most of the rest. Only buffers of the pooled size come back; a message larger than it
@@ -39,7 +40,7 @@ export class ExtBuffers {
     let b = this.#free.pop();
     // Take in what the worker handed back since; keep what this batch does not use.
     for (let r = this.#returned(); r !== null; r = this.#returned()) {
-      if (b === undefined && r.byteLength === EXT_BUFFER_BYTES) b = r;
+      if (b === undefined && isPooled(r)) b = r;
       else this.give(r);
     }
     if (b !== undefined) return b;
@@ -48,7 +49,7 @@ export class ExtBuffers {
 
   /** Takes a buffer back (one the worker returned); other sizes are dropped. */
   give(b: ArrayBuffer): void {
-    if (b.byteLength === EXT_BUFFER_BYTES && this.#free.length < this.#keep) {
+    if (isPooled(b) && this.#free.length < this.#keep) {
       this.#free.push(b);
     }
   }
