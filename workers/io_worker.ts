@@ -17,8 +17,7 @@ import { loadRuntime } from "../lib/runtime/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 const scope = globalThis as any;
-const post = (msg: WorkerNote, transfer?: Transferable[]) =>
-  transfer ? scope.postMessage(msg, transfer) : scope.postMessage(msg);
+const post = (msg: WorkerNote) => scope.postMessage(msg);
 const queued: ToWorker[] = [];
 let loop: IoLoop | null = null;
 let block: SharedArrayBuffer | null = null;

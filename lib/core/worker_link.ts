@@ -274,8 +274,6 @@ export class WorkerLink {
     if (msg.t === "wake") {
       this.process();
       this.#hooks.woken();
-    } else if (msg.t === "buf") {
-      this.buffers.give(msg.buf);
     } else if (msg.t === "ready") {
       this.#worker?.ready();
       clearTimeout(this.#startTimer);

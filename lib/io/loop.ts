@@ -55,15 +55,12 @@ const PUMPS_AT_ONCE = 4;
 
 /** The worker's state and behaviour. */
 export class IoLoop implements SessionOwner {
-  readonly #post: (msg: WorkerNote, transfer?: Transferable[]) => void;
+  readonly #post: (msg: WorkerNote) => void;
   readonly #rt: Runtime;
   /** Where written batch buffers go back (lib/pipe/ext_buffers.ts), once the API thread gave it. */
   #bufPort: MessagePort | null = null;
   /** Hands a written batch buffer back to the API thread for reuse. */
-  readonly #recycle = (buf: ArrayBuffer): void => {
-    if (this.#bufPort) this.#bufPort.postMessage({ buf }, [buf]);
-    else this.#post({ t: "buf", buf }, [buf]);
-  };
+  readonly #recycle = (buf: ArrayBuffer): void => this.#bufPort!.postMessage({ buf }, [buf]);
   #bell!: Doorbell;
   #apiBell!: Doorbell;
   #control!: ControlWriter;
@@ -79,9 +76,9 @@ export class IoLoop implements SessionOwner {
 
   /**
    * @param rt the runtime adapter
-   * @param post sends a message to the API thread (`{ t: "wake" }`), transferring `transfer`
+   * @param post sends a message to the API thread (`{ t: "wake" }`)
    */
-  constructor(rt: Runtime, post: (msg: WorkerNote, transfer?: Transferable[]) => void) {
+  constructor(rt: Runtime, post: (msg: WorkerNote) => void) {
     this.#post = post;
     this.#rt = rt;
     this.#endpoints = new Endpoints(rt, this.#t, this, this.#linger);
@@ -118,7 +115,8 @@ export class IoLoop implements SessionOwner {
         // Messages that did not fit in a pipe's OUT ring (lib/pipe/ring_pipe.ts).
         const p = this.#pipes.get(m.pipe);
         if (!p) break;
-        p.addExternal(m, this.#recycle);
+        // Buffers come back once the API thread gave the port for them.
+        p.addExternal(m, this.#bufPort ? this.#recycle : null);
         this.wake();
         break;
       }

@@ -129,6 +129,4 @@ export type WorkerNote =
   /** The worker is up (its runtime adapter loaded, the context block known). */
   | { t: "ready" }
   /** Something failed; `fatal` if the worker cannot go on. */
-  | { t: "error"; error: string; fatal?: boolean }
-  /** A batch buffer written out, handed back for reuse, when no `port` was given. */
-  | { t: "buf"; buf: ArrayBuffer };
+  | { t: "error"; error: string; fatal?: boolean };

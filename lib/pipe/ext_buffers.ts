@@ -3,10 +3,11 @@
  * worker, reused instead of allocated per batch.
  *
  * A batch's buffer is transferred to the worker, which writes it to the connection and,
- * once the last write from it completed, transfers it back: on the MessagePort the API
+ * once the last write from it completed, transfers it back on the MessagePort the API
  * thread gave it (`{ t: "port" }`, lib/pipe/commands.ts), read synchronously because a
- * thread busy sending never turns its event loop, or as a `{ t: "buf" }` message before. Without reuse every batch was a fresh, zero-filled allocation:
- * sending 64 KiB messages faster than the network took them, page faults on those fresh
+ * thread busy sending never turns its event loop (a buffer written before the port came
+ * is left to the collector). Without reuse every batch was a fresh, zero-filled
+ * allocation: sending 64 KiB messages faster than the network took them, page faults on those fresh
  * pages were a fifth of the sending process's CPU (perf, Bun), and the copies into them
  * most of the rest. Only buffers of the pooled size come back; a message larger than it
  * gets a buffer of its own, which the collector takes after the write.
