@@ -74,11 +74,12 @@ export function cliOptions(): Record<string, string> {
   const out: Record<string, string> = {};
   const a = cliArgs();
   for (let i = 0; i < a.length; i++) {
-    const m = /^--([^=]+)(?:=(.*))?$/.exec(a[i]);
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(a[i]!);
     if (!m) continue;
-    if (m[2] !== undefined) out[m[1]] = m[2];
-    else if (i + 1 < a.length && !a[i + 1].startsWith("--")) out[m[1]] = a[++i];
-    else out[m[1]] = "true";
+    const name = m[1]!, next = a[i + 1];
+    if (m[2] !== undefined) out[name] = m[2];
+    else if (next !== undefined && !next.startsWith("--")) out[name] = a[++i]!;
+    else out[name] = "true";
   }
   return out;
 }

@@ -42,7 +42,7 @@ const sender = (async () => {
 let bytes = 0;
 for (let i = 0; i < N; i++) {
   const m = pull.tryReceive() ?? await pull.receive({ timeout: 5_000 });
-  bytes += m[0].length;
+  bytes += m[0]!.length;
 }
 await sender;
 const secs = (now() - started) / 1000;
@@ -73,7 +73,8 @@ if (await zeromqAvailable()) {
     let inOrder = true;
     for (let i = 0; i < M; i++) {
       const m = await pull.receive({ timeout: 5_000 });
-      const idx = new DataView(m[0].buffer, m[0].byteOffset, m[0].byteLength).getUint32(0);
+      const p = m[0]!;
+      const idx = new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(0);
       if (idx !== i) inOrder = false;
     }
     await sending;

@@ -60,7 +60,7 @@ let rounds = 0, messages = 0, bytes = 0;
 while ((Date.now() - t0) / 1000 < seconds) {
   const plan = Array.from(
     { length: 8 },
-    () => Array.from({ length: 1 + rnd(3) }, () => SIZES[rnd(SIZES.length)]),
+    () => Array.from({ length: 1 + rnd(3) }, () => SIZES[rnd(SIZES.length)]!),
   );
   const count = 50 + rnd(400);
   const [from, to] = rounds % 2 ? ["bun", "deno"] : ["deno", "bun"];
@@ -88,7 +88,7 @@ while ((Date.now() - t0) / 1000 < seconds) {
     recv.kill();
   }
   let per = 0;
-  for (let i = 0; i < count; i++) for (const n of plan[i % plan.length]) per += Math.max(n, 0);
+  for (let i = 0; i < count; i++) for (const n of plan[i % plan.length]!) per += Math.max(n, 0);
   rounds++;
   messages += count;
   bytes += per;

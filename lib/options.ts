@@ -131,7 +131,7 @@ export interface OptionDef {
   /** The Crossroads I/O 1.2.0 default (SUB/XSUB override sndhwm and linger with 0). */
   readonly default: Value;
   /** Validation of a set value; false → EINVAL. */
-  readonly valid?: (v: Value) => boolean;
+  readonly valid?: ((v: Value) => boolean) | undefined;
   /** The values `valid` accepts, in words (docs/api.md §6). */
   readonly range: string;
   /** When a new value takes effect. */

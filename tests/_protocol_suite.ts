@@ -153,10 +153,10 @@ async function converse(info: ProtocolInfo, scheme: ProtocolScheme, s: Socket, p
       await p.send("ping");
       const m = await rx(s);
       assert.equal(m.length, 3);
-      assert.equal(m[0].length, 5);
-      assert.equal(m[0][0], 0);
+      assert.equal(m[0]!.length, 5);
+      assert.equal(m[0]![0], 0);
       assert.deepEqual(texts(m.slice(1)), ["", "ping"]);
-      await s.send([m[0], "", "pong"]);
+      await s.send([m[0]!, "", "pong"]);
       assert.deepEqual(texts(await rx(p)), ["pong"]);
       return;
     }
@@ -198,7 +198,7 @@ async function converse(info: ProtocolInfo, scheme: ProtocolScheme, s: Socket, p
       const m = await rx(s);
       assert.deepEqual(m.map((x) => x.length), [4, 4, 1]);
       assert.deepEqual(texts(m.slice(2)), ["q"]);
-      await s.send([m[0], m[1], "a"]);
+      await s.send([m[0]!, m[1]!, "a"]);
       assert.deepEqual(texts(await rx(p)), ["a"]);
       return;
     }

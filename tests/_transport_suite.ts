@@ -146,7 +146,7 @@ export function transportSuite(scheme: Scheme, makeEndpoint: MakeEndpoint): void
         assert.ok(n >= 0, `part ${i}: ${xs.xs_strerror(xs.xs_errno())}`);
         got.push(new TextDecoder().decode(buf.subarray(0, n)));
         assert.equal(xs.xs_getsockopt(a, xs.XS_RCVMORE, more, { value: 4 }), 0);
-        mores.push(more[0]);
+        mores.push(more[0]!);
       }
       assert.deepEqual(got, parts);
       assert.deepEqual(mores, parts.map((_, i) => (i < parts.length - 1 ? 1 : 0)));
@@ -168,14 +168,14 @@ export function transportSuite(scheme: Scheme, makeEndpoint: MakeEndpoint): void
     await b.send(new Uint8Array(0));
     const m = await a.receive({ timeout: ARRIVE_MS });
     assert.deepEqual(m.map((p) => p.length), [0, 1 << 20, 0]);
-    assert.ok(m[1].every((x, i) => x === big[i]), "the 1 MiB part changed on the way");
+    assert.ok(m[1]!.every((x, i) => x === big[i]), "the 1 MiB part changed on the way");
     const empty = await a.receive({ timeout: ARRIVE_MS });
     assert.deepEqual(empty.map((p) => p.length), [0]);
     // And back the other way.
     await a.send(big);
     const back = await b.receive({ timeout: ARRIVE_MS });
     assert.equal(back.length, 1);
-    assert.ok(back[0].length === big.length && back[0].every((x, i) => x === big[i]));
+    assert.ok(back[0]!.length === big.length && back[0]!.every((x, i) => x === big[i]));
   }, opts);
 
   if (scheme === "ipc") {

@@ -217,7 +217,7 @@ function emit(impl: string, transport: string, size: number, t: Thr): Result {
   });
 }
 
-const results = new Map<string, { msgS: number; mbS: number; note?: string }>();
+const results = new Map<string, { msgS: number; mbS: number; note?: string | undefined }>();
 const key = (impl: string, t: string, s: number) => `${impl}|${t}|${s}`;
 
 note(

@@ -37,16 +37,16 @@ export type SocketTypeName =
 /** Options of `new Context()`. */
 export interface ContextOptions {
   /** I/O threads (`XS_IO_THREADS`, ≥ 1, default 1). One worker serves all for now. */
-  ioThreads?: number;
+  ioThreads?: number | undefined;
   /** Limit of live sockets (`XS_MAX_SOCKETS`, ≥ 0, default 512). */
-  maxSockets?: number;
+  maxSockets?: number | undefined;
   /**
    * Default linger of the context's sockets in ms (`XS_LINGER`): how long `close()` and
    * `term()` keep delivering queued messages. -1 (the Crossroads default) waits for ever,
    * 0 drops them at once; a socket's own `linger` option overrides it, and SUB/XSUB keep
    * their default of 0.
    */
-  linger?: number;
+  linger?: number | undefined;
 }
 
 const ALIASES: Record<string, number> = { DEALER: C.XS_DEALER, ROUTER: C.XS_ROUTER };

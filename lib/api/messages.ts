@@ -16,12 +16,12 @@ export type Part = Uint8Array | ArrayBuffer | string;
 /** Options of `send` and `receive`. */
 export interface WaitOptions {
   /** Cancels the wait; the promise rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Milliseconds to wait before rejecting with `XsError` code `EAGAIN`; 0 = do not
    * wait, negative = no limit. Default: the socket's `sndtimeo` / `rcvtimeo`.
    */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /** `Socket.send`: resolves when the message is queued. */
@@ -38,7 +38,10 @@ export function send(s: SocketState, parts: Part | Part[], options: WaitOptions)
 }
 
 /** `Socket.receive`: resolves with the parts of one message. */
-export function receive(s: SocketState, options: WaitOptions): Promise<Uint8Array[]> {
+export function receive(
+  s: SocketState,
+  options: WaitOptions,
+): Promise<Uint8Array<ArrayBuffer>[]> {
   let timeout: number;
   try {
     timeout = timeoutOf(options.timeout, s.core.options.rcvtimeo);
@@ -60,7 +63,7 @@ export function trySend(s: SocketState, parts: Part | Part[]): boolean {
 }
 
 /** `Socket.tryReceive`: the parts, or null if nothing is queued. */
-export function tryReceive(s: SocketState): Uint8Array[] | null {
+export function tryReceive(s: SocketState): Uint8Array<ArrayBuffer>[] | null {
   s.check("Cannot receive");
   const r = s.core.recv(C.XS_DONTWAIT);
   if (r) return r;
@@ -74,10 +77,10 @@ export function tryReceive(s: SocketState): Uint8Array[] | null {
  * is closed or its context terminated (ENOTSOCK, ETERM); other failures are thrown.
  */
 export async function* eachMessage(
-  receive: () => Promise<Uint8Array[]>,
-): AsyncGenerator<Uint8Array[], void, undefined> {
+  receive: () => Promise<Uint8Array<ArrayBuffer>[]>,
+): AsyncGenerator<Uint8Array<ArrayBuffer>[], void, undefined> {
   for (;;) {
-    let msg: Uint8Array[];
+    let msg: Uint8Array<ArrayBuffer>[];
     try {
       msg = await receive();
     } catch (e) {

@@ -13,53 +13,53 @@ import { type FaceKey, type FaceKind, OPTIONS, WIRE_MODES, type WireMode } from 
 /** Socket options settable at `ctx.socket(type, options)`; see the `Socket` accessors. */
 export interface SocketOptions {
   /** Outbound queue limit in messages (`XS_SNDHWM`). */
-  sndhwm?: number;
+  sndhwm?: number | undefined;
   /** Inbound queue limit in messages (`XS_RCVHWM`). */
-  rcvhwm?: number;
+  rcvhwm?: number | undefined;
   /** ms to flush queued messages after close (`XS_LINGER`; negative = forever). */
-  linger?: number;
+  linger?: number | undefined;
   /** Socket identity, 1–255 bytes not starting with 0 (`XS_IDENTITY`). */
-  identity?: Uint8Array | string;
+  identity?: Uint8Array | string | undefined;
   /** Reconnect delay in ms (`XS_RECONNECT_IVL`). */
-  reconnectIvl?: number;
+  reconnectIvl?: number | undefined;
   /** Reconnect back-off cap in ms (`XS_RECONNECT_IVL_MAX`). */
-  reconnectIvlMax?: number;
+  reconnectIvlMax?: number | undefined;
   /** Inbound part size limit in bytes, -1 = none (`XS_MAXMSGSIZE`). */
-  maxmsgsize?: number | bigint;
+  maxmsgsize?: number | bigint | undefined;
   /** Receive timeout in ms (`XS_RCVTIMEO`; -1 = none). */
-  rcvtimeo?: number;
+  rcvtimeo?: number | undefined;
   /** Send timeout in ms (`XS_SNDTIMEO`; -1 = none). */
-  sndtimeo?: number;
+  sndtimeo?: number | undefined;
   /** SURVEYOR deadline in ms (`XS_SURVEY_TIMEOUT`). */
-  surveyTimeout?: number;
+  surveyTimeout?: number | undefined;
   /** Listen backlog (`XS_BACKLOG`). */
-  backlog?: number;
+  backlog?: number | undefined;
   /** I/O thread bitmask (`XS_AFFINITY`). */
-  affinity?: number | bigint;
+  affinity?: number | bigint | undefined;
   /** Multicast rate in kbit/s (`XS_RATE`). */
-  rate?: number;
+  rate?: number | undefined;
   /** Multicast recovery interval in ms (`XS_RECOVERY_IVL`). */
-  recoveryIvl?: number;
+  recoveryIvl?: number | undefined;
   /** OS send buffer size, 0 = default (`XS_SNDBUF`). */
-  sndbuf?: number;
+  sndbuf?: number | undefined;
   /** OS receive buffer size, 0 = default (`XS_RCVBUF`). */
-  rcvbuf?: number;
+  rcvbuf?: number | undefined;
   /** Multicast TTL (`XS_MULTICAST_HOPS`). */
-  multicastHops?: number;
+  multicastHops?: number | undefined;
   /** tcp: IPv4 only (`XS_IPV4ONLY`, default true). */
-  ipv4only?: boolean;
+  ipv4only?: boolean | undefined;
   /** tcp: SO_KEEPALIVE (`XS_KEEPALIVE`). */
-  keepalive?: boolean;
+  keepalive?: boolean | undefined;
   /** 1 = 0MQ/2.1-compatible PUB/SUB (`XS_PROTOCOL`). */
-  protocol?: number;
+  protocol?: number | undefined;
   /** Filter id for later subscriptions (`XS_FILTER`). */
-  filter?: number;
+  filter?: number | undefined;
   /**
    * Wire dialect of later tcp/ipc endpoints (extension `XS_WIRE_MODE`, docs/wire.md §4.4):
    * "auto" (default: ZMTP/3.x, 2.0 and 1.0 detected), "xs1" (real Crossroads I/O 1.2.0
    * peers of any type), "zmtp1" (real 0MQ 2.x peers), "zmtp3" (ZMTP/3.x only).
    */
-  wire?: WireMode;
+  wire?: WireMode | undefined;
 }
 
 export { WIRE_MODES, type WireMode } from "../options.ts";

@@ -20,12 +20,12 @@ import type { Socket } from "./mod.ts";
 /** Options of `proxy`. */
 export interface ProxyOptions {
   /** Stops the proxy; its promise then resolves. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Every forwarded message (both directions) is sent here first, waiting while the
    * capture socket cannot take it. Closing it stops capturing only.
    */
-  capture?: Socket;
+  capture?: Socket | undefined;
 }
 
 const WATCH_MS = 50;

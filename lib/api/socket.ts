@@ -169,7 +169,8 @@ export class Socket {
    *
    * @param options `signal`, and `timeout` in ms (default the socket's `rcvtimeo`; 0 =
    *   reject with EAGAIN at once if nothing is queued)
-   * @returns the parts
+   * @returns the parts, each the receiver's own memory over an `ArrayBuffer` (never a
+   *   `SharedArrayBuffer`): `new Response(part)` and `new Blob([part])` take them
    * @throws {XsError} EAGAIN (timeout), ENOTSUP (type cannot receive), EFSM, ETERM,
    *   ENOTSOCK (closed while waiting)
    *
@@ -187,7 +188,7 @@ export class Socket {
    * }
    * ```
    */
-  receive(options: WaitOptions = {}): Promise<Uint8Array[]> {
+  receive(options: WaitOptions = {}): Promise<Uint8Array<ArrayBuffer>[]> {
     return receive(this.#s, options);
   }
 
@@ -215,7 +216,8 @@ export class Socket {
   /**
    * Receives one message if one is queued, never waiting.
    *
-   * @returns the parts, or null if nothing is queued
+   * @returns the parts (over ArrayBuffers, as `receive` gives them), or null if nothing is
+   *   queued
    * @throws {XsError} ENOTSUP, EFSM, ETERM, ENOTSOCK
    *
    * @example
@@ -227,7 +229,7 @@ export class Socket {
    * assert.equal(pull.tryReceive(), null);
    * ```
    */
-  tryReceive(): Uint8Array[] | null {
+  tryReceive(): Uint8Array<ArrayBuffer>[] | null {
     return tryReceive(this.#s);
   }
 
@@ -462,7 +464,7 @@ export class Socket {
    * for await (const parts of pull) console.log(parts);
    * ```
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array[], void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array<ArrayBuffer>[], void, undefined> {
     yield* eachMessage(() => this.receive());
   }
 }

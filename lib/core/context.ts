@@ -41,18 +41,18 @@ import { type LinkEvent, WorkerLink, type WorkerSource } from "./worker_link.ts"
 /** Options of a context. */
 export interface ContextOptions {
   /** XS_IO_THREADS (default 1). One worker serves all connections for now. */
-  ioThreads?: number;
+  ioThreads?: number | undefined;
   /** XS_MAX_SOCKETS (default 512). */
-  maxSockets?: number;
+  maxSockets?: number | undefined;
   /**
    * Default `XS_LINGER` of new sockets in ms (-1 forever, the Crossroads default); types
    * with a default of their own (SUB/XSUB: 0) keep it.
    */
-  linger?: number;
+  linger?: number | undefined;
   /** Where the I/O worker starts from (tests force "bundle"; see runtime/worker.ts). */
-  workerSource?: WorkerSource;
+  workerSource?: WorkerSource | undefined;
   /** How long the I/O worker may take to start, ms (default 10 000; tests shorten it). */
-  workerStartMs?: number;
+  workerStartMs?: number | undefined;
 }
 
 /** The engine-side context. */

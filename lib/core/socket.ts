@@ -234,9 +234,9 @@ export class SocketCore {
 
   /**
    * Receives one whole message. Blocks per XS_RCVTIMEO unless XS_DONTWAIT. Returns the
-   * parts, or null with errno.
+   * parts (backed by ArrayBuffers: `Pipe.read`), or null with errno.
    */
-  recv(flags: number): Uint8Array[] | null {
+  recv(flags: number): Uint8Array<ArrayBuffer>[] | null {
     const st = this.#state();
     if (st) return fail(st), null;
     this.ctx.processIfPending();
@@ -245,7 +245,7 @@ export class SocketCore {
     return typeof r === "number" ? (fail(r), null) : r;
   }
 
-  #tryRecv(): Uint8Array[] | number {
+  #tryRecv(): Uint8Array<ArrayBuffer>[] | number {
     const r = this.proto.recv();
     if (this.#dying.size) this.#sweep();
     return r;
@@ -320,8 +320,8 @@ export class SocketCore {
     timeout: number,
     signal?: AbortSignal,
     fail?: (e: unknown) => unknown,
-  ): Promise<Uint8Array[]> {
-    return this.#queue("recv", null, timeout, signal, fail) as Promise<Uint8Array[]>;
+  ): Promise<Uint8Array<ArrayBuffer>[]> {
+    return this.#queue("recv", null, timeout, signal, fail) as Promise<Uint8Array<ArrayBuffer>[]>;
   }
 
   #queue(
@@ -398,7 +398,7 @@ export class SocketCore {
     }
     const def = OPTIONS.get(id);
     if (!def || GET_ONLY.has(id)) return fail(C.EINVAL), null;
-    const v = (this.options as unknown as Record<string, number | bigint | Uint8Array>)[def.key];
+    const v: number | bigint | Uint8Array = this.options[def.key];
     return v instanceof Uint8Array ? new Uint8Array(v) : v;
   }
 

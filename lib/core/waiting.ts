@@ -177,7 +177,7 @@ export interface OpHooks {
    * Tries an operation now: 0 (sent), the parts (received), or an errno; EAGAIN means
    * "not yet" and keeps it queued.
    */
-  attempt(kind: OpKind, msg: Uint8Array[] | null): number | Uint8Array[];
+  attempt(kind: OpKind, msg: Uint8Array[] | null): number | Uint8Array<ArrayBuffer>[];
   /** The socket type's own receive deadline (performance.now() ms), Infinity if none. */
   deadline(): number;
   /** Re-tries every pending operation, the socket's state first (the deadline timer calls it). */
@@ -199,7 +199,7 @@ export interface OpHooks {
 interface Op {
   kind: OpKind;
   msg: Uint8Array[] | null;
-  resolve: (v: Uint8Array[] | undefined) => void;
+  resolve: (v: Uint8Array<ArrayBuffer>[] | undefined) => void;
   reject: (e: number | unknown) => void;
   cleanup: () => void;
 }
@@ -224,7 +224,7 @@ export class OpQueue {
   /** True if an operation of `kind` waits (a new one must queue behind it). */
   #queued(kind: OpKind): boolean {
     const ops = this.#ops;
-    for (let i = 0; i < ops.length; i++) if (ops[i].kind === kind) return true;
+    for (let i = 0; i < ops.length; i++) if (ops[i]!.kind === kind) return true;
     return false;
   }
 
@@ -234,7 +234,11 @@ export class OpQueue {
    * negative: no limit) and re-tries after every wake-up. Returns what `attempt` returns:
    * 0, the parts, or an errno (EAGAIN at the deadline).
    */
-  block(kind: OpKind, msg: Uint8Array[] | null, timeout: number): number | Uint8Array[] {
+  block(
+    kind: OpKind,
+    msg: Uint8Array[] | null,
+    timeout: number,
+  ): number | Uint8Array<ArrayBuffer>[] {
     const h = this.#hooks;
     let r = h.attempt(kind, msg);
     if (r !== C.EAGAIN) return r;
@@ -267,7 +271,7 @@ export class OpQueue {
     timeout: number,
     signal?: AbortSignal,
     fail: (e: unknown) => unknown = same,
-  ): Promise<Uint8Array[] | undefined> {
+  ): Promise<Uint8Array<ArrayBuffer>[] | undefined> {
     if (signal?.aborted) return Promise.reject(fail(signal.reason));
     // Fast path: nothing queued ahead of us and the socket type can act now.
     if (!this.#queued(kind)) {
@@ -277,7 +281,7 @@ export class OpQueue {
       if (r !== C.EAGAIN) return Promise.reject(fail(r));
       if (timeout === 0) return Promise.reject(fail(C.EAGAIN));
     }
-    return new Promise<Uint8Array[] | undefined>((resolve, rejectRaw) => {
+    return new Promise<Uint8Array<ArrayBuffer>[] | undefined>((resolve, rejectRaw) => {
       const reject = (e: unknown) => rejectRaw(fail(e));
       let timer: ReturnType<typeof setTimeout> | undefined;
       let dlTimer: ReturnType<typeof setTimeout> | undefined;
@@ -330,7 +334,7 @@ export class OpQueue {
     while (progress && this.#ops.length) {
       progress = false;
       for (let i = 0; i < this.#ops.length; i++) {
-        const op = this.#ops[i];
+        const op = this.#ops[i]!;
         // Operations of one kind complete in order: only the first of each kind tries.
         if (this.#ops.findIndex((o) => o.kind === op.kind) !== i) continue;
         const r = this.#hooks.attempt(op.kind, op.msg);
@@ -386,7 +390,7 @@ export function waitSyncAny(
   cond: () => boolean,
 ): boolean {
   const all = [...waiters];
-  if (all.length === 1) return all[0].waitSync(deadline, cond);
+  if (all.length === 1) return all[0]!.waitSync(deadline, cond);
   for (;;) {
     for (const w of all) {
       if (w.waitSync(Math.min(deadline, performance.now() + SLICE_MS), cond)) return true;

@@ -54,7 +54,7 @@ export interface LinkHooks {
   /** Where the worker starts from (tests force "bundle"; see runtime/worker.ts). */
   source: WorkerSource;
   /** How long the worker may take to start, ms (default WORKER_START_MS). */
-  startMs?: number;
+  startMs?: number | undefined;
   /** Acts on one event (accept, up, down, gone, closed). */
   event(e: LinkEvent): void;
   /** A wake message arrived; the control ring was drained (waiting.ts `Waiting.woken`). */
@@ -190,7 +190,7 @@ export class WorkerLink {
     const ev = this.#events;
     if (this.#control.pending()) {
       if (this.#control.drain(ev)) this.wakeWorker();
-      for (let i = 0; i < ev.length; i++) this.#dispatch(ev[i]);
+      for (let i = 0; i < ev.length; i++) this.#dispatch(ev[i]!);
       ev.length = 0;
     }
   }

@@ -69,6 +69,8 @@ export class Endpoints {
     const transport = TRANSPORTS[ep.scheme];
     const rec: WEndpoint = { id: m.ep, endpoint: ep, config: sessionConfig(opts), opts };
     try {
+      // The API thread serves inproc itself: only tcp and ipc come here.
+      if (!transport) throw new TypeError(`no worker transport for ${ep.scheme}`);
       const { listener, bound } = await transport.listen(this.#rt, ep, (conn) => {
         const s = this.#newSession(sock, rec, true);
         queueMicrotask(() => s.begin(conn));
@@ -114,6 +116,7 @@ export class Endpoints {
     rec.timer = undefined;
     if (rec.dead) return;
     const transport = TRANSPORTS[rec.endpoint.scheme];
+    if (!transport) throw new TypeError(`no worker transport for ${rec.endpoint.scheme}`);
     transport.dial(this.#rt, rec.endpoint, { keepalive: rec.opts.keepalive }).then((attach) => {
       if (rec.dead) {
         attach({ data() {}, written() {}, closed() {} }).close();

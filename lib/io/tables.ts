@@ -23,7 +23,7 @@ export interface WEndpoint {
   /** Connect side: the pipe, the live session, the reconnect timer. */
   pipe?: WorkerPipe;
   session?: StreamSession | null;
-  timer?: ReturnType<typeof setTimeout>;
+  timer?: ReturnType<typeof setTimeout> | undefined;
   backoff?: Backoff;
   dead?: boolean;
 }

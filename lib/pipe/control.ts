@@ -39,7 +39,7 @@ export class ControlWriter {
    */
   rearm(): boolean {
     if (!this.#backlog.length) return false;
-    return this.#ring.waitForRoom(this.#backlog[0].length + 4);
+    return this.#ring.waitForRoom(this.#backlog[0]!.length + 4);
   }
 
   /** Publishes backlogged events as room allows; true if the backlog is empty. */
@@ -47,7 +47,7 @@ export class ControlWriter {
     const r = this.#ring;
     let wrote = false;
     while (this.#backlog.length) {
-      const rec = this.#backlog[0];
+      const rec = this.#backlog[0]!;
       if (r.free() < rec.length + 4) {
         if (!r.waitForRoom(rec.length + 4)) break;
       }

@@ -15,7 +15,10 @@
  *   copied into shared memory or handed to the peer, so the caller must not modify
  *   them afterwards (the C face's `xs_sendmsg` nullifies its message for that reason).
  * - `read()` returns parts the caller owns: fresh memory (inproc: the sender's parts,
- *   which the sender gave up), never a view that the pipe reuses.
+ *   which the sender gave up), never a view that the pipe reuses. Every part is backed by
+ *   an `ArrayBuffer`, never a `SharedArrayBuffer` (hence `Uint8Array<ArrayBuffer>`, which
+ *   `Response` and `Blob` take): RingPipe copies out of its shared ring into fresh
+ *   buffers, and the inproc pipe copies the rare part a sender made over shared memory.
  *
  * Runs on: API thread.
  */
@@ -61,7 +64,7 @@ export interface Pipe {
   /** True if a whole message can be read now. */
   checkRead(): boolean;
   /** Takes the next whole message, or null if none is complete. */
-  read(): Uint8Array[] | null;
+  read(): Uint8Array<ArrayBuffer>[] | null;
   /** True once the far end is gone for good (queued inbound messages may remain). */
   readonly terminated: boolean;
 }

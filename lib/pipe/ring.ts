@@ -147,7 +147,7 @@ export class RingWriter extends RingEnd {
     const pos = this.#tail & this.mask;
     const first = this.capacity - pos;
     if (n <= first) {
-      if (n <= 16) { for (let i = 0; i < n; i++) this.bytes[pos + i] = src[i]; }
+      if (n <= 16) { for (let i = 0; i < n; i++) this.bytes[pos + i] = src[i]!; }
       else this.bytes.set(src, pos);
     } else {
       this.bytes.set(src.subarray(0, first), pos);
@@ -323,7 +323,7 @@ export class RingReader extends RingEnd {
 
   /** The byte `offset` bytes after the local head (the caller checked `available()`). */
   byteAt(offset: number): number {
-    return this.bytes[(this.#head + offset) & this.mask];
+    return this.bytes[(this.#head + offset) & this.mask]!;
   }
 
   /**

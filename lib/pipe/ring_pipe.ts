@@ -173,12 +173,12 @@ export class RingPipe implements Pipe {
     const n = msg.length;
     let need = 0;
     for (let i = 0; i < n; i++) {
-      const len = msg[i].length;
+      const len = msg[i]!.length;
       need += (len > 255 ? 9 : 2) + len;
     }
     if (need <= out.free()) {
       for (let i = 0; i < n; i++) {
-        const part = msg[i];
+        const part = msg[i]!;
         out.putHeader(i < n - 1 ? F_MORE : 0, part.length);
         out.put(part);
       }
@@ -232,9 +232,9 @@ export class RingPipe implements Pipe {
     const buf = new Uint8Array(this.#buffers.take(e.bytes));
     let off = 0, k = 0;
     for (let i = 0; i < e.parts.length; i++) {
-      const last = k + e.parts[i] - 1;
+      const last = k + e.parts[i]! - 1;
       for (; k <= last; k++) {
-        const d = e.data[k];
+        const d = e.data[k]!;
         const n = d.length;
         off += writeFrameHeader(buf, off, k < last ? F_MORE : 0, n);
         buf.set(d, off);
@@ -267,7 +267,7 @@ export class RingPipe implements Pipe {
     return this.#inbox.checkRead();
   }
 
-  read(): Uint8Array[] | null {
+  read(): Uint8Array<ArrayBuffer>[] | null {
     return this.#inbox.read();
   }
 }

@@ -35,7 +35,11 @@ export interface Subscription {
 }
 
 /** Builds `[u16 BE cmd][u16 BE filter id][body]` (docs/behaviour.md §4.5). */
-export function encodeSubscription(cmd: number, filter: number, body: Uint8Array): Uint8Array {
+export function encodeSubscription(
+  cmd: number,
+  filter: number,
+  body: Uint8Array,
+): Uint8Array<ArrayBuffer> {
   const m = new Uint8Array(4 + body.length);
   m[0] = cmd >> 8;
   m[1] = cmd & 255;
@@ -48,7 +52,7 @@ export function encodeSubscription(cmd: number, filter: number, body: Uint8Array
 /** Parses a subscription message; null if shorter than 4 bytes or the command is not 1/2. */
 export function parseSubscription(m: Uint8Array): Subscription | null {
   if (m.length < 4) return null;
-  const cmd = (m[0] << 8) | m[1];
+  const cmd = (m[0]! << 8) | m[1]!;
   if (cmd !== CMD_SUBSCRIBE && cmd !== CMD_UNSUBSCRIBE) return null;
-  return { cmd, filter: (m[2] << 8) | m[3], body: m.subarray(4) };
+  return { cmd, filter: (m[2]! << 8) | m[3]!, body: m.subarray(4) };
 }

@@ -85,13 +85,14 @@ export class WorkerPipe {
     for (let i = 0; i < b.pos.length; i++) {
       const start = off;
       const parts: Uint8Array[] = [];
-      for (let j = 0; j < b.parts[i]; j++) {
-        const n = b.sizes[k++];
+      // The batch's arrays are consistent (ring_pipe.ts #postExternal built them).
+      for (let j = 0; j < b.parts[i]!; j++) {
+        const n = b.sizes[k++]!;
         off += n > 255 ? 9 : 2;
         parts.push(buf.subarray(off, off + n));
         off += n;
       }
-      this.#ext.push({ pos: b.pos[i], parts, frames: buf.subarray(start, off), batch });
+      this.#ext.push({ pos: b.pos[i]!, parts, frames: buf.subarray(start, off), batch });
     }
     this.#extReceived = (this.#extReceived + b.pos.length) | 0;
   }
@@ -108,7 +109,7 @@ export class WorkerPipe {
   /** True if a message posted beside the ring stands at the ring's current head. */
   get externalDue(): boolean {
     return this.#extHead < this.#ext.length &&
-      this.#ext[this.#extHead].pos === this.out.position;
+      this.#ext[this.#extHead]!.pos === this.out.position;
   }
 
   /**
@@ -118,7 +119,7 @@ export class WorkerPipe {
    */
   ringLimit(): number {
     if (this.#extHead < this.#ext.length) {
-      return (this.#ext[this.#extHead].pos - this.out.position) | 0;
+      return (this.#ext[this.#extHead]!.pos - this.out.position) | 0;
     }
     // Atomics (in externalPosted): read after the tail the caller loaded, so a message
     // whose position is before ring bytes we saw is counted here.
@@ -137,12 +138,12 @@ export class WorkerPipe {
 
   /** The message due at the head, left in place (the caller checked `externalDue`). */
   peekExternal(): ExternalMessage {
-    return this.#ext[this.#extHead];
+    return this.#ext[this.#extHead]!;
   }
 
   /** Takes the message due at the head (the caller checked `externalDue`). */
   takeExternal(): ExternalMessage {
-    const m = this.#ext[this.#extHead];
+    const m = this.#ext[this.#extHead]!;
     this.#ext[this.#extHead++] = undefined as unknown as ExternalMessage;
     if (this.#extHead === this.#ext.length) {
       this.#ext.length = 0;
@@ -159,7 +160,7 @@ export class WorkerPipe {
   /** Drops every message held beside the ring; returns how many. */
   dropExternal(): number {
     const n = this.#ext.length - this.#extHead;
-    for (let i = this.#extHead; i < this.#ext.length; i++) this.doneExternal(this.#ext[i]);
+    for (let i = this.#extHead; i < this.#ext.length; i++) this.doneExternal(this.#ext[i]!);
     this.#ext = [];
     this.#extHead = 0;
     return n;

@@ -14,14 +14,15 @@ export class FairQueue extends Rotation {
   last: Pipe | null = null;
 
   /** The next whole message, or null if no pipe has one. */
-  recv(): Uint8Array[] | null {
+  recv(): Uint8Array<ArrayBuffer>[] | null {
     const pipes = this.pipes;
     const n = pipes.length;
     for (let k = 0; k < n; k++) {
       const i = (this.next + k) % n;
-      const msg = pipes[i].read();
+      const pipe = pipes[i]!;
+      const msg = pipe.read();
       if (msg) {
-        this.last = pipes[i];
+        this.last = pipe;
         this.next = (i + 1) % n;
         return msg;
       }

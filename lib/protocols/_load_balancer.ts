@@ -15,7 +15,7 @@ export class LoadBalancer extends Rotation {
     const n = pipes.length;
     for (let k = 0; k < n; k++) {
       const i = (this.next + k) % n;
-      if (pipes[i].write(msg)) {
+      if (pipes[i]!.write(msg)) {
         this.next = (i + 1) % n;
         return true;
       }

@@ -17,7 +17,7 @@ export function bytesKey(b: Uint8Array): string {
   // Short keys (the usual topics) without a spread: this runs for every received message.
   if (b.length <= 32) {
     let k = "";
-    for (let i = 0; i < b.length; i++) k += String.fromCharCode(b[i]);
+    for (let i = 0; i < b.length; i++) k += String.fromCharCode(b[i]!);
     return k;
   }
   let s = "";

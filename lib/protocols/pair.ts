@@ -43,7 +43,7 @@ export class Pair implements Protocol {
   send(msg: Uint8Array[]): number {
     return this.#pipe && this.#pipe.write(msg) ? 0 : EAGAIN;
   }
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     return this.#pipe?.read() ?? EAGAIN;
   }
   hasIn(): boolean {

@@ -55,8 +55,11 @@ export interface Protocol {
   pipeUp?(pipe: Pipe): void;
   /** Sends one whole message: 0, or an errno (`EAGAIN`, `ENOTSUP`, `EFSM`, `EINVAL`). */
   send(msg: Uint8Array[]): number;
-  /** Receives one whole message, or returns an errno (`EAGAIN`, `ENOTSUP`, `EFSM`, ...). */
-  recv(): Uint8Array[] | number;
+  /**
+   * Receives one whole message, or returns an errno (`EAGAIN`, `ENOTSUP`, `EFSM`, ...).
+   * Its parts are backed by ArrayBuffers, as `Pipe.read` gives them.
+   */
+  recv(): Uint8Array<ArrayBuffer>[] | number;
   /** True if `recv` would return a message now. */
   hasIn(): boolean;
   /** True if `send` would succeed now. */

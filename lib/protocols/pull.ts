@@ -38,7 +38,7 @@ export class Pull implements Protocol {
   send(): number {
     return ENOTSUP;
   }
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     return this.#fq.recv() ?? EAGAIN;
   }
   hasIn(): boolean {

@@ -50,7 +50,7 @@ export class Rep implements Protocol {
   pipeUp(pipe: Pipe): void {
     this.#raw.pipeUp(pipe);
   }
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     if (this.#route) return EFSM;
     for (;;) {
       const msg = this.#raw.recv();
@@ -58,7 +58,7 @@ export class Rep implements Protocol {
       // Part 0 is the identity XREP put in front; the delimiter must come later and
       // be followed by a body (upstream aborts otherwise; we drop the request).
       let i = 1;
-      while (i < msg.length && msg[i].length !== 0) i++;
+      while (i < msg.length && msg[i]!.length !== 0) i++;
       if (i >= msg.length - 1) continue;
       this.#route = msg.slice(0, i + 1);
       return msg.slice(i + 1);

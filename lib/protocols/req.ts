@@ -51,13 +51,13 @@ export class Req implements Protocol {
     if (rc === 0) this.#awaiting = true;
     return rc;
   }
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     if (!this.#awaiting) return EFSM;
     for (;;) {
       const msg = this.#raw.recv();
       if (typeof msg === "number") return msg;
       // A reply without its delimiter (or with nothing after it) is dropped whole.
-      if (msg.length < 2 || msg[0].length !== 0) continue;
+      if (msg.length < 2 || msg[0]!.length !== 0) continue;
       this.#awaiting = false;
       return msg.slice(1);
     }

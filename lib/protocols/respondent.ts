@@ -48,16 +48,16 @@ export class Respondent implements Protocol {
   send(msg: Uint8Array[]): number {
     if (!this.#route) return EFSM;
     if (msg.length !== 1) return EINVAL;
-    this.#x.send([...this.#route, msg[0]]);
+    this.#x.send([...this.#route, msg[0]!]);
     this.#route = null;
     return 0;
   }
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     if (this.#route) return EFSM;
     const msg = this.#x.recv();
     if (typeof msg === "number") return msg;
     this.#route = msg.slice(0, -1);
-    return [msg[msg.length - 1]];
+    return [msg[msg.length - 1]!];
   }
   hasIn(): boolean {
     return !this.#route && this.#x.hasIn();

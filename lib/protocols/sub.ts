@@ -53,7 +53,7 @@ export class Sub implements Protocol {
   readonly #prefix = new PrefixFilter<null>();
   readonly #topic = new TopicFilter<null>();
   /** A matching message taken ahead by `hasIn`. */
-  #ahead: Uint8Array[] | null = null;
+  #ahead: Uint8Array<ArrayBuffer>[] | null = null;
 
   constructor(host: ProtocolHost) {
     this.#host = host;
@@ -101,7 +101,7 @@ export class Sub implements Protocol {
     return ENOTSUP;
   }
 
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     const ahead = this.#ahead;
     if (ahead) {
       this.#ahead = null;
@@ -109,7 +109,7 @@ export class Sub implements Protocol {
     }
     for (;;) {
       const m = this.#xsub.recv();
-      if (typeof m === "number" || this.#matches(m[0])) return m;
+      if (typeof m === "number" || this.#matches(m[0]!)) return m;
     }
   }
 

@@ -50,7 +50,7 @@ export class Surveyor implements Protocol {
   /** performance.now() value after which the survey is over (Infinity: never). */
   #deadline = -Infinity;
   /** A current response taken by `hasIn` and not yet handed out. */
-  #prefetched: Uint8Array[] | null = null;
+  #prefetched: Uint8Array<ArrayBuffer>[] | null = null;
 
   constructor(host: ProtocolHost) {
     this.#host = host;
@@ -69,14 +69,14 @@ export class Surveyor implements Protocol {
     new DataView(id.buffer).setUint32(0, this.#surveyId);
     // Each pipe may keep the id part by reference: keep our own copy for matching.
     this.#idBytes = id.slice();
-    this.#x.send([id, msg[0]]);
+    this.#x.send([id, msg[0]!]);
     // A response prefetched for the abandoned survey must not pass as a current one.
     this.#prefetched = null;
     const t = this.#host.options.surveyTimeout;
     this.#deadline = t === 0 ? Infinity : performance.now() + t;
     return 0;
   }
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     if (!this.#idBytes) return EFSM;
     const msg = this.#take();
     if (msg) return msg;
@@ -102,7 +102,7 @@ export class Surveyor implements Protocol {
   }
 
   /** The next response to the current survey (its parts after the id), or null. */
-  #take(): Uint8Array[] | null {
+  #take(): Uint8Array<ArrayBuffer>[] | null {
     if (this.#prefetched) {
       const m = this.#prefetched;
       this.#prefetched = null;
@@ -111,7 +111,7 @@ export class Surveyor implements Protocol {
     for (;;) {
       const msg = this.#x.recv();
       if (typeof msg === "number") return null;
-      if (msg.length >= 2 && sameBytes(msg[0], this.#idBytes!)) return msg.slice(1);
+      if (msg.length >= 2 && sameBytes(msg[0]!, this.#idBytes!)) return msg.slice(1);
       // A response to an older survey, or malformed: dropped whole.
     }
   }

@@ -63,7 +63,7 @@ export class XPub implements Protocol {
   #prefixUsed = false;
   #topicUsed = false;
   /** Subscription messages waiting for the application. */
-  readonly #pending: Uint8Array[] = [];
+  readonly #pending: Uint8Array<ArrayBuffer>[] = [];
   /**
    * The recipients of every message while they do not depend on its bytes (no topic
    * pattern, no prefix but the empty one): worked out once instead of per message (a Set, a
@@ -117,8 +117,8 @@ export class XPub implements Protocol {
     if (to === null) {
       const set = new Set<Pipe>(this.#all);
       const hit = (p: Pipe) => set.add(p);
-      this.#prefix.match(msg[0], hit);
-      this.#topic.match(msg[0], hit);
+      this.#prefix.match(msg[0]!, hit);
+      this.#topic.match(msg[0]!, hit);
       to = [...set];
       if (this.#topic.size === 0 && this.#prefix.onlyEmpty) this.#everyone = to;
     }
@@ -126,7 +126,7 @@ export class XPub implements Protocol {
     return 0;
   }
 
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     this.#readAll();
     const m = this.#pending.shift();
     return m ? [m] : EAGAIN;
@@ -150,7 +150,7 @@ export class XPub implements Protocol {
   #read(pipe: Pipe): void {
     for (let m = pipe.read(); m; m = pipe.read()) {
       // A subscription is one part; anything else is malformed and skipped.
-      const sub = m.length === 1 ? parseSubscription(m[0]) : null;
+      const sub = m.length === 1 ? parseSubscription(m[0]!) : null;
       if (!sub) continue;
       this.#everyone = null;
       let report: boolean;
@@ -174,7 +174,7 @@ export class XPub implements Protocol {
       } else {
         continue;
       }
-      if (report && this.#report) this.#pending.push(m[0]);
+      if (report && this.#report) this.#pending.push(m[0]!);
     }
   }
 }

@@ -52,7 +52,7 @@ export class XRep implements Protocol {
   readonly #pipes = new Set<Pipe>();
   readonly #routes = new Map<string, Pipe>();
   /** The next generated identity's counter (random start, as upstream). */
-  #next = crypto.getRandomValues(new Uint32Array(1))[0];
+  #next = crypto.getRandomValues(new Uint32Array(1))[0]!;
 
   /** Refuses a peer whose announced identity is already routed to another pipe. */
   accepts(pipe: Pipe): boolean {
@@ -87,8 +87,8 @@ export class XRep implements Protocol {
   send(msg: Uint8Array[]): number {
     // An address with nothing after it is dropped (upstream: a first part without MORE),
     // and so is one longer than any identity can be.
-    if (msg.length < 2 || msg[0].length > 255) return 0;
-    const key = keyOf(msg[0]);
+    if (msg.length < 2 || msg[0]!.length > 255) return 0;
+    const key = keyOf(msg[0]!);
     let pipe = this.#routes.get(key);
     if (!pipe) {
       // An identity may have been announced since we last looked (e.g. an inproc
@@ -101,7 +101,7 @@ export class XRep implements Protocol {
     return 0;
   }
 
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     const msg = this.#fq.recv();
     if (!msg) return EAGAIN;
     const pipe = this.#fq.last!;

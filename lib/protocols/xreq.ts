@@ -45,7 +45,7 @@ export class XReq implements Protocol {
   send(msg: Uint8Array[]): number {
     return this.#lb.send(msg) ? 0 : EAGAIN;
   }
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     return this.#fq.recv() ?? EAGAIN;
   }
   hasIn(): boolean {

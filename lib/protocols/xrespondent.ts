@@ -57,15 +57,16 @@ export class XRespondent implements Protocol {
   }
   send(msg: Uint8Array[]): number {
     for (let i = 0; i < msg.length - 1; i++) {
-      if (msg[i].length !== 4) continue;
-      const pipe = this.#byId.get(readU32(msg[i]));
+      const part = msg[i]!;
+      if (part.length !== 4) continue;
+      const pipe = this.#byId.get(readU32(part));
       // Unknown peer or no room: dropped whole (upstream src/xrespondent.cpp).
       pipe?.write(msg.slice(i + 1));
       return 0;
     }
     return 0;
   }
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     this.#dropDisconnected();
     const msg = this.#fq.recv();
     if (!msg) return EAGAIN;
@@ -91,7 +92,7 @@ export class XRespondent implements Protocol {
 }
 
 /** A u32 as 4 big-endian bytes. */
-function u32(n: number): Uint8Array {
+function u32(n: number): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, n);
   return b;

@@ -82,7 +82,7 @@ export class XSub implements Protocol {
   }
 
   send(msg: Uint8Array[]): number {
-    const sub = msg.length === 1 ? parseSubscription(msg[0]) : null;
+    const sub = msg.length === 1 ? parseSubscription(msg[0]!) : null;
     if (!sub) return EINVAL;
     const key = String.fromCharCode(sub.filter >> 8, sub.filter & 255) + bytesKey(sub.body);
     const e = this.#subs.get(key);
@@ -100,7 +100,7 @@ export class XSub implements Protocol {
     return 0;
   }
 
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     return this.#fq.recv() ?? EAGAIN;
   }
 

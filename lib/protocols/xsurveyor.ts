@@ -52,7 +52,7 @@ export class XSurveyor implements Protocol {
     this.#dist.sendToAll(msg);
     return 0;
   }
-  recv(): Uint8Array[] | number {
+  recv(): Uint8Array<ArrayBuffer>[] | number {
     return this.#fq.recv() ?? EAGAIN;
   }
   hasIn(): boolean {

@@ -170,7 +170,7 @@ class BunStream implements StreamConn {
   #flushHeld() {
     const held = this.#held!;
     let i = 0;
-    while (i < held.length && !this.#paused && !this.#closing) this.#h!.data(held[i++]);
+    while (i < held.length && !this.#paused && !this.#closing) this.#h!.data(held[i++]!);
     if (i === held.length) this.#held = null;
     else held.splice(0, i);
   }

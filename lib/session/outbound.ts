@@ -106,7 +106,7 @@ export class Outbound {
     if (e && p) {
       if (e.next < e.chunks.length) {
         this.#writing = true;
-        this.conn!.write(e.chunks[e.next++]);
+        this.conn!.write(e.chunks[e.next++]!);
         return;
       }
       this.#ext = null;
@@ -215,7 +215,7 @@ export class Outbound {
     const m = p.takeExternal();
     const parts = m.parts;
     this.#externalDone(p);
-    const f = parts.length === 1 ? subscriptionFrame(parts[0], this.version) : null;
+    const f = parts.length === 1 ? subscriptionFrame(parts[0]!, this.version) : null;
     p.doneExternal(m);
     if (f) this.#ctrl.push(f);
   }
@@ -260,7 +260,8 @@ export class Outbound {
     this.#ext = { chunks, next: 1, taken };
     this.#writing = true;
     this.#inFlight = 0;
-    this.conn!.write(chunks[0]);
+    // Never empty: every message has a part, and every part a header.
+    this.conn!.write(chunks[0]!);
   }
 
   /** Drops every complete outbound message queued in the pipe. */

@@ -92,10 +92,10 @@ export class InprocPipe implements Pipe {
     return this.#in.size > 0;
   }
 
-  read(): Uint8Array[] | null {
+  read(): Uint8Array<ArrayBuffer>[] | null {
     const q = this.#in;
     if (q.head === q.msgs.length) return null;
-    const msg = q.msgs[q.head];
+    const msg = q.msgs[q.head]!;
     q.msgs[q.head++] = undefined as unknown as Uint8Array[];
     if (q.head === q.msgs.length) {
       q.msgs.length = 0;
@@ -103,8 +103,25 @@ export class InprocPipe implements Pipe {
     }
     // A writer blocked at the HWM may go on now.
     this.peer?.onActivity();
-    return msg;
+    return arrayBacked(msg);
   }
+}
+
+/**
+ * The parts of `msg` for the reader, who gets `Uint8Array<ArrayBuffer>` (pipe.ts): `msg`
+ * itself when ArrayBuffers back every part (the usual case, no copy), else a new array in
+ * which each part over other memory (a sender's view of a SharedArrayBuffer: the rare
+ * case) is copied. `msg` is left as it is: a distributor hands one array to every pipe.
+ */
+function arrayBacked(msg: Uint8Array[]): Uint8Array<ArrayBuffer>[] {
+  for (let i = 0; i < msg.length; i++) {
+    if (!isArrayBacked(msg[i]!)) return msg.map((p) => isArrayBacked(p) ? p : new Uint8Array(p));
+  }
+  return msg as Uint8Array<ArrayBuffer>[];
+}
+
+function isArrayBacked(part: Uint8Array): part is Uint8Array<ArrayBuffer> {
+  return part.buffer instanceof ArrayBuffer;
 }
 
 /** Combined capacity of one direction: 0 (unlimited) if either side is 0. */

@@ -16,6 +16,8 @@ export const tcp: Transport = {
   async dial(rt, ep, opts) {
     if (ep.scheme !== "tcp") throw new TypeError("not a tcp endpoint");
     const [host] = await rt.resolve(ep.host);
+    // The runtimes throw rather than answer no address; a rejection means "retry later".
+    if (host === undefined) throw new Error(`cannot resolve ${ep.host}`);
     return rt.connectTcp(host, ep.port, opts);
   },
 };

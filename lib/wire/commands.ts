@@ -73,7 +73,7 @@ export function encodeCommand(name: string, data: Uint8Array): Uint8Array {
  */
 export function parseCommand(body: Uint8Array): Command | null {
   if (body.length === 0) return null;
-  const len = body[0];
+  const len = body[0]!;
   if (1 + len > body.length) return null;
   return {
     name: String.fromCharCode(...body.subarray(1, 1 + len)),
@@ -154,7 +154,7 @@ export function pongFrame(context: Uint8Array): Uint8Array {
  */
 export function parsePing(data: Uint8Array): { ttl: number; context: Uint8Array } {
   if (data.length < 2) return { ttl: 0, context: data.subarray(0, 0) };
-  return { ttl: (data[0] << 8) | data[1], context: data.subarray(2) };
+  return { ttl: (data[0]! << 8) | data[1]!, context: data.subarray(2) };
 }
 
 /**
@@ -188,6 +188,8 @@ export function errorFrame(reason: string | Uint8Array): Uint8Array {
  * ```
  */
 export function parseError(data: Uint8Array): string | null {
-  if (data.length === 0 || 1 + data[0] > data.length) return null;
-  return String.fromCharCode(...data.subarray(1, 1 + data[0]));
+  if (data.length === 0) return null;
+  const len = data[0]!;
+  if (1 + len > data.length) return null;
+  return String.fromCharCode(...data.subarray(1, 1 + len));
 }

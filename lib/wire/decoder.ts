@@ -107,15 +107,15 @@ export class FrameDecoder {
         if (pos === end) return pos;
         if (this.#hdrLen === 0) {
           // Fast path: the whole header is in this chunk, parse it in place.
-          const need = this.#headerLength(chunk[pos]);
+          const need = this.#headerLength(chunk[pos]!);
           if (end - pos >= need) {
             if (!this.#parse(chunk, pos)) return -1;
             pos += need;
             continue;
           }
         }
-        this.#hdr[this.#hdrLen++] = chunk[pos++];
-        const need = this.#headerLength(this.#hdr[0]);
+        this.#hdr[this.#hdrLen++] = chunk[pos++]!;
+        const need = this.#headerLength(this.#hdr[0]!);
         if (this.#hdrLen < need) continue;
         this.#hdrLen = 0;
         if (!this.#parse(this.#hdr, 0)) return -1;
@@ -137,25 +137,26 @@ export class FrameDecoder {
     return first & FLAG_LONG ? 9 : 2;
   }
 
-  // Reads a complete header at src[off]; sets #flags/#size and S_START, or fails.
+  // Reads a complete header at src[off] (the caller checked its length: the indexes are in
+  // range); sets #flags/#size and S_START, or fails.
   #parse(src: Uint8Array, off: number): boolean {
     let size: number;
     let flags: number;
     if (this.#v1) {
-      const first = src[off];
+      const first = src[off]!;
       let len: number;
       if (first === 0xff) {
         len = readU64(src, off + 1);
-        flags = src[off + 9] & FLAG_MORE;
+        flags = src[off + 9]! & FLAG_MORE;
       } else {
         len = first;
-        flags = src[off + 1] & FLAG_MORE;
+        flags = src[off + 1]! & FLAG_MORE;
       }
       if (len === 0) return this.#fail("ZMTP/1.0 frame has length 0");
       size = len < 0 ? -1 : len - 1;
     } else {
-      const f = src[off];
-      size = f & FLAG_LONG ? readU64(src, off + 1) : src[off + 1];
+      const f = src[off]!;
+      size = f & FLAG_LONG ? readU64(src, off + 1) : src[off + 1]!;
       flags = f & FLAG_COMMAND ? FLAG_COMMAND : f & FLAG_MORE;
     }
     if (size < 0) return this.#fail("Frame size exceeds Number.MAX_SAFE_INTEGER");

@@ -135,8 +135,8 @@ function encodeMessage(parts: Uint8Array[], v1: boolean): Uint8Array {
   for (let i = 0; i < parts.length; i++) {
     const more = i < parts.length - 1;
     off += v1
-      ? encodeFrame1(out, off, more, parts[i])
-      : encodeFrame3(out, off, more ? FLAG_MORE : 0, parts[i]);
+      ? encodeFrame1(out, off, more, parts[i]!)
+      : encodeFrame3(out, off, more ? FLAG_MORE : 0, parts[i]!);
   }
   return out;
 }
@@ -186,7 +186,7 @@ export function messageChunks(
   };
   for (const parts of messages) {
     for (let i = 0; i < parts.length; i++) {
-      const part = parts[i];
+      const part = parts[i]!;
       const more = i < parts.length - 1;
       const h = new Uint8Array(10);
       const hl = v1

@@ -69,9 +69,11 @@ export function writeU64(dst: Uint8Array, off: number, value: number): void {
  * ```
  */
 export function readU64(src: Uint8Array, off: number): number {
-  const hi = ((src[off] << 24) | (src[off + 1] << 16) | (src[off + 2] << 8) | src[off + 3]) >>> 0;
-  const lo = ((src[off + 4] << 24) | (src[off + 5] << 16) | (src[off + 6] << 8) | src[off + 7]) >>>
+  // The caller checked that the 8 bytes are there.
+  const hi = ((src[off]! << 24) | (src[off + 1]! << 16) | (src[off + 2]! << 8) | src[off + 3]!) >>>
     0;
+  const lo =
+    ((src[off + 4]! << 24) | (src[off + 5]! << 16) | (src[off + 6]! << 8) | src[off + 7]!) >>> 0;
   // 2^53 - 1 has a high half of 0x1FFFFF.
   if (hi > 0x1fffff) return -1;
   return hi * TWO_32 + lo;

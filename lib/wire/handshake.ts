@@ -196,7 +196,7 @@ export class Handshake {
     if (out.length === 0) return EMPTY;
     if (out.length === 1) {
       this.#out = [];
-      return out[0];
+      return out[0]!;
     }
     let n = 0;
     for (const o of out) n += o.length;
@@ -219,7 +219,7 @@ export class Handshake {
         if (len < 1) return false;
         if (b[0] !== 0xff) return this.#legacy();
         if (len < SIG_LEN) return false;
-        if ((b[9] & 1) === 0) return this.#legacy();
+        if ((b[9]! & 1) === 0) return this.#legacy();
         if (!this.#strict) this.#out.push(new Uint8Array([3]));
         this.#phase = P_REV;
         return true;
@@ -259,7 +259,7 @@ export class Handshake {
         if (f === null) return false;
         if (f.end < 0) return false;
         this.#version = "2.0";
-        return this.#finish(v2TypeName(b[11]), b.slice(f.start, f.end), f.end);
+        return this.#finish(v2TypeName(b[11]!), b.slice(f.start, f.end), f.end);
       }
       case P_LEGACY_ID: {
         const f = this.#frame(0, true);
@@ -328,11 +328,11 @@ export class Handshake {
       if (b[off] === 0xff) {
         if (avail < 10) return null;
         l = readU64(b, off + 1);
-        flags = b[off + 9];
+        flags = b[off + 9]!;
         hdr = 10;
       } else {
-        l = b[off];
-        flags = b[off + 1];
+        l = b[off]!;
+        flags = b[off + 1]!;
         hdr = 2;
       }
       if (l === 0) {
@@ -341,13 +341,13 @@ export class Handshake {
       }
       size = l < 0 ? -1 : l - 1;
     } else {
-      flags = b[off];
+      flags = b[off]!;
       if (flags & FLAG_LONG) {
         if (avail < 9) return null;
         size = readU64(b, off + 1);
         hdr = 9;
       } else {
-        size = b[off + 1];
+        size = b[off + 1]!;
         hdr = 2;
       }
     }

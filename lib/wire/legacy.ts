@@ -66,7 +66,7 @@ export class LegacyHandshake {
     this.#buf = b;
     // ZMTP/1.0 frame: length (1 byte, or FF + u64 BE) counting flags + body, flags, body.
     if (b.length < 1) return new Uint8Array(0);
-    let hs = 1, len = b[0];
+    let hs = 1, len = b[0]!;
     if (b[0] === 0xff) {
       if (b.length < 9) return new Uint8Array(0);
       hs = 9;

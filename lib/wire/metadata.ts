@@ -67,12 +67,13 @@ export function parseMetadata(body: Uint8Array): Map<string, Uint8Array> | null 
   let off = 0;
   const end = body.length;
   while (off < end) {
-    const nameLen = body[off++];
+    // off < end, then the 4 length bytes were checked: the indexes are in range.
+    const nameLen = body[off++]!;
     if (off + nameLen + 4 > end) return null;
     const name = String.fromCharCode(...body.subarray(off, off + nameLen)).toLowerCase();
     off += nameLen;
     const valueLen =
-      ((body[off] << 24) | (body[off + 1] << 16) | (body[off + 2] << 8) | body[off + 3]) >>> 0;
+      ((body[off]! << 24) | (body[off + 1]! << 16) | (body[off + 2]! << 8) | body[off + 3]!) >>> 0;
     off += 4;
     if (valueLen > end - off) return null;
     out.set(name, body.subarray(off, off + valueLen));

@@ -80,7 +80,7 @@ export function subscriptionFrame(form: Uint8Array, version: string): Uint8Array
  */
 export function subscriptionFromData(body: Uint8Array, version: string): WireSubscription | null {
   if (version === "xs1") return readForm(body);
-  if (body.length < 1 || body[0] > 1) return null;
+  if (body.length < 1 || body[0]! > 1) return null;
   return { cmd: body[0] === 1 ? SUBSCRIBE : UNSUBSCRIBE, filter: PREFIX, body: body.subarray(1) };
 }
 
@@ -149,9 +149,9 @@ export function subscriptionDataFrame(subscribe: boolean, topic: Uint8Array): Ui
 
 /** The Crossroads form `[u16 cmd][u16 filter][body]` read; null unless cmd is 1 or 2. */
 function readForm(b: Uint8Array): WireSubscription | null {
-  const cmd = b.length >= 4 ? b[0] << 8 | b[1] : 0;
+  const cmd = b.length >= 4 ? b[0]! << 8 | b[1]! : 0;
   if (cmd !== SUBSCRIBE && cmd !== UNSUBSCRIBE) return null;
-  return { cmd, filter: b[2] << 8 | b[3], body: b.subarray(4) };
+  return { cmd, filter: b[2]! << 8 | b[3]!, body: b.subarray(4) };
 }
 
 function frame1(body: Uint8Array): Uint8Array {

@@ -70,7 +70,7 @@ export interface SockState {
   /** Parts of a message being sent with XS_SNDMORE. */
   out: Uint8Array[];
   /** Parts of the last received message not yet handed out, from `inNext`. */
-  inParts: Uint8Array[];
+  inParts: Uint8Array<ArrayBuffer>[];
   inNext: number;
 }
 

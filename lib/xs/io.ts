@@ -61,10 +61,13 @@ function sendPart(st: SockState, part: Uint8Array, flags: number): number {
 }
 
 /** Receives one part, or null with errno. */
-function recvPart(st: SockState, flags: number): { part: Uint8Array; more: boolean } | null {
-  let part: Uint8Array;
+function recvPart(
+  st: SockState,
+  flags: number,
+): { part: Uint8Array<ArrayBuffer>; more: boolean } | null {
+  let part: Uint8Array<ArrayBuffer>;
   if (st.inNext < st.inParts.length) {
-    part = st.inParts[st.inNext++];
+    part = st.inParts[st.inNext++]!;
   } else {
     const state = st.core.recvState();
     if (state) return fail(state), null;

@@ -196,7 +196,9 @@ export function xs_msg_copy(dest: xs_msg_t, src: xs_msg_t): number {
 
 /**
  * A `Uint8Array` over the message content (`xs_msg_data(3)`), writable for a message
- * the caller owns.
+ * the caller owns. Received content is backed by an `ArrayBuffer`; content given to
+ * `xs_msg_init_data` is the caller's memory as it is (which may be a `SharedArrayBuffer`),
+ * hence the wider type.
  *
  * @param msg a live message
  * @returns the content view
@@ -331,8 +333,8 @@ export function msgSent(msg: xs_msg_t): void {
   release(c);
 }
 
-/** Replaces the content of a live message with a received part. */
-export function msgReceived(msg: xs_msg_t, part: Uint8Array, more: boolean): void {
+/** Replaces the content of a live message with a received part (over an ArrayBuffer). */
+export function msgReceived(msg: xs_msg_t, part: Uint8Array<ArrayBuffer>, more: boolean): void {
   const st = live(msg)!;
   const c = st.content;
   st.content = { data: part, refs: 1, ffn: null, source: null, hint: undefined };

@@ -73,7 +73,7 @@ export function xs_poll(items: xs_pollitem_t[] | null, nitems: number, timeout: 
     ctxs.add(st!.ctx.core);
   }
   if (ctxs.size === 0) {
-    for (let i = 0; i < nitems; i++) items![i].revents = 0;
+    for (let i = 0; i < nitems; i++) items![i]!.revents = 0;
     if (timeout === 0) return 0;
     if (timeout < 0) return fail(C.EINVAL);
     sleepSync(performance.now() + timeout);
@@ -83,7 +83,8 @@ export function xs_poll(items: xs_pollitem_t[] | null, nitems: number, timeout: 
   const check = (): number => {
     let n = 0;
     for (let i = 0; i < nitems; i++) {
-      const it = items![i], st = socks[i];
+      // Every item was checked to be an object above.
+      const it = items![i]!, st = socks[i];
       it.revents = 0;
       if (!st) continue;
       const e = sockState(st);

@@ -81,7 +81,7 @@ test("waiting: a ring between the announcement and the park is not lost", () => 
 });
 
 /** A watched socket over a fake socket type: `canRecv` once `have` holds a message. */
-function fakeSocket(waiting: Waiting, have: Uint8Array[][] = []) {
+function fakeSocket(waiting: Waiting, have: Uint8Array<ArrayBuffer>[][] = []) {
   const ops = new OpQueue({
     attempt: (kind) => kind === "recv" ? have.shift() ?? EAGAIN : EAGAIN,
     deadline: () => Infinity,
@@ -147,7 +147,7 @@ test("waiting: operations of one kind complete in order; a timeout rejects with 
 });
 
 test("waiting: a blocking receive returns what arrives while it waits, EAGAIN at its deadline", () => {
-  const inbox: Uint8Array[][] = [];
+  const inbox: Uint8Array<ArrayBuffer>[][] = [];
   // A message "arrives" while the receive waits (the wait's second control-ring drain).
   const { waiting } = fakeHost((n) => {
     if (n === 2) inbox.push([new Uint8Array([9])]);

@@ -146,7 +146,7 @@ for (const t of TRANSPORTS) {
           assert.ok(first, "no subscription within 5 s");
           assert.equal(hex(first), "00 01 00 01 74 6f 70 69 63");
           await peer.cmd({ op: "subscribe", id: "sub" });
-          assert.equal(hex((await xpub.receive({ timeout: 5000 }))[0]), "00 01 00 01");
+          assert.equal(hex((await xpub.receive({ timeout: 5000 }))[0]!), "00 01 00 01");
         }),
       { skip },
     );

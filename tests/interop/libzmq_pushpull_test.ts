@@ -46,7 +46,7 @@ function bigMultipart(): Uint8Array[] {
 function assertParts(got: Uint8Array[], want: Uint8Array[], what: string) {
   assert.equal(got.length, want.length, `${what}: ${got.length} parts, expected ${want.length}`);
   for (let i = 0; i < want.length; i++) {
-    const d = describeDiff(got[i], want[i]);
+    const d = describeDiff(got[i]!, want[i]!);
     assert.equal(d, "equal", `${what}: part ${i}: ${d}`);
   }
 }
@@ -167,9 +167,9 @@ for (const t of TRANSPORTS) {
               const m = await pull.receive({ timeout: RECV_MS });
               assert.equal(m.length, 1, `message ${i} has ${m.length} parts`);
               assert.equal(
-                describeDiff(m[0], seqMessage(i, 8)),
+                describeDiff(m[0]!, seqMessage(i, 8)),
                 "equal",
-                `message ${i} (index ${seqIndex(m[0])})`,
+                `message ${i} (index ${seqIndex(m[0]!)})`,
               );
             }
             assert.equal((await pending).sent, COUNT);
@@ -223,7 +223,7 @@ for (const weBind of [true, false]) {
           );
           for (let i = 0; i < COUNT; i++) await pair.send(seqMessage(i), { timeout: RECV_MS });
           const { messages } = await pending;
-          assert.deepEqual(messages.map((m: string[]) => seqIndex(fromB64(m[0]))), [
+          assert.deepEqual(messages.map((m: string[]) => seqIndex(fromB64(m[0]!))), [
             ...Array(COUNT).keys(),
           ]);
           const sending = peer.cmd(
@@ -232,7 +232,7 @@ for (const weBind of [true, false]) {
           );
           for (let i = 0; i < COUNT; i++) {
             const m = await pair.receive({ timeout: RECV_MS });
-            assert.equal(seqIndex(m[0]), i);
+            assert.equal(seqIndex(m[0]!), i);
           }
           await sending;
         } finally {

@@ -35,7 +35,7 @@ function request(i: number): Uint8Array[] {
 function assertParts(got: Uint8Array[], want: Uint8Array[], what: string) {
   assert.equal(got.length, want.length, `${what}: ${got.length} parts, expected ${want.length}`);
   for (let i = 0; i < want.length; i++) {
-    const d = describeDiff(got[i], want[i]);
+    const d = describeDiff(got[i]!, want[i]!);
     assert.equal(d, "equal", `${what}: part ${i}: ${d}`);
   }
 }
@@ -169,17 +169,17 @@ for (const weBind of [true, false]) {
             const got = await router.receive({ timeout: RECV_MS });
             assertParts(got.slice(1), q, `message ${i} at ours`);
             if (identity) {
-              assert.equal(describeDiff(got[0], enc.encode(identity)), "equal", "identity");
+              assert.equal(describeDiff(got[0]!, enc.encode(identity)), "equal", "identity");
             } else {
-              assert.equal(got[0].length, 5, "our generated identity");
-              assert.equal(got[0][0], 0);
+              assert.equal(got[0]!.length, 5, "our generated identity");
+              assert.equal(got[0]![0], 0);
             }
             if (routingId) {
-              assert.equal(describeDiff(got[0], routingId), "equal", "stable identity");
+              assert.equal(describeDiff(got[0]!, routingId), "equal", "stable identity");
             }
-            routingId = got[0];
+            routingId = got[0]!;
             const a = [enc.encode(`back ${i}`), new Uint8Array(0), pattern(70_000, i)];
-            await router.send([got[0], ...a]);
+            await router.send([got[0]!, ...a]);
             const r = await peer.cmd({ op: "recv", id: "dealer", timeout: RECV_MS });
             assertParts(r.parts.map(fromB64), a, `reply ${i} at libzmq`);
           }

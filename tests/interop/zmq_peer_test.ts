@@ -23,7 +23,7 @@ test("libzmq peer relays a multipart message from its PUSH to its PULL over tcp"
     assert.deepEqual(r.parts.map(fromB64), parts);
     await peer.cmd({ op: "sendSeq", id: "push", count: 10 });
     const m = await peer.cmd({ op: "recvMany", id: "pull", count: 10, timeout: 5_000 });
-    assert.deepEqual(m.messages.map((x: string[]) => seqIndex(fromB64(x[0]))), [
+    assert.deepEqual(m.messages.map((x: string[]) => seqIndex(fromB64(x[0]!))), [
       ...Array(10).keys(),
     ]);
   } finally {

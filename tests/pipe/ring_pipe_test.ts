@@ -55,15 +55,15 @@ test("ring pipe: a small batch beside the ring waits for more, and the worker wa
   assert.equal(worker.externalDue, false);
   api.flush(); // eager: posted now
   assert.equal(posted.length, 1);
-  assert.deepEqual(posted[0].parts, new Array(10).fill(1));
-  worker.addExternal(posted[0]);
+  assert.deepEqual(posted[0]!.parts, new Array(10).fill(1));
+  worker.addExternal(posted[0]!);
   assert.equal(worker.externalDue, true);
   assert.equal(
-    worker.takeExternal().parts[0][0],
+    worker.takeExternal().parts[0]![0],
     inRing & 255,
     "the first message beside the ring",
   );
-  assert.equal(worker.takeExternal().parts[0][0], 200, "then the next, in order");
+  assert.equal(worker.takeExternal().parts[0]![0], 200, "then the next, in order");
 });
 
 test("ring pipe: a lazy batch is posted by the next macrotask, or at once from 256 KiB", async () => {
@@ -77,15 +77,15 @@ test("ring pipe: a lazy batch is posted by the next macrotask, or at once from 2
   api.flush(false);
   assert.equal(posted.length, 2, "past 256 KiB beside the ring: posted by a lazy flush itself");
   // 256 KiB of frames: each 1000-byte body has a 9-byte header.
-  assert.ok(posted[1].sizes.reduce((a, b) => a + 9 + b, 0) >= 256 * 1024);
-  assert.ok(posted[1].pos.length < 300, "the rest waits in the next batch");
+  assert.ok(posted[1]!.sizes.reduce((a, b) => a + 9 + b, 0) >= 256 * 1024);
+  assert.ok(posted[1]!.pos.length < 300, "the rest waits in the next batch");
   // The worker, having every posted batch, walks to the first message beside the ring.
-  worker.addExternal(posted[0]);
-  worker.addExternal(posted[1]);
+  worker.addExternal(posted[0]!);
+  worker.addExternal(posted[1]!);
   assert.equal(worker.ringLimit(), worker.out.available());
   api.flush(); // eager: the rest goes too, and its timer is cleared
   assert.equal(posted.length, 3);
-  assert.equal(posted[1].pos.length + posted[2].pos.length, 300);
+  assert.equal(posted[1]!.pos.length + posted[2]!.pos.length, 300);
 });
 
 test("ring pipe: a batch beside the ring holds its parts as ZMTP/3.1 frames, as the ring would", () => {
@@ -96,9 +96,9 @@ test("ring pipe: a batch beside the ring holds its parts as ZMTP/3.1 frames, as 
   api.write([big.subarray(0, 1010)]);
   api.flush();
   assert.equal(posted.length, 1);
-  assert.deepEqual(posted[0].parts, [1, 2, 1]);
-  assert.deepEqual(posted[0].sizes, [1000, 2, 1000, 1000]);
-  worker.addExternal(posted[0]);
+  assert.deepEqual(posted[0]!.parts, [1, 2, 1]);
+  assert.deepEqual(posted[0]!.sizes, [1000, 2, 1000, 1000]);
+  worker.addExternal(posted[0]!);
   worker.takeExternal(); // the message fillRing could not put in the ring
   const m = worker.takeExternal();
   assert.deepEqual(m.parts.map((p) => p.length), [2, 1000]);
@@ -121,12 +121,12 @@ test("ring pipe: a batch buffer of the pooled size goes back once every message 
   api.flush();
   assert.equal(posted.length, 1);
   assert.equal(
-    posted[0].buf.byteLength,
+    posted[0]!.buf.byteLength,
     EXT_BUFFER_BYTES,
     "over 8 KiB: a buffer of the pool's size",
   );
   const back: ArrayBuffer[] = [];
-  worker.addExternal(posted[0], (b) => back.push(b));
+  worker.addExternal(posted[0]!, (b) => back.push(b));
   const first = worker.takeExternal();
   const second = worker.takeExternal();
   worker.doneExternal(first);
@@ -134,11 +134,11 @@ test("ring pipe: a batch buffer of the pooled size goes back once every message 
   worker.doneExternal(second);
   assert.equal(worker.dropExternal(), 19, "the rest dropped (a connection closed)");
   assert.equal(back.length, 1, "handed back after the last one");
-  buffers.give(back[0]);
+  buffers.give(back[0]!);
   assert.equal(buffers.size, 1);
   for (let i = 0; i < 20; i++) api.write([new Uint8Array(1000)]);
   api.flush();
-  assert.equal(posted[1].buf, back[0], "reused for the next batch");
+  assert.equal(posted[1]!.buf, back[0], "reused for the next batch");
   assert.equal(buffers.size, 0);
 });
 
@@ -146,9 +146,9 @@ test("ring pipe: a small batch with no pooled buffer free gets an exact one, nev
   const { api, worker, posted } = pipePair(new ExtBuffers(4));
   fillRing(api, worker);
   api.flush();
-  assert.equal(posted[0].buf.byteLength, 1000 + 9, "one 1000-byte frame");
+  assert.equal(posted[0]!.buf.byteLength, 1000 + 9, "one 1000-byte frame");
   const back: ArrayBuffer[] = [];
-  worker.addExternal(posted[0], (b) => back.push(b));
+  worker.addExternal(posted[0]!, (b) => back.push(b));
   worker.doneExternal(worker.takeExternal());
   assert.equal(back.length, 0);
 });

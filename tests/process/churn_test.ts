@@ -107,14 +107,14 @@ for (const rt of RTS) {
         for (let k = 0; k < 30; k++) {
           pull.send("stat");
           st = await pull.until((l) => l.stat);
-          if (round === 0 || st.fds <= at[0].fds + 4) break;
+          if (round === 0 || st.fds <= at[0]!.fds + 4) break;
           await new Promise((r) => setTimeout(r, 100));
         }
         at.push(st);
         burst.send("next");
       }
-      assert.ok(at[2].rss - at[0].rss <= SLACK_MB, `PULL RSS by burst: ${at.map((a) => a.rss)}`);
-      assert.ok(at[2].fds <= at[0].fds + 4, `PULL fds by burst: ${at.map((a) => a.fds)}`);
+      assert.ok(at[2]!.rss - at[0]!.rss <= SLACK_MB, `PULL RSS by burst: ${at.map((a) => a.rss)}`);
+      assert.ok(at[2]!.fds <= at[0]!.fds + 4, `PULL fds by burst: ${at.map((a) => a.fds)}`);
     } finally {
       await burst.stop();
       await pull.stop();

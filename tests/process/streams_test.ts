@@ -28,7 +28,7 @@ function randomPlan(n: number, seed: number): number[][] {
   const sizes = [0, 1, 8, 100, 1000, 8192, 65536, 300_000, MIB];
   return Array.from(
     { length: n },
-    () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => sizes[Math.floor(rnd() * 9)]),
+    () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => sizes[Math.floor(rnd() * 9)]!),
   );
 }
 

@@ -33,7 +33,7 @@ class FakePipe implements Pipe {
   tag: unknown = null;
   terminated = false;
   sent: Uint8Array[][] = [];
-  inbox: Uint8Array[][] = [];
+  inbox: Uint8Array<ArrayBuffer>[][] = [];
   flushes = 0;
   constructor(readonly id: number, public room = Infinity) {}
   checkWrite(): boolean {
@@ -50,7 +50,7 @@ class FakePipe implements Pipe {
   checkRead(): boolean {
     return this.inbox.length > 0;
   }
-  read(): Uint8Array[] | null {
+  read(): Uint8Array<ArrayBuffer>[] | null {
     return this.inbox.shift() ?? null;
   }
 }
@@ -111,7 +111,7 @@ test("distributor: every pipe with room gets the message; inproc peers get copie
   const msg = [enc("news")];
   assert.equal(d.sendToAll(msg), 3, "b has no room");
   assert.equal(a.sent[0], msg, "a wire pipe takes the very array (its ring copies it)");
-  assert.notEqual(c.sent[0][0], msg[0], "an inproc peer would read the sender's array");
+  assert.notEqual(c.sent[0]![0], msg[0], "an inproc peer would read the sender's array");
   assert.deepEqual(c.sent[0], msg);
   assert.equal(a.flushes, 0, "each pipe publishes at the end of the burst by itself");
   assert.equal(d.sendTo(msg, [e]), 1);

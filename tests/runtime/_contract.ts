@@ -136,7 +136,7 @@ async function tcpPair(rt: Runtime): Promise<Pair> {
 /** A simple checksum of a byte sequence (FNV-1a, 32 bits). */
 function fnv(b: Uint8Array): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   return h >>> 0;
 }
 

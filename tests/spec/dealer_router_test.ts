@@ -111,10 +111,11 @@ for (const scheme of TRANSPORTS) {
     await d2.send("from d2");
     const ids = new Map<string, Uint8Array>();
     for (let i = 0; i < 2; i++) {
-      const [id, body] = await router.receive({ timeout: 5000 });
+      const m = await router.receive({ timeout: 5000 });
+      const id = m[0]!;
       assert.equal(id.length, 5);
       assert.equal(id[0], 0);
-      ids.set(dec.decode(body), id);
+      ids.set(dec.decode(m[1]), id);
     }
     const n = (id: Uint8Array) => new DataView(id.buffer, id.byteOffset).getUint32(1);
     const diff = (n(ids.get("from d1")!) - n(ids.get("from d2")!)) >>> 0;
@@ -223,8 +224,8 @@ for (const scheme of TRANSPORTS) {
     const parity = new Set(bodies(a).map((x) => Number(x.at(-1)) % 2));
     assert.equal(parity.size, 1);
     assert.deepEqual([...bodies(a), ...bodies(b)].sort(), ["m|0", "m|1", "m|2", "m|3"]);
-    await r1.send([a[0][0], "from r1"]);
-    await r2.send([b[0][0], "from r2"]);
+    await r1.send([a[0]![0]!, "from r1"]);
+    await r2.send([b[0]![0]!, "from r2"]);
     const replies = [
       str(await dealer.receive({ timeout: 5000 })),
       str(await dealer.receive({ timeout: 5000 })),

@@ -22,10 +22,10 @@ for (const scheme of TRANSPORTS) {
     const m = await a.receive({ timeout: 2000 });
     assert.equal(m.length, 3);
     assert.equal(dec.decode(m[0]), "ping");
-    assert.equal(m[1].length, 0);
-    assert.equal(m[2].length, 300);
+    assert.equal(m[1]!.length, 0);
+    assert.equal(m[2]!.length, 300);
     await a.send(m);
-    assert.equal((await b.receive({ timeout: 2000 }))[2].length, 300);
+    assert.equal((await b.receive({ timeout: 2000 }))[2]!.length, 300);
   });
 
   test(`PAIR bounce on the C face over ${scheme}`, () => {

@@ -67,7 +67,7 @@ async function assertSilent(sub: Socket, ms = 200): Promise<void> {
 async function recvSub(xpub: Socket, ms = 2000): Promise<string> {
   const m = await xpub.receive({ timeout: ms });
   assert.equal(m.length, 1);
-  return hex(m[0]);
+  return hex(m[0]!);
 }
 
 for (const scheme of TRANSPORTS) {
@@ -264,7 +264,7 @@ for (const scheme of TRANSPORTS) {
     for (;;) {
       try {
         const m = await sub.receive({ timeout: 500 });
-        if (m[0].length === big.length) got++;
+        if (m[0]!.length === big.length) got++;
       } catch (e) {
         if (e instanceof XsError && e.code === "EAGAIN") break;
         throw e;

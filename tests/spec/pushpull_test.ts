@@ -23,7 +23,7 @@ for (const scheme of TRANSPORTS) {
     await push.connect(a.lastEndpoint);
     await push.connect(b.lastEndpoint);
     for (let i = 0; i < 6; i++) await push.send([`m${i}`, "tail"]);
-    const got: string[][] = [[], []];
+    const got: [string[], string[]] = [[], []];
     for (let i = 0; i < 3; i++) {
       got[0].push(s(await a.receive({ timeout: 2000 })));
       got[1].push(s(await b.receive({ timeout: 2000 })));

@@ -19,7 +19,7 @@ async function firstOf(socks: Socket[], ms = 5000): Promise<[number, Uint8Array[
   await waitFor(
     () => {
       for (let i = 0; i < socks.length && !hit; i++) {
-        const m = socks[i].tryReceive();
+        const m = socks[i]!.tryReceive();
         if (m) hit = [i, m];
       }
       return hit !== null;
@@ -115,7 +115,7 @@ for (const scheme of TRANSPORTS) {
       const [k, m] = await firstOf([a, b]);
       assert.equal(str(m), `r${i}`);
       who.push(k);
-      await [a, b][k].send(`ok${i}`);
+      await [a, b][k]!.send(`ok${i}`);
       assert.equal(str(await req.receive({ timeout: 5000 })), `ok${i}`);
     }
     // Strict alternation between the two REPs.
@@ -161,7 +161,8 @@ for (const scheme of TRANSPORTS) {
     await router.bind(scratchEndpoint(scheme));
     await req.connect(router.lastEndpoint);
     await req.send("q");
-    const [id, delim, body] = await router.receive({ timeout: 5000 });
+    const request = await router.receive({ timeout: 5000 });
+    const id = request[0]!, delim = request[1]!, body = request[2];
     assert.equal(delim.length, 0);
     assert.equal(dec.decode(body), "q");
     await router.send([id, "no delimiter"]);

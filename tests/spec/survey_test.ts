@@ -62,7 +62,8 @@ for (const scheme of TRANSPORTS) {
     // SHALL (docs/behaviour.md §4.8): a RESPONDENT send outside reply state and a receive in reply
     // state both fail with EFSM.
     await using ctx = new Context();
-    const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
+    const { surveyor, respondents } = await surveyorWith(ctx, scheme, 1);
+    const r = respondents[0]!;
     using _s = surveyor, _r = r;
     await rejectsWith(r.send("early"), "EFSM");
     assert.throws(
@@ -80,7 +81,8 @@ for (const scheme of TRANSPORTS) {
     // SHALL (docs/behaviour.md §4.8): SURVEYOR and RESPONDENT refuse a send with MORE / XS_SNDMORE
     // with EINVAL.
     await using ctx = new Context();
-    const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
+    const { surveyor, respondents } = await surveyorWith(ctx, scheme, 1);
+    const r = respondents[0]!;
     using _s = surveyor, _r = r;
     await rejectsWith(surveyor.send(["a", "b"]), "EINVAL");
     await rejectsWith(surveyor.receive({ timeout: 100 }), "EFSM"); // no survey was started
@@ -158,7 +160,8 @@ for (const scheme of TRANSPORTS) {
     // the deadline has already passed: a receive returns a queued response, else fails with
     // ETIMEDOUT at once.
     await using ctx = new Context();
-    const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
+    const { surveyor, respondents } = await surveyorWith(ctx, scheme, 1);
+    const r = respondents[0]!;
     using _s = surveyor, _r = r;
     await surveyor.send("Q");
     let t0 = performance.now();
@@ -203,7 +206,8 @@ for (const scheme of TRANSPORTS) {
     // SHALL (docs/behaviour.md §4.8): timeout 0 means no deadline; a receive waits as XS_RCVTIMEO
     // says.
     await using ctx = new Context();
-    const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
+    const { surveyor, respondents } = await surveyorWith(ctx, scheme, 1);
+    const r = respondents[0]!;
     using _s = surveyor, _r = r;
     surveyor.surveyTimeout = 0;
     await surveyor.send("Q");
@@ -244,7 +248,8 @@ for (const scheme of TRANSPORTS) {
     // the value; a blocking receive waits until then and fails with ETIMEDOUT; time bound
     // (50, 600) from upstream tests/survey.cpp (docs/upstream-tests.md §3.22).
     await using ctx = new Context();
-    const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
+    const { surveyor, respondents } = await surveyorWith(ctx, scheme, 1);
+    const r = respondents[0]!;
     using _s = surveyor, _r = r;
     surveyor.surveyTimeout = 100;
     await surveyor.send("Q");
@@ -290,7 +295,8 @@ for (const scheme of TRANSPORTS) {
     // SHALL (docs/behaviour.md §4.8): only a response whose first part is the current 4-byte id,
     // with MORE, counts; any other is dropped whole.
     await using ctx = new Context();
-    const { surveyor, respondents: [r] } = await surveyorWith(ctx, scheme, 1);
+    const { surveyor, respondents } = await surveyorWith(ctx, scheme, 1);
+    const r = respondents[0]!;
     using _s = surveyor, _r = r;
     surveyor.surveyTimeout = 0;
     await surveyor.send("old");
@@ -324,7 +330,8 @@ for (const scheme of TRANSPORTS) {
     // SHALL (docs/behaviour.md §4.8): every send starts a new survey, sent to every peer; responses
     // are fair-queued.
     await using ctx = new Context();
-    const { surveyor, respondents: [a, b] } = await surveyorWith(ctx, scheme, 2);
+    const { surveyor, respondents } = await surveyorWith(ctx, scheme, 2);
+    const a = respondents[0]!, b = respondents[1]!;
     using _s = surveyor, _a = a, _b = b;
     surveyor.surveyTimeout = 5_000;
     await surveyor.send("who?");
@@ -352,20 +359,20 @@ for (const scheme of TRANSPORTS) {
     await s2.send("two");
     const m2 = await xr.receive({ timeout: 5_000 });
     assert.equal(m1.length, 3);
-    assert.equal(m1[0].length, 4);
-    assert.equal(m1[1].length, 4);
+    assert.equal(m1[0]!.length, 4);
+    assert.equal(m1[1]!.length, 4);
     assert.equal(dec.decode(m1[2]), "one");
     assert.equal(dec.decode(m2[2]), "two");
     const id = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, 4).getUint32(0);
-    assert.equal(id(m2[0]), (id(m1[0]) + 1) >>> 0, "ids count up per pipe");
+    assert.equal(id(m2[0]!), (id(m1[0]!) + 1) >>> 0, "ids count up per pipe");
     // Malformed leading parts are skipped; the first 4-byte part followed by more routes.
-    await xr.send([enc.encode("12345"), m2[0], m2[1], enc.encode("to two")]);
+    await xr.send([enc.encode("12345"), m2[0]!, m2[1]!, enc.encode("to two")]);
     // An unknown id and a bare id are dropped.
     const unknown = new Uint8Array(4);
-    new DataView(unknown.buffer).setUint32(0, (id(m2[0]) + 7) >>> 0);
-    await xr.send([unknown, m1[1], enc.encode("lost")]);
-    await xr.send([m1[0]]);
-    await xr.send([m1[0], m1[1], enc.encode("to one")]);
+    new DataView(unknown.buffer).setUint32(0, (id(m2[0]!) + 7) >>> 0);
+    await xr.send([unknown, m1[1]!, enc.encode("lost")]);
+    await xr.send([m1[0]!]);
+    await xr.send([m1[0]!, m1[1]!, enc.encode("to one")]);
     assert.deepEqual(text(await s2.receive({ timeout: 5_000 })), ["to two"]);
     assert.deepEqual(text(await s1.receive({ timeout: 5_000 })), ["to one"]);
     await rejectsWith(s1.receive({ timeout: 100 }), "EAGAIN");

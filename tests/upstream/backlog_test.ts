@@ -35,7 +35,7 @@ for (const scheme of ["ipc", "tcp"] as const) {
         for (let i = 0; i < PARALLEL_CONNECTS; i++) {
           const m = await pull.receive({ timeout: 10_000 });
           assert.equal(m.length, 1);
-          assert.equal(m[0].length, 0);
+          assert.equal(m[0]!.length, 0);
         }
         assert.equal(pull.tryReceive(), null);
       } finally {

@@ -64,7 +64,8 @@ for (const scheme of TRANSPORTS) {
       await xrep.bind(scratchEndpoint(scheme));
       await req.connect(xrep.lastEndpoint);
       await req.send("r");
-      const [addr, bottom, body] = await xrep.receive({ timeout: 5000 });
+      const request = await xrep.receive({ timeout: 5000 });
+      const addr = request[0]!, bottom = request[1]!, body = request[2];
       assert.equal(bottom.length, 0);
       assert.deepEqual(body, new TextEncoder().encode("r"));
       // send([addr]) resolves and the message is dropped.

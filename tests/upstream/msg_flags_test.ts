@@ -61,8 +61,8 @@ for (const scheme of TRANSPORTS) {
       await sc.send(["A", "B"]);
       const parts = await sb.receive({ timeout: 5000 });
       assert.equal(parts.length, 3);
-      assert.equal(parts[0].length, 5);
-      assert.equal(parts[0][0], 0);
+      assert.equal(parts[0]!.length, 5);
+      assert.equal(parts[0]![0], 0);
       assert.deepEqual(parts.slice(1), [enc.encode("A"), enc.encode("B")]);
     },
     { timeout: 15_000 },

@@ -19,7 +19,7 @@ const enc = new TextEncoder(), dec = new TextDecoder();
 function forward4(from: xs.XsSocket, to: xs.XsSocket): void {
   const items = [{ socket: from, fd: 0, events: xs.XS_POLLIN, revents: 0 }];
   assert.equal(xs.xs_poll(items, 1, 5000), 1);
-  assert.equal(items[0].revents & xs.XS_POLLIN, xs.XS_POLLIN);
+  assert.equal(items[0]!.revents & xs.XS_POLLIN, xs.XS_POLLIN);
   const more = new Int32Array(1), len = { value: 4 };
   for (let i = 0; i < 4; i++) {
     const msg = new xs.xs_msg_t();

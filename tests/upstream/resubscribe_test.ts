@@ -29,8 +29,8 @@ for (const scheme of ["tcp", "ipc"] as const) {
         sub.subscribe("b");
         await sub.connect(endpoint);
         // 1. Both arrive, in order, as 00 01 00 01 <pattern>.
-        assert.equal(hex((await xpub.receive({ timeout: 5000 }))[0]), "00 01 00 01 61");
-        assert.equal(hex((await xpub.receive({ timeout: 5000 }))[0]), "00 01 00 01 62");
+        assert.equal(hex((await xpub.receive({ timeout: 5000 }))[0]!), "00 01 00 01 61");
+        assert.equal(hex((await xpub.receive({ timeout: 5000 }))[0]!), "00 01 00 01 62");
         // 2. The XPUB goes away.
         xpub.close();
         // 3. A new XPUB binds the same endpoint.
@@ -40,8 +40,8 @@ for (const scheme of ["tcp", "ipc"] as const) {
           // 4. Nothing was published.
           assert.equal(sub.tryReceive(), null);
           // 5. The SUB reconnects and sends its whole set again.
-          assert.equal(hex((await xpub.receive({ timeout: 10_000 }))[0]), "00 01 00 01 61");
-          assert.equal(hex((await xpub.receive({ timeout: 5000 }))[0]), "00 01 00 01 62");
+          assert.equal(hex((await xpub.receive({ timeout: 10_000 }))[0]!), "00 01 00 01 61");
+          assert.equal(hex((await xpub.receive({ timeout: 5000 }))[0]!), "00 01 00 01 62");
         } finally {
           xpub.close();
         }

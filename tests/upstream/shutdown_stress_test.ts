@@ -55,12 +55,12 @@ for (const { bound, connecting } of PAIRS) {
         for (let round = 0; round < ROUNDS; round++) {
           const ctx = xs.xs_init();
           assert.equal(xs.xs_setctxopt(ctx, xs.XS_IO_THREADS, new Int32Array([7]), 4), 0);
-          const s1 = xs.xs_socket(ctx, T[`XS_${bound}`])!;
+          const s1 = xs.xs_socket(ctx, T[`XS_${bound}`]!)!;
           assert.ok(s1);
           assert.notEqual(xs.xs_bind(s1, scratchEndpoint(scheme)), -1);
           const ep = xs.xs_last_endpoint(s1)!;
           for (let i = 0; i < SUBS; i++) {
-            const sub = xs.xs_socket(ctx, T[`XS_${connecting}`]);
+            const sub = xs.xs_socket(ctx, T[`XS_${connecting}`]!);
             if (!sub) {
               const e = xs.xs_errno();
               assert.ok(

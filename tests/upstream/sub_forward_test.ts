@@ -31,7 +31,7 @@ for (const scheme of TRANSPORTS) {
       // 1. The subscription arrives at the XPUB as a message (00 01 00 01) and is copied
       // to the XSUB verbatim.
       const subscription = await xpub.receive({ timeout: 5000 });
-      assert.deepEqual([...subscription[0]], [0, 1, 0, 1]);
+      assert.deepEqual([...subscription[0]!], [0, 1, 0, 1]);
       await xsub.send(subscription);
       // 2-5. Publish an empty message until it makes it through (the PUB drops it until
       // the subscription arrived), forwarding XSUB → XPUB each time.
@@ -41,7 +41,7 @@ for (const scheme of TRANSPORTS) {
         try {
           const data = await xsub.receive({ timeout: 100 });
           assert.equal(data.length, 1);
-          assert.equal(data[0].length, 0);
+          assert.equal(data[0]!.length, 0);
           await xpub.send(data);
           break;
         } catch (e) {

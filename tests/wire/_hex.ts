@@ -57,7 +57,7 @@ export class Recorder implements FrameSink {
   }
   body(bytes: Uint8Array): number {
     this.bodyCalls++;
-    const f = this.frames[this.frames.length - 1];
+    const f = this.frames[this.frames.length - 1]!; // `start` came first
     for (const b of bytes) f.body.push(b);
     return bytes.length;
   }

@@ -204,7 +204,7 @@ test("Decoder3 stops where the sink accepted part of a body", () => {
   const got: number[] = [];
   const d = new Decoder3({
     start: () => true,
-    body: (b) => (got.push(b[0]), 1),
+    body: (b) => (got.push(b[0]!), 1),
   }, -1);
   const wire = hex("01 03 61 62 63 00 01 64");
   let tail = wire;

@@ -26,7 +26,7 @@ function opts(type: string, extra: Partial<HandshakeOptions> = {}): HandshakeOpt
     socketType: type,
     identity: new Uint8Array(0),
     sendIdentity: ["REQ", "REP", "DEALER", "ROUTER"].includes(type),
-    acceptPeer: (p) => PEERS[type].includes(p),
+    acceptPeer: (p) => PEERS[type]!.includes(p),
     ...extra,
   };
 }

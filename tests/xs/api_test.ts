@@ -40,7 +40,7 @@ function rcvmore(s: xs.XsSocket): number {
   const v = new Int32Array(1), len = { value: 4 };
   assert.equal(xs.xs_getsockopt(s, xs.XS_RCVMORE, v, len), 0);
   assert.equal(len.value, 4);
-  return v[0];
+  return v[0]!;
 }
 
 test("xs_version reports 1.2.0 through holders", () => {
@@ -471,7 +471,7 @@ test("xs_poll: POLLIN when a message waits, POLLOUT when a peer has room, bounde
     assert.ok(us >= 90_000 && us < 1_000_000, `${us} µs`);
     xs.xs_send(push, enc.encode("x"), 1, 0);
     assert.equal(xs.xs_poll(items, 1, -1), 1);
-    assert.equal(items[0].revents, xs.XS_POLLIN);
+    assert.equal(items[0]!.revents, xs.XS_POLLIN);
     assert.equal(xs.xs_poll(items, -1, 0), -1);
     assert.equal(xs.xs_errno(), xs.EINVAL);
     assert.equal(xs.xs_poll([], 0, 0), 0);
