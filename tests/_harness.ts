@@ -1,7 +1,8 @@
 /**
  * Test harness shared by `deno test` and `bun test`.
  *
- * Registers a case with `Deno.test` or `bun:test` (picked once at load), bounds every
+ * Registers a case with `Deno.test`, `bun:test` or `node:test` (picked once at load; Node
+ * runs the suite compiled to JavaScript by tests/node/run.mjs), bounds every
  * case in time, and re-exports the assertions of `node:assert/strict`, which both
  * runtimes ship. This file and `lib/runtime/` are the only places that touch `Deno.`
  * or `Bun.` directly.
@@ -31,6 +32,8 @@ export const runtime: "deno" | "bun" | "node" = typeof (globalThis as any).Deno 
   : "node";
 
 const bunTest: any = runtime === "bun" ? await import("bun:test" as string) : null;
+const nodeTest: any = runtime === "node" ? await import("node:test" as string) : null;
+const nodeChild: any = runtime === "node" ? await import("node:child_process") : null;
 
 /** Options of one test case. */
 export interface TestOptions {
@@ -72,7 +75,8 @@ export function test(name: string, fn: () => unknown | Promise<unknown>, opts: T
     if (opts.skip) bunTest.test.skip(name, bounded);
     else bunTest.test(name, bounded, limit + 5_000);
   } else {
-    throw new Error("tests run on Deno or Bun");
+    // Node runs the suite compiled to JavaScript (tests/node/run.mjs).
+    nodeTest.test(name, { skip: opts.skip || false, timeout: limit + 5_000 }, bounded);
   }
 }
 
@@ -154,6 +158,7 @@ export async function runCommand(
       clearTimeout(t);
     }
   }
+  if (runtime === "node") return await runNodeCommand(cmd, args, limit, opts.cwd);
   const B = (globalThis as any).Bun;
   const p = B.spawn([cmd, ...args], { cwd: opts.cwd, stdout: "pipe", stderr: "pipe" });
   const t = setTimeout(() => p.kill(), limit);
@@ -163,6 +168,30 @@ export async function runCommand(
       new Response(p.stderr).text(),
     ]);
     const code = await p.exited;
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+/** `runCommand` on Node: `node:child_process`, bounded the same way. */
+async function runNodeCommand(
+  cmd: string,
+  args: string[],
+  limit: number,
+  cwd: string | undefined,
+): Promise<ChildResult> {
+  const { spawn } = await import("node:child_process");
+  const p = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const t = setTimeout(() => p.kill("SIGKILL"), limit);
+  let stdout = "", stderr = "";
+  p.stdout.setEncoding("utf8").on("data", (d: string) => stdout += d);
+  p.stderr.setEncoding("utf8").on("data", (d: string) => stderr += d);
+  try {
+    const code = await new Promise<number>((resolve, reject) => {
+      p.on("error", reject);
+      p.on("close", (c: number | null) => resolve(c ?? 1));
+    });
     return { code, stdout, stderr };
   } finally {
     clearTimeout(t);
@@ -216,6 +245,19 @@ export function spawnLines(cmd: string, args: string[], opts: { cwd?: string } =
       } catch { /* gone */ }
     };
     stdout = p.stdout;
+  } else if (runtime === "node") {
+    const { spawn } = nodeChild!;
+    const p = spawn(cmd, args, { cwd: opts.cwd, stdio: ["pipe", "pipe", "inherit"] });
+    write = (s) => void p.stdin.write(s);
+    closeIn = () => void p.stdin.end();
+    exited = new Promise((resolve) => p.on("close", (c: number | null) => resolve(c ?? 1)));
+    kill = (signal?: string) => void p.kill(signal ?? "SIGTERM");
+    stdout = new ReadableStream({
+      start(c) {
+        p.stdout.on("data", (d: Uint8Array) => c.enqueue(d));
+        p.stdout.on("end", () => c.close());
+      },
+    });
   } else {
     const B = (globalThis as any).Bun;
     const p = B.spawn([cmd, ...args], {

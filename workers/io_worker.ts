@@ -13,11 +13,10 @@ import {
   WORKER_UP,
   type WorkerNote,
 } from "../lib/io/mod.ts";
-import { loadRuntime } from "../lib/runtime/mod.ts";
+import { loadRuntime, workerScope } from "../lib/runtime/mod.ts";
 
-// deno-lint-ignore no-explicit-any
-const scope = globalThis as any;
-const post = (msg: WorkerNote) => scope.postMessage(msg);
+const scope = workerScope<ToWorker, WorkerNote>();
+const post = (msg: WorkerNote) => scope.post(msg);
 const queued: ToWorker[] = [];
 let loop: IoLoop | null = null;
 let block: SharedArrayBuffer | null = null;
@@ -37,12 +36,12 @@ function report(): void {
 }
 
 // Commands that arrive while the runtime adapter loads are queued, in order.
-scope.onmessage = (e: MessageEvent<ToWorker>) => {
-  if (e.data.t === "init" && !block) block = e.data.sab;
-  if (loop) loop.command(e.data);
-  else queued.push(e.data);
+scope.listen((m) => {
+  if (m.t === "init" && !block) block = m.sab;
+  if (loop) loop.command(m);
+  else queued.push(m);
   report();
-};
+});
 
 loadRuntime().then((rt) => {
   loop = new IoLoop(rt, post);

@@ -52,3 +52,5 @@ export function loadRuntime(): Promise<Runtime> {
   })();
   return loading;
 }
+
+export { type WorkerScope, workerScope } from "./worker_scope.ts";

@@ -31,6 +31,8 @@ class NodeStream implements StreamConn {
   #h: StreamHandlers | null = null;
   #closing = false;
   #done = false;
+  #paused = false;
+  #endHeld = false;
   #err: Error | undefined;
   // Bound once per connection: a write allocates nothing of ours.
   #onWritten = (err?: Error | null) => {
@@ -63,11 +65,15 @@ class NodeStream implements StreamConn {
   }
 
   pause(): void {
+    this.#paused = true;
     this.#s.pause();
   }
 
   resume(): void {
+    this.#paused = false;
     this.#s.resume();
+    // The end that came while paused is reported now, after the held bytes were taken.
+    if (this.#endHeld) queueMicrotask(() => this.#finish());
   }
 
   close(): void {
@@ -78,6 +84,15 @@ class NodeStream implements StreamConn {
 
   #finish() {
     if (this.#done) return;
+    // Node may have handed over every byte and reached the end before a pause took effect:
+    // it then emits `close` while the engine, paused, still holds bytes it will take on
+    // resume. Reported then, as Deno and Bun do (they read no further while paused, so see
+    // the end only after resume).
+    if (this.#paused && !this.#closing) {
+      this.#endHeld = true;
+      return;
+    }
+    this.#endHeld = false;
     this.#done = true;
     this.#closing = true;
     // Closed before attach: attach() reports it.

@@ -37,6 +37,7 @@
  */
 import { readdirSync } from "node:fs";
 import process from "node:process";
+import { pathToFileURL } from "node:url";
 import { Context, type Socket, type SocketType } from "../../mod.ts";
 
 const cfg = JSON.parse(process.argv[2] ?? "{}");
@@ -67,13 +68,13 @@ export function makeMessage(seq: number, sizes: number[]): Uint8Array[] {
 
 /** The sequence number of a checked message, or an error text. */
 export function checkMessage(m: Uint8Array[], sizes?: number[]): number | string {
-  if (!m.length || m[0].length < 8) return `part 0 too short (${m[0]?.length} bytes)`;
-  const v = new DataView(m[0].buffer, m[0].byteOffset, 8);
+  if (!m.length || m[0]!.length < 8) return `part 0 too short (${m[0]?.length} bytes)`;
+  const v = new DataView(m[0]!.buffer, m[0]!.byteOffset, 8);
   const seq = v.getUint32(0), parts = v.getUint32(4);
   if (parts !== m.length) return `seq ${seq}: ${m.length} parts, announced ${parts}`;
   for (let p = 0; p < m.length; p++) {
-    const b = m[p];
-    if (sizes && b.length !== (p === 0 ? Math.max(8, sizes[p]) : sizes[p])) {
+    const b = m[p]!;
+    if (sizes && b.length !== (p === 0 ? Math.max(8, sizes[p]!) : sizes[p])) {
       return `seq ${seq} part ${p}: ${b.length} bytes, expected ${sizes[p]}`;
     }
     for (let i = p === 0 ? 8 : 0; i < b.length; i++) {
@@ -166,7 +167,7 @@ const roles: Record<string, () => Promise<void>> = {
     }
     const plan: number[][] = cfg.plan;
     for (let seq = 0; seq < cfg.count; seq++) {
-      await s.send(makeMessage(seq, plan[seq % plan.length]));
+      await s.send(makeMessage(seq, plan[seq % plan.length]!));
     }
     out({ sent: cfg.count });
     if (cfg.idle) await new Promise((r) => setTimeout(r, cfg.idle));
@@ -199,7 +200,7 @@ const roles: Record<string, () => Promise<void>> = {
         break;
       }
       if (cfg.type === "ROUTER") m = m.slice(1);
-      if (m.length === 1 && m[0].length === 4 && m[0].every((b) => b === 0xff)) {
+      if (m.length === 1 && m[0]!.length === 4 && m[0]!.every((b) => b === 0xff)) {
         if (!warm) out({ warm: true });
         warm = true;
         continue;
@@ -252,8 +253,8 @@ const roles: Record<string, () => Promise<void>> = {
       sent: done,
       outOfOrder,
       ms: Math.round(ms),
-      maxWait: Math.round(waits[waits.length - 1]),
-      p99Wait: Math.round(waits[Math.floor(waits.length * 0.99)]),
+      maxWait: Math.round(waits[waits.length - 1]!),
+      p99Wait: Math.round(waits[Math.floor(waits.length * 0.99)]!),
     });
     s.close();
     await ctx.term();
@@ -291,7 +292,7 @@ const roles: Record<string, () => Promise<void>> = {
     const bad: string[] = [];
     let got = 0;
     for (let seq = 0; seq < cfg.count && bad.length < 5; seq++) {
-      const sizes = plan[seq % plan.length];
+      const sizes = plan[seq % plan.length]!;
       await s.send(makeMessage(seq, sizes));
       let m: Uint8Array[];
       try {
@@ -405,7 +406,10 @@ const roles: Record<string, () => Promise<void>> = {
   },
 };
 
-if (import.meta.main) {
+// Node 20 has no import.meta.main: the script is main when it is the file Node was given.
+const isMain = (import.meta as { main?: boolean }).main ??
+  import.meta.url === pathToFileURL(process.argv[1] ?? "").href;
+if (isMain) {
   const role = roles[cfg.role];
   if (!role) {
     out({ error: `unknown role ${cfg.role}` });

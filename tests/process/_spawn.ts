@@ -1,8 +1,9 @@
 /**
- * Starting peers of the process tier (`_peer.ts`) as separate Deno or Bun processes, and
- * reading their JSON lines with a bound on every wait.
+ * Starting peers of the process tier (`_peer.ts`) as separate Deno, Bun or Node processes,
+ * and reading their JSON lines with a bound on every wait. Node runs `_peer.js`, compiled
+ * beside it by tests/node/run.mjs.
  *
- * Runs on: the test runner's main thread (Deno or Bun).
+ * Runs on: the test runner's main thread (Deno, Bun or Node).
  */
 // deno-lint-ignore-file no-explicit-any
 import { type LineChild, spawnLines } from "../_harness.ts";
@@ -11,10 +12,14 @@ const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 const PEER = ROOT + "tests/process/_peer.ts";
 
 /** The runtimes a peer can run on. */
-export type PeerRuntime = "deno" | "bun";
+export type PeerRuntime = "deno" | "bun" | "node";
 
 /** The runtime running the tests. */
-export const RUNNER: PeerRuntime = "Bun" in globalThis ? "bun" : "deno";
+export const RUNNER: PeerRuntime = "Bun" in globalThis
+  ? "bun"
+  : "Deno" in globalThis
+  ? "deno"
+  : "node";
 
 /**
  * Sender/receiver runtime pairs every stream is checked with: the receiver runs on the
@@ -23,7 +28,9 @@ export const RUNNER: PeerRuntime = "Bun" in globalThis ? "bun" : "deno";
  */
 export const PAIRS: [PeerRuntime, PeerRuntime][] = RUNNER === "bun"
   ? [["bun", "bun"], ["deno", "bun"]]
-  : [["deno", "deno"], ["bun", "deno"]];
+  : RUNNER === "deno"
+  ? [["deno", "deno"], ["bun", "deno"]]
+  : [["node", "node"], ["bun", "node"]];
 
 /** A running peer: its lines, and the first line that matched each `until`. */
 export interface Peer extends LineChild {
@@ -41,9 +48,11 @@ export function startPeer(
   cfg: Record<string, unknown>,
   denoFlags: string[] = [],
 ): Peer {
-  const bin = ROOT + "node_modules/.bin/" + rt;
+  const bin = rt === "node" ? "node" : ROOT + "node_modules/.bin/" + rt;
   const args = rt === "deno"
     ? ["run", "-A", "--no-check", ...denoFlags, PEER, JSON.stringify(cfg)]
+    : rt === "node"
+    ? [PEER.replace(/\.ts$/, ".js"), JSON.stringify(cfg)]
     : [PEER, JSON.stringify(cfg)];
   const child = spawnLines(bin, args, { cwd: ROOT });
   let ended = false;

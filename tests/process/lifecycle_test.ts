@@ -10,7 +10,8 @@
 import { assert, runtime, test } from "../_harness.ts";
 import { type PeerRuntime, startPeer } from "./_spawn.ts";
 
-const RTS: PeerRuntime[] = ["deno", "bun"];
+// Node's suite (tests/node/run.mjs) checks Node's peers; Deno's and Bun's check both of theirs.
+const RTS: PeerRuntime[] = runtime === "node" ? ["node"] : ["deno", "bun"];
 
 /** `p`'s value, or `fallback` if it has not settled within `ms` (the timer is cleared). */
 async function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
@@ -63,7 +64,7 @@ for (const rt of RTS) {
   test(`process (${rt}): with no peer, term keeps linger 0 and 2000, and -1 waits`, async () => {
     // A port nobody listens on: the connect keeps retrying, the messages stay queued.
     const endpoint = "tcp://127.0.0.1:9";
-    for (const [linger, lo, hi] of [[0, 0, 600], [2000, 1800, 4000]]) {
+    for (const [linger, lo, hi] of [[0, 0, 600], [2000, 1800, 4000]] as const) {
       const send = startPeer(rt, {
         role: "send",
         type: "PUSH",

@@ -141,6 +141,9 @@ export async function startActor(
   done: Promise<string>;
   stop(): void;
 }> {
+  if (typeof Worker === "undefined") {
+    return await startNodeActor(endpoint, connectAfter, closeAfter);
+  }
   const w = new Worker(new URL("./_actor_worker.ts", import.meta.url).href, { type: "module" });
   let ready!: () => void;
   const isReady = new Promise<void>((r) => ready = r);
@@ -156,4 +159,26 @@ export async function startActor(
   await isReady;
   w.postMessage({ endpoint, connectAfter, closeAfter });
   return { done, stop: () => w.terminate() };
+}
+
+/** `startActor` on Node, which has no web Worker: the compiled actor on worker_threads. */
+async function startNodeActor(
+  endpoint: string,
+  connectAfter: number,
+  closeAfter: number,
+): Promise<{ done: Promise<string>; stop(): void }> {
+  const { Worker: NodeWorker } = await import("node:worker_threads");
+  const w = new NodeWorker(new URL("./_actor_worker.js", import.meta.url));
+  let ready!: () => void;
+  const isReady = new Promise<void>((r) => ready = r);
+  const done = new Promise<string>((resolve) => {
+    w.on("message", (m: unknown) => m === "ready" ? ready() : resolve(String(m)));
+    w.on("error", (e: Error) => {
+      ready();
+      resolve(`error: ${e.message}`);
+    });
+  });
+  await isReady;
+  w.postMessage({ endpoint, connectAfter, closeAfter });
+  return { done, stop: () => void w.terminate() };
 }

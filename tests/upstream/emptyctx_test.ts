@@ -25,8 +25,10 @@ test("emptyctx: new Context then term at once succeeds", async () => {
   await ctx.term();
 }, { timeout: 5_000 });
 
-const MOD = fileURLToPath(new URL("../../mod.ts", import.meta.url));
-const XS = fileURLToPath(new URL("../../xs.ts", import.meta.url));
+// Node runs the suite compiled to JavaScript (tests/node/run.mjs), and only JavaScript.
+const EXT = runtime === "node" ? ".js" : ".ts";
+const MOD = fileURLToPath(new URL(`../../mod${EXT}`, import.meta.url));
+const XS = fileURLToPath(new URL(`../../xs${EXT}`, import.meta.url));
 
 const PROGRAMS: Record<string, string> = {
   "an empty context (async face)": `
@@ -57,7 +59,7 @@ for (const [what, source] of Object.entries(PROGRAMS)) {
   test(`emptyctx (addition): a program with ${what} exits on its own after term`, async () => {
     const dir = tempDir();
     try {
-      const file = join(dir, "prog.ts");
+      const file = join(dir, runtime === "node" ? "prog.mjs" : "prog.ts");
       writeFileSync(file, source);
       const exe = (globalThis as { process?: { execPath: string } }).process?.execPath ??
         (runtime === "deno" ? "deno" : "bun");
