@@ -48,3 +48,4 @@ export { XsError } from "./lib/errors.ts";
 export { proxy, type ProxyOptions } from "./lib/api/proxy.ts";
 export { poll, type PollItem } from "./lib/api/poll.ts";
 export * from "./lib/constants.ts";
+export { VERSION } from "./lib/version.ts";

@@ -1,0 +1,119 @@
+/**
+ * Builds the npm package of `@crossroads/xs` into `dist/npm` (or `--out=DIR`): ES modules in
+ * JavaScript with `.d.ts` beside them, compiled from the same sources JSR serves, in the
+ * shape JSR's npm compatibility layer gives (`exports` for `.` and `./xs`). The I/O worker
+ * is there twice: as `workers/io_worker.js` (started from its file) and embedded in
+ * `lib/runtime/_worker_bundle.js` (started when a bundler left the file behind).
+ *
+ * Run: `deno run -A bench/_build_npm.ts` or `bun bench/_build_npm.ts`; then `npm pack` in
+ * the output folder. tests/package/ builds it, installs the tarball into scratch projects
+ * and runs a message over tcp on Node, Bun and Deno.
+ *
+ * Runs on: a development machine (Deno or Bun; TypeScript's compiler runs under Node).
+ * Not part of the package.
+ */
+import { execFileSync } from "node:child_process";
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { VERSION } from "../lib/version.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const outArg = (globalThis as { process?: { argv: string[] } }).process?.argv
+  .find((a) => a.startsWith("--out="));
+const out = outArg ? outArg.slice(6) : join(root, "dist", "npm");
+
+const denoJson = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+if (denoJson.version !== VERSION) {
+  throw new Error(`lib/version.ts says ${VERSION}, deno.json says ${denoJson.version}`);
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+// 1. Compile. Type checking is `deno check`'s job (npm test); here only emit.
+const tsconfig = {
+  compilerOptions: {
+    target: "ES2022",
+    module: "ESNext",
+    moduleResolution: "Bundler",
+    rewriteRelativeImportExtensions: true,
+    allowImportingTsExtensions: true,
+    declaration: true,
+    noCheck: true,
+    outDir: out,
+    rootDir: root,
+    lib: ["ES2023", "DOM"],
+    types: [],
+    skipLibCheck: true,
+    strict: true,
+  },
+  files: ["mod.ts", "xs.ts", "workers/io_worker.ts"].map((f) => join(root, f)),
+};
+const cfg = join(out, "tsconfig.build.json");
+writeFileSync(cfg, JSON.stringify(tsconfig, null, 2));
+execFileSync("node", [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", cfg], {
+  stdio: "inherit",
+});
+rmSync(cfg);
+
+// 2. Declarations name the sources (`./x.ts`); the package ships `./x.js`.
+const relTs = /((?:from|import)\s*\(?\s*["'])(\.{1,2}\/[^"']+)\.ts(["'])/g;
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+const files = walk(out);
+for (const f of files.filter((f) => f.endsWith(".d.ts"))) {
+  const text = readFileSync(f, "utf8");
+  const fixed = text.replace(relTs, "$1$2.js$3");
+  if (fixed !== text) writeFileSync(f, fixed);
+}
+// Any code import of a .ts file left would fail on Node.
+for (const f of files.filter((f) => f.endsWith(".js"))) {
+  const code = readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, "");
+  const bad = code.match(/(?:from|import)\s*\(?\s*["']\.{1,2}\/[^"']+\.ts["']/);
+  if (bad) throw new Error(`${f}: a .ts import survived the build: ${bad[0]}`);
+}
+
+// 3. The consumer manifest and the files a user expects.
+const entry = (name: string) => ({ types: `./${name}.d.ts`, default: `./${name}.js` });
+const manifest = {
+  name: denoJson.name,
+  version: VERSION,
+  description: "Crossroads I/O 1.2.0 (the ZeroMQ fork) for Deno, Bun and Node: PAIR, PUB/SUB, " +
+    "REQ/REP, DEALER/ROUTER, PUSH/PULL, SURVEYOR/RESPONDENT over inproc, ipc and tcp, " +
+    "wire-compatible with libzmq.",
+  license: denoJson.license,
+  type: "module",
+  exports: { ".": entry("mod"), "./xs": entry("xs"), "./package.json": "./package.json" },
+  main: "./mod.js",
+  types: "./mod.d.ts",
+  files: [
+    "mod.js",
+    "mod.d.ts",
+    "xs.js",
+    "xs.d.ts",
+    "lib/",
+    "workers/",
+    "README.md",
+    "LICENSE",
+    "CHANGELOG.md",
+  ],
+  engines: { node: ">=20" },
+  sideEffects: false,
+  keywords: ["zeromq", "zmq", "crossroads", "messaging", "pubsub", "deno", "bun"],
+};
+writeFileSync(join(out, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+for (const f of ["README.md", "LICENSE", "CHANGELOG.md"]) copyFileSync(join(root, f), join(out, f));
+console.log(`built ${manifest.name}@${VERSION} into ${out}`);
