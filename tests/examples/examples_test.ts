@@ -1,0 +1,70 @@
+/**
+ * Runs every program in examples/ as a separate OS process on the runtime running the
+ * suite (`deno run -A` under Deno, `bun` under Bun) and checks that it exits with code 0
+ * and printed the lines that show it did its job. Each run is bounded: the child is
+ * killed after RUN_MS and the case fails after CASE_MS.
+ *
+ * Runs on: the test runner's main thread (the examples run in child processes).
+ */
+import { readdirSync } from "node:fs";
+import { assert, runCommand, runtime, test } from "../_harness.ts";
+
+const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
+const RUN_MS = 20_000;
+const CASE_MS = 30_000;
+
+/** Each example and lines its output must contain (one regular expression per line). */
+const EXAMPLES: Record<string, RegExp[]> = {
+  "pipeline.ts": [
+    /^all 3 workers connected \(\d+ probes\)$/m,
+    /^sink received 30 results \(worker 1: \d+, worker 2: \d+, worker 3: \d+\)$/m,
+    /^total primes counted: \d+ \(checked\)$/m,
+    /^pipeline: done$/m,
+  ],
+  "pubsub_topics.ts": [
+    /^publisher saw a subscription to "weather\.oslo"$/m,
+    /^subscriber oslo: 3 messages from weather\.oslo$/m,
+    /^subscriber everything: 15 messages from /m,
+    /^pubsub_topics: done$/m,
+  ],
+  "broker.ts": [
+    /^client 3 got 4 replies, last: "REQUEST 4 OF CLIENT 3 \(worker \d\)"$/m,
+    /^workers served \d+ \+ \d+ = 12 requests$/m,
+    /^broker: done$/m,
+  ],
+  "survey.ts": [
+    /^3 answers in time: alice: here, bob: here, carol: here$/m,
+    /^survey closed after \d+ ms \(deadline 1000 ms\)$/m,
+    /^dave answered after the deadline: not counted$/m,
+    /^survey: done$/m,
+  ],
+  "c_face_reqrep.ts": [
+    /^XS_REP received 3 parts: ABC DEFGH JK$/m,
+    /^XS_REQ received a reply of 10 bytes: ABCDEFGHJK$/m,
+    /^c_face_reqrep: done$/m,
+  ],
+};
+
+/** The examples are TypeScript run as they are: Deno and Bun only (Node 20 cannot). */
+const SKIP = runtime === "node" ? "the examples run on Deno and Bun" : false;
+
+/** The command line that runs `file` on the current runtime. */
+function commandFor(file: string): [string, string[]] {
+  const bin = ROOT + "node_modules/.bin/" + runtime;
+  return runtime === "deno" ? [bin, ["run", "-A", file]] : [bin, [file]];
+}
+
+test("every example in examples/ has a case here", () => {
+  const files = readdirSync(ROOT + "examples").filter((f) => f.endsWith(".ts")).sort();
+  assert.deepEqual(files, Object.keys(EXAMPLES).sort());
+});
+
+for (const [name, expected] of Object.entries(EXAMPLES)) {
+  test(`examples/${name} runs to completion and exits with 0`, async () => {
+    const [cmd, args] = commandFor(`examples/${name}`);
+    const { code, stdout, stderr } = await runCommand(cmd, args, { cwd: ROOT, timeout: RUN_MS });
+    const shown = `exit code ${code}\n--- stdout\n${stdout}--- stderr\n${stderr}`;
+    assert.equal(code, 0, shown);
+    for (const line of expected) assert.match(stdout, line, shown);
+  }, { timeout: CASE_MS, skip: SKIP });
+}
