@@ -34,13 +34,22 @@
  * @module
  */
 export {
+  type AliasKey,
   Context,
   type ContextOptions,
+  type NameOf,
+  OPTION_ALIASES,
   type Part,
+  type ReceiveOnlyType,
+  type Receiving,
+  type Sending,
+  type SendOnlyType,
   Socket,
+  SocketOptionAccessors,
   type SocketOptions,
   type SocketType,
   type SocketTypeName,
+  type Subscribing,
   type WaitOptions,
   type WireMode,
 } from "./lib/api/mod.ts";

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { assert, test } from "./_harness.ts";
-import { Context, Socket } from "../mod.ts";
+import { Context, OPTION_ALIASES, Socket } from "../mod.ts";
 import * as xs from "../xs.ts";
 import { OPTIONS } from "../lib/options.ts";
 
@@ -34,10 +34,20 @@ test("options: every idiomatic name has a Socket accessor, readable and settable
   const missing = [...OPTIONS.values()]
     .map((d) => d.face.key)
     .filter((k) => {
-      const p = Object.getOwnPropertyDescriptor(Socket.prototype, k);
+      // The accessors live on Socket's base class (lib/api/socket_options.ts).
+      const p = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Socket.prototype), k);
       return !p?.get || !p?.set;
     });
   assert.deepEqual(missing, []);
+});
+
+test("options: every readable alias has an accessor and names a real option", () => {
+  const base = Object.getPrototypeOf(Socket.prototype);
+  for (const [alias, key] of Object.entries(OPTION_ALIASES)) {
+    const p = Object.getOwnPropertyDescriptor(base, alias);
+    assert.ok(p?.get && p?.set, `${alias} has a getter and a setter`);
+    assert.ok([...OPTIONS.values()].some((d) => d.face.key === key), `${alias} → ${key}`);
+  }
 });
 
 test("options: a new socket reports the table's defaults on both faces", async () => {

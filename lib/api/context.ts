@@ -8,31 +8,11 @@
 import * as C from "../constants.ts";
 import { XsError } from "../errors.ts";
 import { ContextCore } from "../core/mod.ts";
-import { OPTION_IDS, type SocketOptions } from "./options.ts";
+import { OPTION_ALIASES, OPTION_IDS, type SocketOptions } from "./options.ts";
 import { Socket } from "./socket.ts";
+import type { NameOf, SocketType, SocketTypeName } from "./socket_types.ts";
 
-/** A socket type name, upper or lower case (the `XS_*` number is accepted too). */
-export type SocketType = SocketTypeName | Lowercase<SocketTypeName>;
-
-/** The socket type names of Crossroads, with the DEALER/ROUTER aliases. */
-export type SocketTypeName =
-  | "PAIR"
-  | "PUB"
-  | "SUB"
-  | "REQ"
-  | "REP"
-  | "DEALER"
-  | "ROUTER"
-  | "XREQ"
-  | "XREP"
-  | "PULL"
-  | "PUSH"
-  | "XPUB"
-  | "XSUB"
-  | "SURVEYOR"
-  | "RESPONDENT"
-  | "XSURVEYOR"
-  | "XRESPONDENT";
+export type { NameOf, SocketType, SocketTypeName } from "./socket_types.ts";
 
 /** Options of `new Context()`. */
 export interface ContextOptions {
@@ -50,6 +30,17 @@ export interface ContextOptions {
 }
 
 const ALIASES: Record<string, number> = { DEALER: C.XS_DEALER, ROUTER: C.XS_ROUTER };
+
+/**
+ * The name a socket reports (`Socket.type`): the one it was made with, upper case; for a
+ * number, the Crossroads name, with DEALER and ROUTER for 5 and 6 (XREQ, XREP).
+ */
+function typeName(type: SocketType | number, n: number): SocketTypeName | undefined {
+  if (typeof type === "string") return type.toUpperCase() as SocketTypeName;
+  if (n === C.XS_DEALER) return "DEALER";
+  if (n === C.XS_ROUTER) return "ROUTER";
+  return C.SOCKET_TYPE_NAMES[n] as SocketTypeName | undefined;
+}
 
 function typeNumber(type: unknown): number {
   if (typeof type === "number") {
@@ -128,20 +119,33 @@ export class Context {
    * await ctx.term();
    * ```
    */
+  socket<T extends SocketType>(type: T, options?: SocketOptions): Socket<NameOf<T>>;
+  /**
+   * Makes a socket of a type given by `XS_*` number, or by a name not known until run
+   * time: a plain `Socket`, whose calls the type checker does not restrict.
+   *
+   * @param type a socket type name or `XS_*` number
+   * @param options initial option values
+   * @returns the socket
+   */
+  socket(type: SocketType | number, options?: SocketOptions): Socket;
   socket(type: SocketType | number, options?: SocketOptions): Socket {
     const n = typeNumber(type);
+    const name = typeName(type, n);
     const core = this.#core.socket(n);
     if (typeof core === "number") {
-      throw new XsError(core, `Cannot make a ${C.SOCKET_TYPE_NAMES[n] ?? n} socket`);
+      throw new XsError(core, `Cannot make a ${name ?? n} socket`);
     }
-    const s = new Socket(core);
+    const s = new Socket(core, name);
     if (options !== undefined) {
       try {
         if (typeof options !== "object" || options === null) {
           throw new TypeError("Socket options must be an object");
         }
         for (const [k, v] of Object.entries(options)) {
-          if (!(k in OPTION_IDS)) throw new TypeError(`Unknown socket option "${k}"`);
+          if (!(k in OPTION_IDS) && !(k in OPTION_ALIASES)) {
+            throw new TypeError(`Unknown socket option "${k}"`);
+          }
           if (v !== undefined) (s as unknown as Record<string, unknown>)[k] = v;
         }
       } catch (e) {

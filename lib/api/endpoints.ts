@@ -15,8 +15,7 @@ export async function attach(s: SocketState, endpoint: string, bind: boolean): P
   s.check(action);
   try {
     if (bind) return await s.core.bindAsync(endpoint);
-    const id = s.core.connect(endpoint);
-    if (id < 0) throw { errno: getErrno() };
+    const id = await s.core.connectAsync(endpoint);
     // A tcp/ipc connect needs the I/O worker: a worker that cannot start fails here.
     if (!endpoint.startsWith("inproc://")) await s.core.ctx.workerUp();
     return id;
@@ -24,7 +23,10 @@ export async function attach(s: SocketState, endpoint: string, bind: boolean): P
     const f = e as { errno?: number; error?: string };
     if (typeof f?.errno !== "number") throw e;
     const err = new XsError(f.errno, action);
-    if (f.error && f.errno === C.EMTHREAD) err.message = `${action}: ${f.error}`;
+    // What is wrong, in words, after the errno's text: the part of the endpoint, the
+    // missing permission, the host that did not resolve, the worker that did not start.
+    const why = f.error?.replace(/^[A-Za-z]*Error: /, "");
+    if (why) err.message = f.errno === C.EMTHREAD ? `${action}: ${why}` : `${err.message} (${why})`;
     throw err;
   }
 }

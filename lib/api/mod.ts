@@ -12,7 +12,21 @@
  *
  * Runs on: API thread.
  */
-export { Context, type ContextOptions, type SocketType, type SocketTypeName } from "./context.ts";
-export { Socket } from "./socket.ts";
+export {
+  Context,
+  type ContextOptions,
+  type NameOf,
+  type SocketType,
+  type SocketTypeName,
+} from "./context.ts";
+export {
+  type ReceiveOnlyType,
+  type Receiving,
+  type Sending,
+  type SendOnlyType,
+  Socket,
+  type Subscribing,
+} from "./socket.ts";
+export { SocketOptionAccessors } from "./socket_options.ts";
 export { type Part, type WaitOptions } from "./messages.ts";
-export { type SocketOptions, type WireMode } from "./options.ts";
+export { type AliasKey, OPTION_ALIASES, type SocketOptions, type WireMode } from "./options.ts";

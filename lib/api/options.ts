@@ -60,16 +60,73 @@ export interface SocketOptions {
    * peers of any type), "zmtp1" (real 0MQ 2.x peers), "zmtp3" (ZMTP/3.x only).
    */
   wire?: WireMode | undefined;
+
+  // Readable aliases, under zeromq.js's names (OPTION_ALIASES); same values and checks.
+  /** Alias of `sndhwm`. */
+  sendHighWaterMark?: number | undefined;
+  /** Alias of `rcvhwm`. */
+  receiveHighWaterMark?: number | undefined;
+  /** Alias of `sndtimeo`. */
+  sendTimeout?: number | undefined;
+  /** Alias of `rcvtimeo`. */
+  receiveTimeout?: number | undefined;
+  /** Alias of `reconnectIvl`. */
+  reconnectInterval?: number | undefined;
+  /** Alias of `reconnectIvlMax`. */
+  reconnectMaxInterval?: number | undefined;
+  /** Alias of `maxmsgsize`. */
+  maxMessageSize?: number | bigint | undefined;
+  /** Alias of `sndbuf`. */
+  sendBufferSize?: number | undefined;
+  /** Alias of `rcvbuf`. */
+  receiveBufferSize?: number | undefined;
+  /** Alias of `identity`. */
+  routingId?: Uint8Array | string | undefined;
 }
+
+/** Readable option names (zeromq.js's) → the Crossroads name they stand for. */
+export const OPTION_ALIASES = {
+  sendHighWaterMark: "sndhwm",
+  receiveHighWaterMark: "rcvhwm",
+  sendTimeout: "sndtimeo",
+  receiveTimeout: "rcvtimeo",
+  reconnectInterval: "reconnectIvl",
+  reconnectMaxInterval: "reconnectIvlMax",
+  maxMessageSize: "maxmsgsize",
+  sendBufferSize: "sndbuf",
+  receiveBufferSize: "rcvbuf",
+  routingId: "identity",
+} as const satisfies Record<string, FaceKey>;
+
+/** A readable alias of an option (a key of `OPTION_ALIASES`). */
+export type AliasKey = keyof typeof OPTION_ALIASES;
 
 export { WIRE_MODES, type WireMode } from "../options.ts";
 
 /** A key of `SocketOptions`: the idiomatic face's option names, from lib/options.ts. */
 export type OptionKey = FaceKey;
 
+// Each alias takes what the option it stands for takes.
+type SameType<K extends AliasKey> = Same<
+  SocketOptions[K],
+  SocketOptions[(typeof OPTION_ALIASES)[K]]
+>;
+const _sameTypes: { [K in AliasKey]: SameType<K> } = {
+  sendHighWaterMark: true,
+  receiveHighWaterMark: true,
+  sendTimeout: true,
+  receiveTimeout: true,
+  reconnectInterval: true,
+  reconnectMaxInterval: true,
+  maxMessageSize: true,
+  sendBufferSize: true,
+  receiveBufferSize: true,
+  routingId: true,
+};
+
 // `SocketOptions` (written out for its documentation) and the table name the same options.
 type Same<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : false;
-const _sameKeys: Same<keyof SocketOptions, FaceKey> = true;
+const _sameKeys: Same<Exclude<keyof SocketOptions, AliasKey>, FaceKey> = true;
 
 /** Option accessor table: face key → [XS_* number, face kind], derived from OPTIONS. */
 export const OPTION_IDS: Readonly<Record<OptionKey, readonly [number, FaceKind]>> = Object

@@ -9,6 +9,7 @@
  * Runs on: API thread.
  */
 import type { SocketCore } from "../core/mod.ts";
+import type { SocketTypeName } from "./socket_types.ts";
 import { attach, detach } from "./endpoints.ts";
 import {
   eachMessage,
@@ -19,13 +20,18 @@ import {
   trySend,
   type WaitOptions,
 } from "./messages.ts";
-import type { WireMode } from "./options.ts";
+import { SocketOptionAccessors } from "./socket_options.ts";
 import { SocketState } from "./socket_state.ts";
 import { subscription } from "./subscriptions.ts";
 
 /**
  * A Crossroads socket. Made by `Context.socket`; use `send`/`receive` (promises),
  * `trySend`/`tryReceive` (never wait) or `for await` over it.
+ *
+ * `T` is the socket type's name when `Context.socket` was given one: the type checker then
+ * refuses what that type cannot do (`receive` on a PUSH or PUB, `send` on a PULL or SUB,
+ * `subscribe` except on SUB and XSUB), as the engine would at run time (ENOTSUP, EINVAL).
+ * A plain `Socket` (any type) allows every call and leaves the check to run time.
  *
  * @example
  * ```ts
@@ -41,23 +47,28 @@ import { subscription } from "./subscriptions.ts";
  * assert.equal(new TextDecoder().decode(value), "value");
  * ```
  */
-export class Socket {
+export class Socket<T extends SocketTypeName = SocketTypeName> extends SocketOptionAccessors {
   readonly #s: SocketState;
 
   /**
    * Not for users: sockets come from `Context.socket`.
    * @param core the engine socket
+   * @param name the type's name as the user gave it, upper case
    */
-  constructor(core: SocketCore) {
+  constructor(core: SocketCore, name?: T) {
     if (typeof core !== "object" || core === null || !("proto" in core)) {
       throw new TypeError("Use Context.socket() to make a socket");
     }
-    this.#s = new SocketState(core, this);
+    super();
+    this.#s = new SocketState(core, this, name);
   }
 
-  /** The socket type's name, e.g. "PUSH" (DEALER and ROUTER report "XREQ" and "XREP"). */
-  get type(): string {
-    return this.#s.type;
+  /**
+   * The socket type's name as it was made: "PUSH", "DEALER", "ROUTER" (or "XREQ", "XREP",
+   * the Crossroads names of the same types, when made with those).
+   */
+  get type(): T {
+    return this.#s.type as T;
   }
 
   /** True once `close()` was called. */
@@ -160,8 +171,8 @@ export class Socket {
    * await push.send(["a", new Uint8Array([1, 2])], { timeout: 1000 });
    * ```
    */
-  send(parts: Part | Part[], options: WaitOptions = {}): Promise<void> {
-    return send(this.#s, parts, options);
+  send(this: Sending<T>, parts: Part | Part[], options: WaitOptions = {}): Promise<void> {
+    return send((this as Socket).#s, parts, options);
   }
 
   /**
@@ -188,8 +199,89 @@ export class Socket {
    * }
    * ```
    */
-  receive(options: WaitOptions = {}): Promise<Uint8Array<ArrayBuffer>[]> {
-    return receive(this.#s, options);
+  receive(this: Receiving<T>, options: WaitOptions = {}): Promise<Uint8Array<ArrayBuffer>[]> {
+    return receive((this as Socket).#s, options);
+  }
+
+  /**
+   * Receives one message and gives its body, the last part, as UTF-8 text. Earlier parts
+   * (a topic, a ROUTER's envelope) are not returned: use `receive` for those.
+   *
+   * @param options as for `receive`
+   * @returns the last part, decoded (invalid UTF-8 becomes U+FFFD)
+   * @throws {XsError} as `receive`
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Context } from "@crossroads/xs";
+   * await using ctx = new Context();
+   * using pull = ctx.socket("PULL");
+   * using push = ctx.socket("PUSH");
+   * await pull.bind("inproc://receive-text-example");
+   * await push.connect("inproc://receive-text-example");
+   * await push.send("héllo");
+   * assert.equal(await pull.receiveText({ timeout: 1000 }), "héllo");
+   * ```
+   */
+  async receiveText(this: Receiving<T>, options: WaitOptions = {}): Promise<string> {
+    const parts = await receive((this as Socket).#s, options);
+    return utf8.decode(parts[parts.length - 1]);
+  }
+
+  /**
+   * Receives one message and parses its body, the last part, as JSON (what `sendJson`
+   * sends). Earlier parts are not returned: use `receive` for those. A body that is not
+   * JSON rejects with the parser's `SyntaxError`; that message is consumed.
+   *
+   * @param options as for `receive`
+   * @returns the parsed value (typed as the caller says; nothing checks its shape)
+   * @throws {XsError} as `receive`
+   * @throws {SyntaxError} when the body is not JSON
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Context } from "@crossroads/xs";
+   * await using ctx = new Context();
+   * using pull = ctx.socket("PULL");
+   * using push = ctx.socket("PUSH");
+   * await pull.bind("inproc://json-example");
+   * await push.connect("inproc://json-example");
+   * await push.sendJson({ id: 7, tags: ["a"] });
+   * const job = await pull.receiveJson<{ id: number; tags: string[] }>({ timeout: 1000 });
+   * assert.equal(job.id, 7);
+   * ```
+   */
+  async receiveJson<V = unknown>(this: Receiving<T>, options: WaitOptions = {}): Promise<V> {
+    const parts = await receive((this as Socket).#s, options);
+    return JSON.parse(utf8.decode(parts[parts.length - 1])) as V;
+  }
+
+  /**
+   * Sends `value` as one part of JSON text (UTF-8), as `send` does.
+   *
+   * @param value anything `JSON.stringify` takes
+   * @param options as for `send`
+   * @throws {TypeError} when `value` has no JSON form (undefined, a function, a symbol) or
+   *   cannot be serialised (a cycle, a bigint)
+   * @throws {XsError} as `send`
+   *
+   * @example
+   * ```ts
+   * import { Context } from "@crossroads/xs";
+   * await using ctx = new Context();
+   * using push = ctx.socket("PUSH");
+   * await push.bind("inproc://send-json-example");
+   * push.sendJson({ ok: true }, { timeout: 0 }).catch(() => {}); // no peer yet: EAGAIN
+   * ```
+   */
+  sendJson(this: Sending<T>, value: unknown, options: WaitOptions = {}): Promise<void> {
+    const text = JSON.stringify(value);
+    if (text === undefined) {
+      throw new TypeError(`sendJson: a ${typeof value} has no JSON form`);
+    }
+    return send((this as Socket).#s, text, options);
   }
 
   /**
@@ -209,8 +301,8 @@ export class Socket {
    * assert.equal(push.trySend("x"), false); // no peer yet
    * ```
    */
-  trySend(parts: Part | Part[]): boolean {
-    return trySend(this.#s, parts);
+  trySend(this: Sending<T>, parts: Part | Part[]): boolean {
+    return trySend((this as Socket).#s, parts);
   }
 
   /**
@@ -229,8 +321,8 @@ export class Socket {
    * assert.equal(pull.tryReceive(), null);
    * ```
    */
-  tryReceive(): Uint8Array<ArrayBuffer>[] | null {
-    return tryReceive(this.#s);
+  tryReceive(this: Receiving<T>): Uint8Array<ArrayBuffer>[] | null {
+    return tryReceive((this as Socket).#s);
   }
 
   /**
@@ -243,14 +335,14 @@ export class Socket {
    *
    * @example
    * ```ts
-   * import { Context, XsError } from "@crossroads/xs";
+   * import { Context, type Socket, XsError } from "@crossroads/xs";
    * await using ctx = new Context();
-   * using s = ctx.socket("PULL");
+   * using s: Socket = ctx.socket("PULL"); // a plain Socket: the check is left to run time
    * try { s.subscribe("news"); } catch (e) { console.log((e as XsError).code); } // EINVAL
    * ```
    */
-  subscribe(prefix: Uint8Array | string = ""): void {
-    subscription(this.#s, prefix, true);
+  subscribe(this: Subscribing<T>, prefix: Uint8Array | string = ""): void {
+    subscription((this as Socket).#s, prefix, true);
   }
 
   /**
@@ -263,170 +355,12 @@ export class Socket {
    * ```ts
    * import { Context } from "@crossroads/xs";
    * await using ctx = new Context();
-   * using s = ctx.socket("PULL");
+   * using s: Socket = ctx.socket("PULL");
    * try { s.unsubscribe("news"); } catch (e) { console.log(e); } // PULL has none
    * ```
    */
-  unsubscribe(prefix: Uint8Array | string = ""): void {
-    subscription(this.#s, prefix, false);
-  }
-
-  /** Wire dialect of later tcp/ipc endpoints (extension `XS_WIRE_MODE`, docs/wire.md §4.4). */
-  get wire(): WireMode {
-    return this.#s.get("wire");
-  }
-  set wire(v: WireMode) {
-    this.#s.set("wire", v);
-  }
-  /** Outbound queue limit per peer, in messages; 0 = none (`XS_SNDHWM`). */
-  get sndhwm(): number {
-    return this.#s.get("sndhwm");
-  }
-  set sndhwm(v: number) {
-    this.#s.set("sndhwm", v);
-  }
-  /** Inbound queue limit per peer, in messages; 0 = none (`XS_RCVHWM`). */
-  get rcvhwm(): number {
-    return this.#s.get("rcvhwm");
-  }
-  set rcvhwm(v: number) {
-    this.#s.set("rcvhwm", v);
-  }
-  /** ms to keep flushing queued messages after close; negative = forever (`XS_LINGER`). */
-  get linger(): number {
-    return this.#s.get("linger");
-  }
-  set linger(v: number) {
-    this.#s.set("linger", v);
-  }
-  /** Socket identity, 1–255 bytes not starting with 0; empty if unset (`XS_IDENTITY`). */
-  get identity(): Uint8Array {
-    return this.#s.get("identity");
-  }
-  set identity(v: Uint8Array | string) {
-    this.#s.set("identity", v);
-  }
-  /** Reconnect delay in ms (`XS_RECONNECT_IVL`). */
-  get reconnectIvl(): number {
-    return this.#s.get("reconnectIvl");
-  }
-  set reconnectIvl(v: number) {
-    this.#s.set("reconnectIvl", v);
-  }
-  /** Reconnect back-off cap in ms; used if above `reconnectIvl` (`XS_RECONNECT_IVL_MAX`). */
-  get reconnectIvlMax(): number {
-    return this.#s.get("reconnectIvlMax");
-  }
-  set reconnectIvlMax(v: number) {
-    this.#s.set("reconnectIvlMax", v);
-  }
-  /**
-   * Inbound part size limit in bytes, -1 = none (`XS_MAXMSGSIZE`): a number when it
-   * fits a safe integer, else a bigint.
-   */
-  get maxmsgsize(): number | bigint {
-    return this.#s.get("maxmsgsize");
-  }
-  set maxmsgsize(v: number | bigint) {
-    this.#s.set("maxmsgsize", v);
-  }
-  /** Default receive timeout in ms; -1 = none (`XS_RCVTIMEO`). */
-  get rcvtimeo(): number {
-    return this.#s.get("rcvtimeo");
-  }
-  set rcvtimeo(v: number) {
-    this.#s.set("rcvtimeo", v);
-  }
-  /** Default send timeout in ms; -1 = none (`XS_SNDTIMEO`). */
-  get sndtimeo(): number {
-    return this.#s.get("sndtimeo");
-  }
-  set sndtimeo(v: number) {
-    this.#s.set("sndtimeo", v);
-  }
-  /** SURVEYOR deadline in ms (`XS_SURVEY_TIMEOUT`); ENOTSUP on other types. */
-  get surveyTimeout(): number {
-    return this.#s.get("surveyTimeout");
-  }
-  set surveyTimeout(v: number) {
-    this.#s.set("surveyTimeout", v);
-  }
-  /** Listen backlog of tcp/ipc binds (`XS_BACKLOG`). */
-  get backlog(): number {
-    return this.#s.get("backlog");
-  }
-  set backlog(v: number) {
-    this.#s.set("backlog", v);
-  }
-  /** I/O thread bitmask for new connections (`XS_AFFINITY`). */
-  get affinity(): bigint {
-    return this.#s.get("affinity");
-  }
-  set affinity(v: number | bigint) {
-    this.#s.set("affinity", v);
-  }
-  /** Multicast rate in kbit/s (`XS_RATE`). */
-  get rate(): number {
-    return this.#s.get("rate");
-  }
-  set rate(v: number) {
-    this.#s.set("rate", v);
-  }
-  /** Multicast recovery interval in ms (`XS_RECOVERY_IVL`). */
-  get recoveryIvl(): number {
-    return this.#s.get("recoveryIvl");
-  }
-  set recoveryIvl(v: number) {
-    this.#s.set("recoveryIvl", v);
-  }
-  /** OS send buffer size, 0 = OS default (`XS_SNDBUF`). */
-  get sndbuf(): number {
-    return this.#s.get("sndbuf");
-  }
-  set sndbuf(v: number) {
-    this.#s.set("sndbuf", v);
-  }
-  /** OS receive buffer size, 0 = OS default (`XS_RCVBUF`). */
-  get rcvbuf(): number {
-    return this.#s.get("rcvbuf");
-  }
-  set rcvbuf(v: number) {
-    this.#s.set("rcvbuf", v);
-  }
-  /** Multicast TTL (`XS_MULTICAST_HOPS`). */
-  get multicastHops(): number {
-    return this.#s.get("multicastHops");
-  }
-  set multicastHops(v: number) {
-    this.#s.set("multicastHops", v);
-  }
-  /** tcp: IPv4 only; false = dual-stack IPv6 (`XS_IPV4ONLY`). */
-  get ipv4only(): boolean {
-    return this.#s.get("ipv4only");
-  }
-  set ipv4only(v: boolean) {
-    this.#s.set("ipv4only", v);
-  }
-  /** tcp: SO_KEEPALIVE (`XS_KEEPALIVE`). */
-  get keepalive(): boolean {
-    return this.#s.get("keepalive");
-  }
-  set keepalive(v: boolean) {
-    this.#s.set("keepalive", v);
-  }
-  /** 1 = 0MQ/2.1-compatible PUB/SUB wire (`XS_PROTOCOL`). */
-  get protocol(): number {
-    return this.#s.get("protocol");
-  }
-  set protocol(v: number) {
-    this.#s.set("protocol", v);
-  }
-  /** Filter id used by later subscriptions (`XS_FILTER`). */
-  get filter(): number {
-    return this.#s.get("filter");
-  }
-  set filter(v: number) {
-    this.#s.set("filter", v);
+  unsubscribe(this: Subscribing<T>, prefix: Uint8Array | string = ""): void {
+    subscription((this as Socket).#s, prefix, false);
   }
 
   /**
@@ -464,7 +398,34 @@ export class Socket {
    * for await (const parts of pull) console.log(parts);
    * ```
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array<ArrayBuffer>[], void, undefined> {
-    yield* eachMessage(() => this.receive());
+  async *[Symbol.asyncIterator](
+    this: Receiving<T>,
+  ): AsyncGenerator<Uint8Array<ArrayBuffer>[], void, undefined> {
+    const s = this as Socket;
+    yield* eachMessage(() => s.receive());
   }
 }
+
+const utf8 = new TextDecoder();
+
+/** The socket types that only send. */
+export type SendOnlyType = "PUSH" | "PUB";
+/** The socket types that only receive. */
+export type ReceiveOnlyType = "PULL" | "SUB";
+
+/**
+ * `this` of the receiving calls: the socket itself, or, for a type that only sends, a
+ * type that names the reason in the checker's message.
+ */
+export type Receiving<T extends SocketTypeName> = [T] extends [SendOnlyType]
+  ? { readonly "a socket of this type cannot receive": T }
+  : Socket<T>;
+/** `this` of the sending calls (see `Receiving`). */
+export type Sending<T extends SocketTypeName> = [T] extends [ReceiveOnlyType]
+  ? { readonly "a socket of this type cannot send": T }
+  : Socket<T>;
+/** `this` of `subscribe`/`unsubscribe`: SUB and XSUB only (see `Receiving`). */
+export type Subscribing<T extends SocketTypeName> = [T] extends ["SUB" | "XSUB"] ? Socket<T>
+  : [T] extends [Exclude<SocketTypeName, "SUB" | "XSUB">]
+    ? { readonly "only SUB and XSUB sockets subscribe": T }
+  : Socket<T>;

@@ -36,16 +36,16 @@ export class SocketState {
   /**
    * @param core the engine socket
    * @param owner the `Socket` this state is behind (found again by `stateOf`)
+   * @param name the type's name as the user gave it (default: the engine's name)
    */
-  constructor(core: SocketCore, owner: object) {
+  constructor(core: SocketCore, owner: object, name?: string) {
     this.core = core;
+    this.type = name ?? core.info.name;
     STATES.set(owner, this);
   }
 
-  /** The socket type's name, e.g. "PUSH", for error messages. */
-  get type(): string {
-    return this.core.info.name;
-  }
+  /** The socket type's name as the user made it, e.g. "PUSH" or "DEALER"; in error messages. */
+  readonly type: string;
 
   /** The errno a call must fail with now, or 0. */
   state(): number {
@@ -58,7 +58,15 @@ export class SocketState {
   /** Throws the `XsError` for `action` if a call must fail now. */
   check(action: string): void {
     const e = this.state();
-    if (e) throw new XsError(e, action);
+    if (e) throw this.#explained(e, action);
+  }
+
+  /** The XsError for errno `e`, saying why when the socket or its context is gone. */
+  #explained(e: number, action: string): XsError {
+    const err = new XsError(e, action);
+    if (e === C.ENOTSOCK && this.closed) err.message += " (the socket is closed)";
+    else if (e === C.ETERM) err.message += " (the context is terminated)";
+    return err;
   }
 
   /** Maps a rejected async send to its XsError (one closure per socket, not per call). */
@@ -72,7 +80,7 @@ export class SocketState {
   error(e: unknown, action: string): unknown {
     if (typeof e !== "number") return e;
     if (e === C.ENOTSOCK && !this.closed && this.core.ctx.terminating) e = C.ETERM;
-    return new XsError(e as number, action);
+    return this.#explained(e as number, action);
   }
 
   /** Readiness now (`XS_EVENTS`): `XS_POLLIN` and `XS_POLLOUT` bits. */

@@ -21,12 +21,12 @@
  */
 import * as C from "../constants.ts";
 import {
-  type BindCommand,
   type Pipe,
   PIPE_RING_BYTES,
   pipePlaces,
   R_HWM,
   type Reply,
+  type RequestCommand,
   RingPipe,
   type ToWorker,
 } from "../pipe/mod.ts";
@@ -151,12 +151,12 @@ export class ContextCore implements SocketHost {
    * Sends a command and blocks until the worker's reply; returns the reply event, or
    * `{ errno: EMTHREAD, error }` if the worker could not start within a second.
    */
-  request(cmd: BindCommand): Reply {
+  request(cmd: RequestCommand): Reply {
     return this.#link.request(cmd);
   }
 
   /** Sends a command; resolves with the worker's reply without blocking the thread. */
-  requestAsync(cmd: BindCommand): Promise<Reply> {
+  requestAsync(cmd: RequestCommand): Promise<Reply> {
     return this.#link.requestAsync(cmd);
   }
 

@@ -17,17 +17,25 @@ import * as C from "../constants.ts";
 import { fail, getErrno } from "../errors.ts";
 import { type OptionValues, WIRE_MODES } from "../options.ts";
 import type { ProtocolInfo } from "../protocols/mod.ts";
-import type { BindCommand, Reply, RingPipe, ToWorker, WireOptions } from "../pipe/mod.ts";
-import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
+import type {
+  BindCommand,
+  Reply,
+  RequestCommand,
+  RingPipe,
+  ToWorker,
+  WireOptions,
+} from "../pipe/mod.ts";
+import { currentRuntimeName } from "../runtime/mod.ts";
+import { checkEndpoint, type Endpoint, formatEndpoint } from "../transports/endpoint.ts";
 
 /** What the endpoints need of the context (part of SocketHost, socket.ts). */
 export interface EndpointHost {
   /** Sends a command to the I/O worker (starting it if needed). */
   post(cmd: ToWorker): void;
   /** Sends a bind and blocks until the worker's reply. */
-  request(cmd: BindCommand): Reply;
+  request(cmd: RequestCommand): Reply;
   /** Sends a bind; resolves with the worker's reply. */
-  requestAsync(cmd: BindCommand): Promise<Reply>;
+  requestAsync(cmd: RequestCommand): Promise<Reply>;
   /** The shared block of ring pipe `id`. */
   pipeBlock(id: number): SharedArrayBuffer;
 }
@@ -88,6 +96,8 @@ export class Endpoints {
   readonly #ctx: EndpointHost;
   readonly #hooks: EndpointHooks;
   readonly #endpoints = new Map<number, EndpointRecord>();
+  /** Why the last bind or connect was refused, in words ("" if not known). */
+  #problem = "";
 
   /**
    * @param sock the socket's id (in the worker's commands)
@@ -140,7 +150,7 @@ export class Endpoints {
   async bindAsync(url: unknown): Promise<number> {
     const b = this.#bindStart(url);
     if (typeof b === "number") {
-      if (b < 0) throw { errno: getErrno() };
+      if (b < 0) throw { errno: getErrno(), error: this.#problem };
       return b;
     }
     const res = await this.#ctx.requestAsync(b.cmd);
@@ -149,10 +159,49 @@ export class Endpoints {
     return id;
   }
 
-  /** `xs_connect`: an endpoint id ≥ 0, or -1 with errno. Never waits for the peer. */
+  /**
+   * `xs_connect`: an endpoint id ≥ 0, or -1 with errno. Never waits for the peer; a tcp
+   * connect first asks the worker whether its host resolves (EINVAL, as Crossroads 1.2.0
+   * resolves at connect) and whether the runtime may reach it (EACCES: Deno's permission).
+   */
   connect(url: unknown): number {
     const ep = this.#start(url, false);
     if (typeof ep === "number") return ep;
+    if (needsCheck(ep)) {
+      const r = this.#ctx.request({ t: "check", endpoint: ep });
+      if (r.errno) {
+        this.#problem = r.error ?? "";
+        return fail(r.errno);
+      }
+    }
+    return this.#connectTo(ep);
+  }
+
+  /**
+   * The idiomatic connect: as `connect`, without blocking the thread. Resolves with the
+   * endpoint id, or rejects with `{ errno, error }` (`error`: what is wrong, in words).
+   */
+  async connectAsync(url: unknown): Promise<number> {
+    const ep = this.#start(url, false);
+    if (typeof ep === "number") {
+      if (ep < 0) throw { errno: getErrno(), error: this.#problem };
+      return ep;
+    }
+    if (needsCheck(ep)) {
+      const r = await this.#ctx.requestAsync({ t: "check", endpoint: ep });
+      if (r.errno) throw { errno: r.errno, error: r.error };
+      const st = this.#hooks.state();
+      if (st) throw { errno: st };
+    }
+    return this.#connectTo(ep);
+  }
+
+  /** What went wrong with the last refused endpoint, in words ("" if nothing is known). */
+  get problem(): string {
+    return this.#problem;
+  }
+
+  #connectTo(ep: Endpoint): number {
     const o = this.#options;
     const id = this.#nextId();
     const pipe = this.#hooks.newRingPipe(o.sndhwm, o.rcvhwm);
@@ -209,8 +258,12 @@ export class Endpoints {
   #start(url: unknown, bind: boolean): Endpoint | number {
     const st = this.#hooks.state();
     if (st) return fail(st);
-    const ep = parseEndpoint(url, bind, this.#options.ipv4only === 1);
-    if (typeof ep === "number") return fail(ep);
+    this.#problem = "";
+    const ep = checkEndpoint(url, bind, this.#options.ipv4only === 1);
+    if ("errno" in ep) {
+      this.#problem = ep.why;
+      return fail(ep.errno);
+    }
     if (ep.scheme !== "inproc") return ep;
     const rc = this.#hooks.inproc(bind, ep.name);
     if (rc !== 0) return fail(rc);
@@ -236,7 +289,10 @@ export class Endpoints {
 
   #bindDone(id: number, res: Reply): number {
     this.#endpoints.delete(id);
-    if (res.errno || !res.endpoint) return fail(res.errno || C.EINVAL);
+    if (res.errno || !res.endpoint) {
+      this.#problem = res.error ?? "";
+      return fail(res.errno || C.EINVAL);
+    }
     const bound = res.endpoint;
     if (this.#hooks.closed()) {
       // Closed while the bind was on its way: the worker closes the listener at `close`.
@@ -253,4 +309,13 @@ export class Endpoints {
     this.#hooks.bound(formatEndpoint(bound));
     return id;
   }
+}
+
+/**
+ * Whether a connect to `ep` asks the worker first: tcp to a host name (it must resolve), and
+ * any tcp on Deno (its net permission). A numeric address elsewhere has nothing to check.
+ */
+function needsCheck(ep: Endpoint): boolean {
+  if (ep.scheme !== "tcp") return false;
+  return currentRuntimeName() === "deno" || !/^[0-9.]+$|:/.test(ep.host);
 }

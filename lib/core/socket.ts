@@ -199,6 +199,11 @@ export class SocketCore {
     return this.#endpoints.connect(url);
   }
 
+  /** The idiomatic connect (as `bindAsync`): resolves with the id, or rejects. */
+  connectAsync(url: unknown): Promise<number> {
+    return this.#endpoints.connectAsync(url);
+  }
+
   /** `xs_shutdown`: 0, or -1 with errno. */
   shutdown(id: number): number {
     return this.#endpoints.shutdown(id);

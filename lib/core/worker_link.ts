@@ -16,7 +16,6 @@
 import * as C from "../constants.ts";
 import {
   API_BELL,
-  type BindCommand,
   CONTEXT_BLOCK_BYTES,
   controlPlace,
   ControlReader,
@@ -24,6 +23,7 @@ import {
   ExtBuffers,
   type ExternalBatch,
   type Reply,
+  type RequestCommand,
   type ToApi,
   type ToWorker,
   WAKE_MESSAGE,
@@ -145,7 +145,7 @@ export class WorkerLink {
    * Sends a command and blocks until the worker's reply; returns the reply event, or
    * `{ errno: EMTHREAD, error }` if the worker could not start within a second.
    */
-  request(cmd: BindCommand): Reply {
+  request(cmd: RequestCommand): Reply {
     const req = this.#nextReq++;
     this.post({ ...cmd, req });
     for (;;) {
@@ -171,7 +171,7 @@ export class WorkerLink {
   }
 
   /** Sends a command; resolves with the worker's reply without blocking the thread. */
-  requestAsync(cmd: BindCommand): Promise<Reply> {
+  requestAsync(cmd: RequestCommand): Promise<Reply> {
     const req = this.#nextReq++;
     const p = new Promise<Reply>((resolve, reject) => {
       this.#asyncReplies.set(req, { resolve, reject });

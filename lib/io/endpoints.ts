@@ -94,6 +94,25 @@ export class Endpoints {
     }
   }
 
+  /**
+   * Before a tcp connect: whether the runtime may reach the endpoint (Deno's net
+   * permission: EACCES) and whether its host resolves (EINVAL, as Crossroads 1.2.0 refuses
+   * an unresolvable host at `xs_connect`). Never rejects.
+   */
+  async check(m: Extract<ToWorker, { t: "check" }>): Promise<{ errno: number; error?: string }> {
+    const ep = m.endpoint;
+    if (ep.scheme !== "tcp") return { errno: 0 };
+    const denied = this.#rt.netDenied(ep.host, ep.port);
+    if (denied) return { errno: C.EACCES, error: denied };
+    try {
+      await this.#rt.resolve(ep.host);
+      return { errno: 0 };
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return { errno: C.EINVAL, error: `cannot resolve host "${ep.host}": ${why}` };
+    }
+  }
+
   /** Serves the connect-side pipe and dials. */
   connect(m: Extract<ToWorker, { t: "connect" }>): void {
     const sock = this.#t.sock(m.sock);

@@ -125,6 +125,9 @@ export class IoLoop implements SessionOwner {
           this.#event({ t: "reply", req: m.req, errno: C.EINVAL, error: String(e) });
         });
         break;
+      case "check":
+        this.#endpoints.check(m).then((r) => this.#event({ t: "reply", req: m.req, ...r }));
+        break;
       case "connect":
         this.#endpoints.connect(m);
         break;

@@ -61,6 +61,11 @@ export type ToWorker =
   | ({ t: "ext" } & ExternalBatch)
   /** Listen on `endpoint` for socket `sock`; answered by a `reply` with `req`. */
   | { t: "bind"; req: number; sock: number; ep: number; endpoint: Endpoint; opts: WireOptions }
+  /**
+   * Before a tcp connect: may the runtime reach `endpoint` (Deno's net permission) and does
+   * its host resolve? Answered by a `reply` with `req` (errno EACCES or EINVAL and why).
+   */
+  | { t: "check"; req: number; endpoint: Endpoint }
   /** Dial `endpoint`, reconnecting for ever, serving the connect-side pipe `pipe`. */
   | {
     t: "connect";
@@ -83,9 +88,13 @@ export type ToWorker =
 
 /** A `bind` command before the context numbers it (`req`). */
 export type BindCommand = Omit<Extract<ToWorker, { t: "bind" }>, "req">;
+/** A `check` command before the context numbers it (`req`). */
+export type CheckCommand = Omit<Extract<ToWorker, { t: "check" }>, "req">;
+/** The commands the worker answers with a `reply`. */
+export type RequestCommand = BindCommand | CheckCommand;
 
 /**
- * A reply to a `bind` (`req` names it): errno 0 and the bound endpoint, or an errno. The
+ * A reply to a `bind` or `check` (`req` names it): errno 0 and the bound endpoint, or an errno. The
  * API thread makes one itself (EMTHREAD) when the worker cannot start.
  */
 export interface Reply {

@@ -12,7 +12,16 @@ export type { Pipe } from "./pipe.ts";
 export { type ExternalBatch, RingPipe } from "./ring_pipe.ts";
 export { ControlReader, ControlWriter } from "./control.ts";
 export * from "./subscription.ts";
-export type { BindCommand, Reply, ToApi, ToWorker, WireOptions, WorkerNote } from "./commands.ts";
+export type {
+  BindCommand,
+  CheckCommand,
+  Reply,
+  RequestCommand,
+  ToApi,
+  ToWorker,
+  WireOptions,
+  WorkerNote,
+} from "./commands.ts";
 
 export { controlPlace, newPipeBlock, pipePlaces } from "./blocks.ts";
 export { type ExternalMessage, WorkerPipe } from "./worker_pipe.ts";

@@ -319,6 +319,7 @@ export const bunRuntime: Runtime = {
   },
 
   resolve: resolveHost,
+  netDenied: () => null,
 
   removeFile,
   soon(fn: () => void): void {

@@ -45,6 +45,7 @@ const CODES: [new (...a: never[]) => Error, string][] = [
   [Deno.errors.ConnectionRefused, "ECONNREFUSED"],
   [Deno.errors.AddrNotAvailable, "EADDRNOTAVAIL"],
   [Deno.errors.PermissionDenied, "EACCES"],
+  [Deno.errors.NotCapable, "EACCES"],
   [Deno.errors.NotFound, "ENOENT"],
   [Deno.errors.ConnectionReset, "ECONNRESET"],
   [Deno.errors.ConnectionAborted, "ECONNABORTED"],
@@ -53,8 +54,31 @@ const CODES: [new (...a: never[]) => Error, string][] = [
   [Deno.errors.InvalidData, "EINVAL"],
 ];
 
+/**
+ * Why Deno would refuse net access to `host:port` (port 0: the host at any port), naming
+ * the flag that allows it; null if it is granted.
+ */
+function netDenied(host: string, port: number): string | null {
+  const h = host.includes(":") ? `[${host}]` : host;
+  const target = port > 0 ? `${h}:${port}` : h;
+  let state: string;
+  try {
+    state = Deno.permissions.querySync({ name: "net", host: target }).state;
+  } catch {
+    return null; // a host Deno cannot name in a query: the call itself will tell
+  }
+  return state === "granted"
+    ? null
+    : `Deno has no net permission for ${target}: run with --allow-net (or --allow-net=${h})`;
+}
+
 /** Wraps any Deno error as a {@linkcode NetError} carrying a POSIX errno name. */
 function netError(e: unknown, what: string): NetError {
+  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+    const err = new Error(`${what}: Deno has no net permission: run with --allow-net`) as NetError;
+    err.code = "EACCES";
+    return err;
+  }
   // Deno 2 sets `code` on most OS errors; the class map covers the ones that do not.
   return commonNetError(e, what, (src) => CODES.find(([cls]) => src instanceof cls)?.[1]);
 }
@@ -360,6 +384,7 @@ export const denoRuntime: Runtime = {
   },
 
   resolve: resolveHost,
+  netDenied,
 
   removeFile,
   soon(fn: () => void): void {

@@ -194,6 +194,7 @@ export const nodeRuntime: Runtime = {
   },
 
   resolve: resolveHost,
+  netDenied: () => null,
 
   removeFile,
   soon(fn: () => void): void {

@@ -96,6 +96,12 @@ export interface Runtime {
   listenUnix(path: string, accept: AcceptFn, opts?: TcpOptions): Promise<Listener>;
   /** Connects to a unix stream socket at `path`. */
   connectUnix(path: string): Promise<(h: StreamHandlers) => StreamConn>;
+  /**
+   * Why the runtime would refuse network access to `host:port` (port 0: any port), as a
+   * sentence that names the remedy, or null if it allows it. Deno: its `net` permission
+   * (`--allow-net`); Bun and Node never refuse.
+   */
+  netDenied(host: string, port: number): string | null;
   /** Resolves a host name to numeric addresses (IPv4 first). Rejects if none. */
   resolve(host: string): Promise<string[]>;
   /** Removes a file if it exists (ipc socket files); never throws. */

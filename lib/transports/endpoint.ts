@@ -13,66 +13,115 @@ export type Endpoint =
   | { scheme: "ipc"; path: string }
   | { scheme: "tcp"; host: string; port: number; ipv6: boolean };
 
+/** Why an endpoint string was refused: the errno Crossroads gives, and the reason in words. */
+export interface EndpointProblem {
+  errno: number;
+  why: string;
+}
+
 /** Parses `url` for a bind (`bind` true) or a connect. Returns the endpoint or an errno. */
 export function parseEndpoint(url: unknown, bind: boolean, ipv4only = true): Endpoint | number {
-  if (typeof url !== "string") return EINVAL;
+  const r = checkEndpoint(url, bind, ipv4only);
+  return "errno" in r ? r.errno : r;
+}
+
+/**
+ * Parses `url` as `parseEndpoint` does, saying what is wrong when it is refused (which
+ * part, and what would be accepted), for the idiomatic face's error messages.
+ */
+export function checkEndpoint(
+  url: unknown,
+  bind: boolean,
+  ipv4only = true,
+): Endpoint | EndpointProblem {
+  if (typeof url !== "string") {
+    return { errno: EINVAL, why: `the endpoint must be a string, not ${typeof url}` };
+  }
   const i = url.indexOf("://");
-  if (i <= 0) return EINVAL;
+  if (i <= 0) {
+    return { errno: EINVAL, why: "no scheme: write tcp://host:port, ipc:///path or inproc://name" };
+  }
   const scheme = url.slice(0, i);
   const addr = url.slice(i + 3);
-  if (addr.length === 0) return EINVAL;
+  if (addr.length === 0) return { errno: EINVAL, why: `nothing after "${scheme}://"` };
   switch (scheme) {
     case "inproc":
       return { scheme, name: addr };
     case "ipc":
       // sizeof(sun_path) on Linux is 108, including the terminating NUL.
-      if (new TextEncoder().encode(addr).length >= 108) return ENAMETOOLONG;
+      if (new TextEncoder().encode(addr).length >= 108) {
+        return { errno: ENAMETOOLONG, why: "the ipc path is over 107 bytes (the OS limit)" };
+      }
       return { scheme, path: addr };
     case "tcp":
       return parseTcp(addr, bind, ipv4only);
     case "pgm":
     case "epgm":
+      return { errno: EPROTONOSUPPORT, why: `${scheme} (multicast) is not supported` };
     default:
-      return EPROTONOSUPPORT;
+      return {
+        errno: EPROTONOSUPPORT,
+        why: `unknown transport "${scheme}" (tcp, ipc and inproc are supported)`,
+      };
   }
 }
 
-function parseTcp(addr: string, bind: boolean, ipv4only: boolean): Endpoint | number {
+function parseTcp(addr: string, bind: boolean, ipv4only: boolean): Endpoint | EndpointProblem {
   // A source address ("src;host:port") is accepted and ignored on connect.
   const semi = addr.lastIndexOf(";");
   if (semi >= 0) addr = addr.slice(semi + 1);
   const colon = addr.lastIndexOf(":");
-  if (colon < 0) return EINVAL;
+  if (colon < 0 || (addr.startsWith("[") && !addr.slice(0, colon).endsWith("]"))) {
+    return { errno: EINVAL, why: `no port in "${addr}": write host:port` };
+  }
   let host = addr.slice(0, colon);
   const portText = addr.slice(colon + 1);
   let port: number;
   if (portText === "*" || portText === "0") {
-    if (!bind) return EINVAL;
+    if (!bind) {
+      return { errno: EINVAL, why: `port ${portText} is for bind only: connect to a port` };
+    }
     port = 0;
   } else {
-    if (!/^[0-9]+$/.test(portText)) return EINVAL;
-    port = Number(portText);
-    if (port < 1 || port > 65535) return EINVAL;
+    port = /^[0-9]+$/.test(portText) ? Number(portText) : NaN;
+    if (!(port >= 1 && port <= 65535)) {
+      return { errno: EINVAL, why: `bad port "${portText}": 1 to 65535${bind ? ", or *" : ""}` };
+    }
   }
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-  if (host.length === 0) return bind ? ENODEV : EINVAL;
+  if (host.length === 0) {
+    return { errno: bind ? ENODEV : EINVAL, why: `no host before ":${portText}"` };
+  }
   const ipv6 = host.includes(":");
-  if (ipv6 && ipv4only) return bind ? ENODEV : EINVAL;
+  if (ipv6 && ipv4only) {
+    return {
+      errno: bind ? ENODEV : EINVAL,
+      why: `${host} is an IPv6 address and the socket is IPv4-only (ipv4only defaults to ` +
+        "true, as in Crossroads): set ipv4only to false (XS_IPV4ONLY 0) first",
+    };
+  }
   if (bind) {
     if (host === "*") host = ipv4only ? "0.0.0.0" : "::";
     else if (!isNumericHost(host)) {
       // Crossroads binds to interface names or literals; "localhost" is the one name
       // we map, since users expect it to work.
-      if (host === "localhost") host = "127.0.0.1";
-      else if (host !== "lo") return ENODEV;
-      else host = "127.0.0.1";
+      if (host === "localhost" || host === "lo") host = "127.0.0.1";
+      else {
+        return {
+          errno: ENODEV,
+          why: `"${host}" is not an address or interface to bind to (use an IP address, * ` +
+            "for all interfaces, or localhost)",
+        };
+      }
     }
   }
   return { scheme: "tcp", host, port, ipv6 };
 }
 
 function isNumericHost(h: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(h) || (h.includes(":") && /^[0-9a-fA-F:.]+$/.test(h));
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (v4) return v4.slice(1).every((o) => Number(o) <= 255);
+  return h.includes(":") && /^[0-9a-fA-F:.]+$/.test(h);
 }
 
 /** Formats a bound endpoint for `lastEndpoint`. */

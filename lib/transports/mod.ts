@@ -9,7 +9,13 @@ import { tcp } from "./tcp.ts";
 import type { Transport } from "./transport.ts";
 
 export type { Transport, TransportOptions } from "./transport.ts";
-export { type Endpoint, formatEndpoint, parseEndpoint } from "./endpoint.ts";
+export {
+  checkEndpoint,
+  type Endpoint,
+  type EndpointProblem,
+  formatEndpoint,
+  parseEndpoint,
+} from "./endpoint.ts";
 
 /** Worker-served transports by scheme. */
 export const TRANSPORTS: Readonly<Record<string, Transport>> = { tcp, ipc };

@@ -73,6 +73,9 @@ class MemRuntime implements Runtime {
   connectUnix(): Promise<never> {
     return Promise.reject(new Error("no unix sockets here"));
   }
+  netDenied() {
+    return null;
+  }
   resolve(host: string) {
     return Promise.resolve([host]);
   }

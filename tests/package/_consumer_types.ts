@@ -21,4 +21,11 @@ if (first !== undefined) {
   const ab: ArrayBuffer = first.buffer;
   console.log(r, b, ab);
 }
-console.log(XsError, xs_init, xs_errno);
+// The declarations carry Socket<T>: a PUSH has no receive, a PULL no send.
+const push = ctx.socket("PUSH", { sendHighWaterMark: maybe });
+// @ts-expect-error a PUSH cannot receive
+void push.receive();
+const typeName: "PUSH" = push.type;
+const text: Promise<string> = s.receiveText();
+const job: Promise<{ id: number }> = s.receiveJson<{ id: number }>();
+console.log(XsError, xs_init, xs_errno, typeName, text, job);

@@ -1,0 +1,247 @@
+/**
+ * The option accessors of the idiomatic face's `Socket`: one typed getter/setter per
+ * Crossroads option (camelCase of the `XS_` name: `sndhwm`, `rcvtimeo`, ...), and
+ * readable aliases under the names zeromq.js users know (`sendHighWaterMark`,
+ * `receiveTimeout`, `routingId`, ...; the table is `OPTION_ALIASES` in options.ts). Every
+ * accessor reads and writes through socket_state.ts by the option table. `Socket`
+ * (socket.ts) extends this class; it is never made alone.
+ *
+ * Runs on: API thread.
+ */
+import type { WireMode } from "./options.ts";
+import { type SocketState, stateOf } from "./socket_state.ts";
+
+const st = (s: object): SocketState => stateOf(s)!;
+
+/** The option accessors every `Socket` has (see `Socket`; made by `Context.socket`). */
+export class SocketOptionAccessors {
+  /** Wire dialect of later tcp/ipc endpoints (extension `XS_WIRE_MODE`, docs/wire.md §4.4). */
+  get wire(): WireMode {
+    return st(this).get("wire");
+  }
+  set wire(v: WireMode) {
+    st(this).set("wire", v);
+  }
+  /** Outbound queue limit per peer, in messages; 0 = none (`XS_SNDHWM`). */
+  get sndhwm(): number {
+    return st(this).get("sndhwm");
+  }
+  set sndhwm(v: number) {
+    st(this).set("sndhwm", v);
+  }
+  /** Inbound queue limit per peer, in messages; 0 = none (`XS_RCVHWM`). */
+  get rcvhwm(): number {
+    return st(this).get("rcvhwm");
+  }
+  set rcvhwm(v: number) {
+    st(this).set("rcvhwm", v);
+  }
+  /** ms to keep flushing queued messages after close; negative = forever (`XS_LINGER`). */
+  get linger(): number {
+    return st(this).get("linger");
+  }
+  set linger(v: number) {
+    st(this).set("linger", v);
+  }
+  /** Socket identity, 1–255 bytes not starting with 0; empty if unset (`XS_IDENTITY`). */
+  get identity(): Uint8Array {
+    return st(this).get("identity");
+  }
+  set identity(v: Uint8Array | string) {
+    st(this).set("identity", v);
+  }
+  /** Reconnect delay in ms (`XS_RECONNECT_IVL`). */
+  get reconnectIvl(): number {
+    return st(this).get("reconnectIvl");
+  }
+  set reconnectIvl(v: number) {
+    st(this).set("reconnectIvl", v);
+  }
+  /** Reconnect back-off cap in ms; used if above `reconnectIvl` (`XS_RECONNECT_IVL_MAX`). */
+  get reconnectIvlMax(): number {
+    return st(this).get("reconnectIvlMax");
+  }
+  set reconnectIvlMax(v: number) {
+    st(this).set("reconnectIvlMax", v);
+  }
+  /**
+   * Inbound part size limit in bytes, -1 = none (`XS_MAXMSGSIZE`): a number when it
+   * fits a safe integer, else a bigint.
+   */
+  get maxmsgsize(): number | bigint {
+    return st(this).get("maxmsgsize");
+  }
+  set maxmsgsize(v: number | bigint) {
+    st(this).set("maxmsgsize", v);
+  }
+  /** Default receive timeout in ms; -1 = none (`XS_RCVTIMEO`). */
+  get rcvtimeo(): number {
+    return st(this).get("rcvtimeo");
+  }
+  set rcvtimeo(v: number) {
+    st(this).set("rcvtimeo", v);
+  }
+  /** Default send timeout in ms; -1 = none (`XS_SNDTIMEO`). */
+  get sndtimeo(): number {
+    return st(this).get("sndtimeo");
+  }
+  set sndtimeo(v: number) {
+    st(this).set("sndtimeo", v);
+  }
+  /** SURVEYOR deadline in ms (`XS_SURVEY_TIMEOUT`); ENOTSUP on other types. */
+  get surveyTimeout(): number {
+    return st(this).get("surveyTimeout");
+  }
+  set surveyTimeout(v: number) {
+    st(this).set("surveyTimeout", v);
+  }
+  /** Listen backlog of tcp/ipc binds (`XS_BACKLOG`). */
+  get backlog(): number {
+    return st(this).get("backlog");
+  }
+  set backlog(v: number) {
+    st(this).set("backlog", v);
+  }
+  /** I/O thread bitmask for new connections (`XS_AFFINITY`). */
+  get affinity(): bigint {
+    return st(this).get("affinity");
+  }
+  set affinity(v: number | bigint) {
+    st(this).set("affinity", v);
+  }
+  /** Multicast rate in kbit/s (`XS_RATE`). */
+  get rate(): number {
+    return st(this).get("rate");
+  }
+  set rate(v: number) {
+    st(this).set("rate", v);
+  }
+  /** Multicast recovery interval in ms (`XS_RECOVERY_IVL`). */
+  get recoveryIvl(): number {
+    return st(this).get("recoveryIvl");
+  }
+  set recoveryIvl(v: number) {
+    st(this).set("recoveryIvl", v);
+  }
+  /** OS send buffer size, 0 = OS default (`XS_SNDBUF`). */
+  get sndbuf(): number {
+    return st(this).get("sndbuf");
+  }
+  set sndbuf(v: number) {
+    st(this).set("sndbuf", v);
+  }
+  /** OS receive buffer size, 0 = OS default (`XS_RCVBUF`). */
+  get rcvbuf(): number {
+    return st(this).get("rcvbuf");
+  }
+  set rcvbuf(v: number) {
+    st(this).set("rcvbuf", v);
+  }
+  /** Multicast TTL (`XS_MULTICAST_HOPS`). */
+  get multicastHops(): number {
+    return st(this).get("multicastHops");
+  }
+  set multicastHops(v: number) {
+    st(this).set("multicastHops", v);
+  }
+  /** tcp: IPv4 only; false = dual-stack IPv6 (`XS_IPV4ONLY`). */
+  get ipv4only(): boolean {
+    return st(this).get("ipv4only");
+  }
+  set ipv4only(v: boolean) {
+    st(this).set("ipv4only", v);
+  }
+  /** tcp: SO_KEEPALIVE (`XS_KEEPALIVE`). */
+  get keepalive(): boolean {
+    return st(this).get("keepalive");
+  }
+  set keepalive(v: boolean) {
+    st(this).set("keepalive", v);
+  }
+  /** 1 = 0MQ/2.1-compatible PUB/SUB wire (`XS_PROTOCOL`). */
+  get protocol(): number {
+    return st(this).get("protocol");
+  }
+  set protocol(v: number) {
+    st(this).set("protocol", v);
+  }
+  /** Filter id used by later subscriptions (`XS_FILTER`). */
+  get filter(): number {
+    return st(this).get("filter");
+  }
+  set filter(v: number) {
+    st(this).set("filter", v);
+  }
+
+  // Readable aliases (zeromq.js names) of the options above; same values, same checks.
+  /** Alias of `sndhwm`: outbound queue limit per peer, in messages (zeromq.js's name). */
+  get sendHighWaterMark(): number {
+    return st(this).get("sndhwm");
+  }
+  set sendHighWaterMark(v: number) {
+    st(this).set("sndhwm", v);
+  }
+  /** Alias of `rcvhwm`: inbound queue limit per peer, in messages (zeromq.js's name). */
+  get receiveHighWaterMark(): number {
+    return st(this).get("rcvhwm");
+  }
+  set receiveHighWaterMark(v: number) {
+    st(this).set("rcvhwm", v);
+  }
+  /** Alias of `sndtimeo`: default send timeout in ms, -1 = none (zeromq.js's name). */
+  get sendTimeout(): number {
+    return st(this).get("sndtimeo");
+  }
+  set sendTimeout(v: number) {
+    st(this).set("sndtimeo", v);
+  }
+  /** Alias of `rcvtimeo`: default receive timeout in ms, -1 = none (zeromq.js's name). */
+  get receiveTimeout(): number {
+    return st(this).get("rcvtimeo");
+  }
+  set receiveTimeout(v: number) {
+    st(this).set("rcvtimeo", v);
+  }
+  /** Alias of `reconnectIvl`: reconnect delay in ms (zeromq.js's name). */
+  get reconnectInterval(): number {
+    return st(this).get("reconnectIvl");
+  }
+  set reconnectInterval(v: number) {
+    st(this).set("reconnectIvl", v);
+  }
+  /** Alias of `reconnectIvlMax`: reconnect back-off cap in ms (zeromq.js's name). */
+  get reconnectMaxInterval(): number {
+    return st(this).get("reconnectIvlMax");
+  }
+  set reconnectMaxInterval(v: number) {
+    st(this).set("reconnectIvlMax", v);
+  }
+  /** Alias of `maxmsgsize`: inbound part size limit in bytes, -1 = none (zeromq.js's name). */
+  get maxMessageSize(): number | bigint {
+    return st(this).get("maxmsgsize");
+  }
+  set maxMessageSize(v: number | bigint) {
+    st(this).set("maxmsgsize", v);
+  }
+  /** Alias of `sndbuf`: OS send buffer size, 0 = OS default (zeromq.js's name). */
+  get sendBufferSize(): number {
+    return st(this).get("sndbuf");
+  }
+  set sendBufferSize(v: number) {
+    st(this).set("sndbuf", v);
+  }
+  /** Alias of `rcvbuf`: OS receive buffer size, 0 = OS default (zeromq.js's name). */
+  get receiveBufferSize(): number {
+    return st(this).get("rcvbuf");
+  }
+  set receiveBufferSize(v: number) {
+    st(this).set("rcvbuf", v);
+  }
+  /** Alias of `identity`: the socket's identity (ROUTER peers route by it) (zeromq.js's name). */
+  get routingId(): Uint8Array {
+    return st(this).get("identity");
+  }
+  set routingId(v: Uint8Array | string) {
+    st(this).set("identity", v);
+  }
+}
