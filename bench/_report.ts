@@ -84,6 +84,24 @@ export function cliOptions(): Record<string, string> {
   return out;
 }
 
+/**
+ * `--help` / `-h`: prints `usage` and exits 0. Otherwise refuses an option not in `known`
+ * (printing the usage, exit 2), so a misspelt option is not silently ignored.
+ */
+export function usageOrExit(usage: string, known: readonly string[]): void {
+  const a = cliArgs();
+  if (a.includes("--help") || a.includes("-h")) {
+    console.log(usage.trim());
+    exit(0);
+  }
+  const bad = Object.keys(cliOptions()).filter((k) => !known.includes(k));
+  if (bad.length) {
+    console.error(`unknown option${bad.length > 1 ? "s" : ""}: --${bad.join(", --")}\n`);
+    console.error(usage.trim());
+    exit(2);
+  }
+}
+
 /** Integer with k/M suffixes ("2M", "200k", "64Ki") or the default. */
 export function parseCount(text: string | undefined, dflt: number): number {
   if (text === undefined) return dflt;

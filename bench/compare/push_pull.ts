@@ -38,9 +38,38 @@ import {
   runChild,
   runtimeName,
   runtimeVersion,
+  usageOrExit,
   zeromqAvailable,
 } from "../_report.ts";
 
+const USAGE = `
+PUSH→PULL throughput of @crossroads/xs beside zeromq.js (libzmq) and raw loopback tcp.
+
+  deno run -A bench/compare/push_pull.ts [options]
+  bun bench/compare/push_pull.ts [options]
+
+Options:
+  --sizes=64,1024,65536          message sizes in bytes (k, Ki suffixes)
+  --transports=tcp,ipc,inproc    transports to measure
+  --impl=ours,ours-xs,zeromq.js,raw   which sides to run
+  --count64=2M --count1k=200k --count64k=20k --count=2k   messages per size
+  --budget=10                    seconds per case of ours (a case that runs out is "truncated")
+  --raw-bytes=1Gi                bytes for the raw tcp ceiling
+  --help                         this text
+
+Output: one JSON line per result on stdout; progress, a table and the ratios on stderr.
+`;
+usageOrExit(USAGE, [
+  "sizes",
+  "transports",
+  "impl",
+  "count64",
+  "count1k",
+  "count64k",
+  "count",
+  "budget",
+  "raw-bytes",
+]);
 const opt = cliOptions();
 const sizes = (opt.sizes ?? "64,1024,65536").split(",").map((s) => parseCount(s, 64));
 const transports = (opt.transports ?? "tcp,ipc,inproc").split(",");
@@ -231,9 +260,12 @@ if (impls.has("zeromq.js") && !haveZmq) {
   note("# zeromq.js side skipped: node or the zeromq package is not available");
 }
 
+const cases = sizes.length * transports.length;
+let done = 0;
 for (const size of sizes) {
   const count = countFor(size);
   for (const transport of transports) {
+    note(`# [${++done}/${cases}] ${transport}, ${size} B × ${count} ...`);
     if (impls.has("ours")) {
       try {
         const t = await ours(transport, size, count);

@@ -56,6 +56,8 @@ function typeNumber(type: unknown): number {
   return n;
 }
 
+const HOT = Symbol.for("@crossroads/xs.hot");
+
 /**
  * A context: owns sockets, the inproc name space and the I/O worker. Make one per
  * application; terminate it with `await ctx.term()` (or `await using`).
@@ -173,6 +175,45 @@ export class Context {
   term(): Promise<void> {
     this.#terming ??= this.#core.term();
     return this.#terming;
+  }
+
+  /**
+   * A context that takes over from the one made under the same `key` by an earlier run of
+   * this code in the same process: that one is terminated first, its queued messages
+   * dropped (linger 0), so its ports are free again. For `bun --hot`, which re-runs
+   * changed modules inside the living process (a plain `new Context()` there keeps the old
+   * one bound: "Address already in use"). `deno --watch` and `bun --watch` restart the
+   * process and need nothing. How to end each context is kept on `globalThis` under
+   * `Symbol.for("@crossroads/xs.hot")`.
+   *
+   * @param key names the context across reloads (one per context the module makes)
+   * @param options as for `new Context()`
+   * @returns the new context
+   *
+   * @example
+   * ```ts
+   * import { Context } from "@crossroads/xs";
+   * const ctx = await Context.hot("server"); // bun --hot server.ts
+   * using rep = ctx.socket("REP");
+   * await rep.bind("tcp://127.0.0.1:*");
+   * rep.close();
+   * await ctx.term();
+   * ```
+   */
+  static async hot(key: string, options?: ContextOptions): Promise<Context> {
+    // The registry holds how to end each context, not the context: after a reload this
+    // module is a new one, whose class cannot reach the private state of the old objects.
+    const g = globalThis as { [HOT]?: Map<string, () => Promise<void>> };
+    const all = g[HOT] ??= new Map();
+    const end = all.get(key);
+    all.delete(key);
+    await end?.();
+    const ctx = new Context(options);
+    all.set(key, () => {
+      ctx.#core.dropQueued();
+      return ctx.term();
+    });
+    return ctx;
   }
 
   /** Same as `term()`, for `await using`. */

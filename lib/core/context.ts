@@ -358,6 +358,11 @@ export class ContextCore implements SocketHost {
     return 0;
   }
 
+  /** Sets linger 0 on every open socket: a later term drops what they still queue. */
+  dropQueued(): void {
+    for (const s of this.#sockets.values()) if (!s.closed) s.setOption(C.XS_LINGER, 0);
+  }
+
   /** The async form of `termSync`, for the idiomatic face. */
   async term(): Promise<void> {
     if (!this.#beginTerm()) return;

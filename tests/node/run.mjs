@@ -65,7 +65,7 @@ const tests = picked.flatMap((a) => walk(join(root, "tests", a)))
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-for (const p of ["mod.ts", "xs.ts", "lib", "workers", "tests", "deno.json"]) {
+for (const p of ["mod.ts", "xs.ts", "lib", "workers", "tests", "docs", "README.md", "deno.json"]) {
   cpSync(join(root, p), join(out, p), { recursive: true });
 }
 writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module", private: true }));
