@@ -33,12 +33,11 @@ const ALIASES: Record<string, number> = { DEALER: C.XS_DEALER, ROUTER: C.XS_ROUT
 
 /**
  * The name a socket reports (`Socket.type`): the one it was made with, upper case; for a
- * number, the Crossroads name, with DEALER and ROUTER for 5 and 6 (XREQ, XREP).
+ * number, the Crossroads name (XREQ and XREP for 5 and 6, which are also XS_DEALER and
+ * XS_ROUTER).
  */
 function typeName(type: SocketType | number, n: number): SocketTypeName | undefined {
   if (typeof type === "string") return type.toUpperCase() as SocketTypeName;
-  if (n === C.XS_DEALER) return "DEALER";
-  if (n === C.XS_ROUTER) return "ROUTER";
   return C.SOCKET_TYPE_NAMES[n] as SocketTypeName | undefined;
 }
 
