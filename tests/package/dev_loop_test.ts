@@ -2,7 +2,8 @@
  * The developer's loop in a checkout: `deno task bench` in a fresh clone with no
  * node_modules (it failed on `npm:@types/node`, and took ~58 s re-checking the worker at
  * every context), `deno task fmt` / `deno task lint` after the README's `npm install` (the task
- * runner ran node_modules/.bin/deno as a script), and `bench/compare/push_pull.ts --help`.
+ * runner ran node_modules/.bin/deno as a script), `bench/compare/push_pull.ts --help`, and the
+ * JSR package's dry run.
  *
  * Runs on: the test runner's main thread, Deno's suite only (each case runs Deno itself).
  */
@@ -63,4 +64,20 @@ test(
     assert.match(bad.stderr, /unknown option: --sizez/);
   },
   { timeout: 60_000, skip: SKIP },
+);
+
+test(
+  "the JSR package passes deno publish --dry-run (no slow types, LICENSE included)",
+  async () => {
+    const r = await runCommand(DENO, ["publish", "--dry-run", "--allow-dirty"], {
+      cwd: ROOT,
+      timeout: 120_000,
+    });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const listed = r.stdout + r.stderr;
+    for (const f of ["mod.ts", "xs.ts", "workers/io_worker.ts", "LICENSE", "CHANGELOG.md"]) {
+      assert.ok(listed.includes(f), `the package has ${f}`);
+    }
+  },
+  { timeout: 150_000, skip: SKIP },
 );
