@@ -193,6 +193,18 @@ export const XS_WIRE_ZMTP1 = 2;
 /** XS_WIRE_MODE: ZMTP/3.x only (full greeting at once, legacy peers refused). */
 export const XS_WIRE_ZMTP3 = 3;
 
+// Extensions (not in xs.h): ZMTP/3.1 heartbeats (RFC 37) and the handshake timeout, as
+// libzmq's ZMQ_HEARTBEAT_IVL, ZMQ_HEARTBEAT_TIMEOUT, ZMQ_HEARTBEAT_TTL and ZMQ_HANDSHAKE_IVL
+// (docs/wire.md §7); all in ms, copied at bind/connect.
+/** Socket option (extension): ms between PINGs on a ZMTP/3.x connection; 0 = none. */
+export const XS_HEARTBEAT_IVL = 1002;
+/** Socket option (extension): ms to wait for traffic after a PING; -1 (default) = the interval. */
+export const XS_HEARTBEAT_TIMEOUT = 1003;
+/** Socket option (extension): ms the peer may wait for traffic, sent in our PINGs (0.1 s units). */
+export const XS_HEARTBEAT_TTL = 1004;
+/** Socket option (extension): ms a new connection has to finish its handshake; 0 = no limit. */
+export const XS_HANDSHAKE_IVL = 1005;
+
 // Message options, flags, events.
 /** `xs_getmsgopt`: the part has MORE. */
 export const XS_MORE = 1;

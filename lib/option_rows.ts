@@ -5,6 +5,8 @@
  * (false → EINVAL on the C face, RangeError on the idiomatic face) and its range in words,
  * when a value takes effect, and the idiomatic face's name and kind (`face`; its key is
  * `key` unless `faceKey` says otherwise). docs/api.md §6 lists the same rows for readers.
+ * Our extensions follow them, numbered from 1001: `XS_WIRE_MODE`, then libzmq's heartbeat
+ * and handshake options (`XS_HEARTBEAT_IVL`, `_TIMEOUT`, `_TTL`, `XS_HANDSHAKE_IVL`).
  *
  * Runs on: API thread.
  */
@@ -261,5 +263,51 @@ export const ROWS = [
     applies: "endpoints made after",
     face: "wire",
     faceKey: "wire",
+  },
+  {
+    id: C.XS_HEARTBEAT_IVL,
+    name: "XS_HEARTBEAT_IVL",
+    range: "≥ 0 (0 = none)",
+    key: "heartbeatIvl",
+    kind: "int",
+    default: 0,
+    valid: nonNeg,
+    applies: "endpoints made after",
+    face: "int",
+  },
+  {
+    id: C.XS_HEARTBEAT_TIMEOUT,
+    name: "XS_HEARTBEAT_TIMEOUT",
+    range: "≥ 0 (0 = none)",
+    key: "heartbeatTimeout",
+    kind: "int",
+    // libzmq's default: -1, which means "the interval"; the setter takes ≥ 0 only.
+    default: -1,
+    valid: nonNeg,
+    applies: "endpoints made after",
+    face: "int",
+  },
+  {
+    id: C.XS_HEARTBEAT_TTL,
+    name: "XS_HEARTBEAT_TTL",
+    range: "0–6553599 (0 = none)",
+    key: "heartbeatTtl",
+    kind: "int",
+    default: 0,
+    // Sent in tenths of a second in a 16-bit field: libzmq refuses what does not fit.
+    valid: (v: Value) => (v as number) >= 0 && (v as number) <= 6553599,
+    applies: "endpoints made after",
+    face: "int",
+  },
+  {
+    id: C.XS_HANDSHAKE_IVL,
+    name: "XS_HANDSHAKE_IVL",
+    range: "≥ 0 (0 = none)",
+    key: "handshakeIvl",
+    kind: "int",
+    default: 30000,
+    valid: nonNeg,
+    applies: "endpoints made after",
+    face: "int",
   },
 ] as const;

@@ -83,6 +83,14 @@ export interface OptionValues {
   surveyTimeout: number;
   /** XS_WIRE_MODE. */
   wireMode: number;
+  /** XS_HEARTBEAT_IVL (extension). */
+  heartbeatIvl: number;
+  /** XS_HEARTBEAT_TIMEOUT (extension). */
+  heartbeatTimeout: number;
+  /** XS_HEARTBEAT_TTL (extension). */
+  heartbeatTtl: number;
+  /** XS_HANDSHAKE_IVL (extension). */
+  handshakeIvl: number;
 }
 
 /** The idiomatic face's option names (the key, or `faceKey` where a row has one). */
@@ -108,7 +116,11 @@ export type FaceKey =
   | "protocol"
   | "filter"
   | "surveyTimeout"
-  | "wire";
+  | "wire"
+  | "heartbeatIvl"
+  | "heartbeatTimeout"
+  | "heartbeatTtl"
+  | "handshakeIvl";
 
 type Row = typeof ROWS[number];
 type FaceKeyOf<R> = R extends { faceKey: infer F } ? F : R extends { key: infer K } ? K : never;

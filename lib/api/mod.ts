@@ -28,5 +28,7 @@ export {
   type Subscribing,
 } from "./socket.ts";
 export { SocketOptionAccessors } from "./socket_options.ts";
+export { EVENTS_KEPT, type SocketEvent, SocketEvents } from "./socket_events.ts";
+export type { MonitorEvent } from "../pipe/mod.ts";
 export { type Part, type WaitOptions } from "./messages.ts";
 export { type AliasKey, OPTION_ALIASES, type SocketOptions, type WireMode } from "./options.ts";

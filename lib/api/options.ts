@@ -60,6 +60,30 @@ export interface SocketOptions {
    * peers of any type), "zmtp1" (real 0MQ 2.x peers), "zmtp3" (ZMTP/3.x only).
    */
   wire?: WireMode | undefined;
+  /**
+   * ms between the PINGs sent on each ZMTP/3.x connection of later tcp/ipc endpoints; 0 (the
+   * default) = none (extension `XS_HEARTBEAT_IVL`, libzmq's `ZMQ_HEARTBEAT_IVL`, docs/wire.md
+   * §7). Alias `heartbeatInterval`.
+   */
+  heartbeatIvl?: number | undefined;
+  /**
+   * ms to wait, after a PING, for any traffic from the peer before closing the connection
+   * (a connecting side then reconnects); 0 = never; reads -1 until set, which means the
+   * interval (extension `XS_HEARTBEAT_TIMEOUT`, libzmq's `ZMQ_HEARTBEAT_TIMEOUT`).
+   */
+  heartbeatTimeout?: number | undefined;
+  /**
+   * ms the peer should wait for our traffic before closing, sent in our PINGs in tenths of
+   * a second (0–6553599; 0 = none) (extension `XS_HEARTBEAT_TTL`, libzmq's
+   * `ZMQ_HEARTBEAT_TTL`). Alias `heartbeatTimeToLive`.
+   */
+  heartbeatTtl?: number | undefined;
+  /**
+   * ms a new tcp/ipc connection has to finish its handshake (greeting and READY, or the
+   * legacy identity frame) before it is closed; 0 = no limit; default 30000 (extension
+   * `XS_HANDSHAKE_IVL`, libzmq's `ZMQ_HANDSHAKE_IVL`). Alias `handshakeInterval`.
+   */
+  handshakeIvl?: number | undefined;
 
   // Readable aliases, under zeromq.js's names (OPTION_ALIASES); same values and checks.
   /** Alias of `sndhwm`. */
@@ -82,6 +106,12 @@ export interface SocketOptions {
   receiveBufferSize?: number | undefined;
   /** Alias of `identity`. */
   routingId?: Uint8Array | string | undefined;
+  /** Alias of `heartbeatIvl`. */
+  heartbeatInterval?: number | undefined;
+  /** Alias of `heartbeatTtl`. */
+  heartbeatTimeToLive?: number | undefined;
+  /** Alias of `handshakeIvl`. */
+  handshakeInterval?: number | undefined;
 }
 
 /** Readable option names (zeromq.js's) → the Crossroads name they stand for. */
@@ -96,6 +126,9 @@ export const OPTION_ALIASES = {
   sendBufferSize: "sndbuf",
   receiveBufferSize: "rcvbuf",
   routingId: "identity",
+  heartbeatInterval: "heartbeatIvl",
+  heartbeatTimeToLive: "heartbeatTtl",
+  handshakeInterval: "handshakeIvl",
 } as const satisfies Record<string, FaceKey>;
 
 /** A readable alias of an option (a key of `OPTION_ALIASES`). */
@@ -122,6 +155,9 @@ const _sameTypes: { [K in AliasKey]: SameType<K> } = {
   sendBufferSize: true,
   receiveBufferSize: true,
   routingId: true,
+  heartbeatInterval: true,
+  heartbeatTimeToLive: true,
+  handshakeInterval: true,
 };
 
 // `SocketOptions` (written out for its documentation) and the table name the same options.

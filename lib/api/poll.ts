@@ -57,7 +57,7 @@ export async function poll(items: PollItem[], timeout: number = -1): Promise<num
   for (const it of items) {
     if (
       typeof it !== "object" || it === null || typeof it.events !== "number" ||
-      typeof it.socket?.events !== "number"
+      stateOf(it.socket) === undefined
     ) {
       throw new TypeError("Each poll item must be { socket: Socket, events: number }");
     }
@@ -68,7 +68,7 @@ export async function poll(items: PollItem[], timeout: number = -1): Promise<num
   const check = (): number[] | null => {
     let any = false;
     const revents = items.map((it) => {
-      const r = it.socket.events & it.events & (XS_POLLIN | XS_POLLOUT);
+      const r = stateOf(it.socket)!.events() & it.events & (XS_POLLIN | XS_POLLOUT);
       if (r) any = true;
       return r;
     });

@@ -113,7 +113,8 @@ export async function proxy(
   const watchClosed = (s: Socket) => {
     watch ??= setInterval(() => {
       try {
-        if (s.closed || s.events < 0) stop.abort();
+        if (s.closed) stop.abort();
+        else void s.readable; // throws once the context is terminated
       } catch {
         stop.abort();
       }

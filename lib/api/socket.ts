@@ -20,6 +20,8 @@ import {
   trySend,
   type WaitOptions,
 } from "./messages.ts";
+import { XS_POLLIN, XS_POLLOUT } from "../constants.ts";
+import { SocketEvents } from "./socket_events.ts";
 import { SocketOptionAccessors } from "./socket_options.ts";
 import { SocketState } from "./socket_state.ts";
 import { subscription } from "./subscriptions.ts";
@@ -77,12 +79,48 @@ export class Socket<T extends SocketTypeName = SocketTypeName> extends SocketOpt
   }
 
   /**
-   * Readiness now: `XS_POLLIN` if a message can be received, `XS_POLLOUT` if one can be
-   * sent (`XS_EVENTS`).
+   * What the socket's connections do, as an async iterable of typed events (zeromq.js's
+   * names: `listening`, `accept`, `connect`, `connect:retry`, `handshake`, `disconnect`,
+   * ...; see `SocketEvent`), ending with `end` when the socket closes. The same object on
+   * every read; reporting starts at the first read, so read it before `bind`/`connect`.
+   * (The readiness bitmask of `XS_EVENTS` is `readable`/`writable` here.)
+   *
+   * @example
+   * ```ts
+   * import { Context } from "@crossroads/xs";
+   * await using ctx = new Context();
+   * const pull = ctx.socket("PULL");
+   * const events = pull.events;
+   * await pull.bind("tcp://127.0.0.1:*");
+   * pull.close();
+   * for await (const ev of events) console.log(ev.type, ev.address); // listening, end
+   * ```
+   */
+  get events(): SocketEvents {
+    if (this.#events === null) {
+      const ev = new SocketEvents(() => this.#s.core.watch(null, null));
+      this.#events = ev;
+      if (this.#s.closed || this.#s.core.closed) ev.end();
+      else this.#s.core.watch((e) => ev.push(e), () => ev.end());
+    }
+    return this.#events;
+  }
+  #events: SocketEvents | null = null;
+
+  /**
+   * True if a message can be received now without waiting (`XS_POLLIN` of `XS_EVENTS`).
    * @throws {XsError} ENOTSOCK, ETERM
    */
-  get events(): number {
-    return this.#s.events();
+  get readable(): boolean {
+    return (this.#s.events() & XS_POLLIN) !== 0;
+  }
+
+  /**
+   * True if a message can be sent now without waiting (`XS_POLLOUT` of `XS_EVENTS`).
+   * @throws {XsError} ENOTSOCK, ETERM
+   */
+  get writable(): boolean {
+    return (this.#s.events() & XS_POLLOUT) !== 0;
   }
 
   /** The endpoint of the last bind or connect, with a chosen port filled in. */

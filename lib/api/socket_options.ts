@@ -172,6 +172,46 @@ export class SocketOptionAccessors {
   set filter(v: number) {
     st(this).set("filter", v);
   }
+  /**
+   * ms between PINGs on each ZMTP/3.x connection of later tcp/ipc endpoints; 0 = none
+   * (extension `XS_HEARTBEAT_IVL`, docs/wire.md §7).
+   */
+  get heartbeatIvl(): number {
+    return st(this).get("heartbeatIvl");
+  }
+  set heartbeatIvl(v: number) {
+    st(this).set("heartbeatIvl", v);
+  }
+  /**
+   * ms to wait for traffic after a PING before closing the connection; 0 = never; -1 (the
+   * default, not settable) = the interval (extension `XS_HEARTBEAT_TIMEOUT`, zeromq.js's name).
+   */
+  get heartbeatTimeout(): number {
+    return st(this).get("heartbeatTimeout");
+  }
+  set heartbeatTimeout(v: number) {
+    st(this).set("heartbeatTimeout", v);
+  }
+  /**
+   * ms the peer should wait for our traffic, sent in our PINGs in 0.1 s units; 0 = none
+   * (extension `XS_HEARTBEAT_TTL`).
+   */
+  get heartbeatTtl(): number {
+    return st(this).get("heartbeatTtl");
+  }
+  set heartbeatTtl(v: number) {
+    st(this).set("heartbeatTtl", v);
+  }
+  /**
+   * ms a new tcp/ipc connection has to finish its handshake; 0 = no limit; default 30000
+   * (extension `XS_HANDSHAKE_IVL`).
+   */
+  get handshakeIvl(): number {
+    return st(this).get("handshakeIvl");
+  }
+  set handshakeIvl(v: number) {
+    st(this).set("handshakeIvl", v);
+  }
 
   // Readable aliases (zeromq.js names) of the options above; same values, same checks.
   /** Alias of `sndhwm`: outbound queue limit per peer, in messages (zeromq.js's name). */
@@ -243,5 +283,26 @@ export class SocketOptionAccessors {
   }
   set routingId(v: Uint8Array | string) {
     st(this).set("identity", v);
+  }
+  /** Alias of `heartbeatIvl`: ms between PINGs, 0 = none (zeromq.js's name). */
+  get heartbeatInterval(): number {
+    return st(this).get("heartbeatIvl");
+  }
+  set heartbeatInterval(v: number) {
+    st(this).set("heartbeatIvl", v);
+  }
+  /** Alias of `heartbeatTtl`: ms the peer should wait for our traffic (zeromq.js's name). */
+  get heartbeatTimeToLive(): number {
+    return st(this).get("heartbeatTtl");
+  }
+  set heartbeatTimeToLive(v: number) {
+    st(this).set("heartbeatTtl", v);
+  }
+  /** Alias of `handshakeIvl`: ms a connection has to finish its handshake (zeromq.js's name). */
+  get handshakeInterval(): number {
+    return st(this).get("handshakeIvl");
+  }
+  set handshakeInterval(v: number) {
+    st(this).set("handshakeIvl", v);
   }
 }

@@ -276,6 +276,9 @@ export class ContextCore implements SocketHost {
         }
         break;
       }
+      case "monitor":
+        this.#sockets.get(e.sock)?.monitorEvent(e.ev);
+        break;
       case "closed":
         for (const id of e.pipes) this.#blocks.release(id, "worker");
         this.#lingering.delete(e.sock);

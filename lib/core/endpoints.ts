@@ -85,6 +85,10 @@ export function wireOptions(info: ProtocolInfo, o: OptionValues): WireOptions {
     keepalive: o.keepalive === 1,
     ipv4only: o.ipv4only === 1,
     mode: WIRE_MODES[o.wireMode] ?? "auto",
+    heartbeatIvl: o.heartbeatIvl,
+    heartbeatTimeout: o.heartbeatTimeout,
+    heartbeatTtl: o.heartbeatTtl,
+    handshakeIvl: o.handshakeIvl,
   };
 }
 
@@ -98,6 +102,16 @@ export class Endpoints {
   readonly #endpoints = new Map<number, EndpointRecord>();
   /** Why the last bind or connect was refused, in words ("" if not known). */
   #problem = "";
+  /** The socket's events are watched: bind and connect tell the worker so. */
+  #monitored = false;
+
+  /** Starts or stops the worker's events of this socket (`SocketCore.watch`). */
+  setMonitored(on: boolean): void {
+    if (this.#monitored === on) return;
+    this.#monitored = on;
+    // tcp/ipc endpoints live in the worker; later binds and connects carry the flag.
+    if (this.#endpoints.size > 0) this.#ctx.post({ t: "monitor", sock: this.#sock, on });
+  }
 
   /**
    * @param sock the socket's id (in the worker's commands)
@@ -222,6 +236,7 @@ export class Endpoints {
       pipe: pipe.id,
       sab: this.#ctx.pipeBlock(pipe.id),
       rcvhwm: o.rcvhwm,
+      ...(this.#monitored ? { monitor: true } : {}),
     });
     this.#hooks.attach(pipe);
     this.#hooks.bound(formatEndpoint(ep));
@@ -283,6 +298,7 @@ export class Endpoints {
       ep: id,
       endpoint: ep,
       opts: wireOptions(this.#info, this.#options),
+      ...(this.#monitored ? { monitor: true } : {}),
     };
     return { id, cmd };
   }

@@ -12,6 +12,8 @@ import type { SocketCore } from "./socket.ts";
 
 interface Binding {
   socket: SocketCore;
+  /** The bound name (for events). */
+  name: string;
   sndhwm: number;
   rcvhwm: number;
   identity: Uint8Array;
@@ -46,11 +48,13 @@ export class InprocNames {
     if (this.#bound.has(name)) return C.EADDRINUSE;
     const b: Binding = {
       socket: s,
+      name,
       sndhwm: s.options.sndhwm,
       rcvhwm: s.options.rcvhwm,
       identity: new Uint8Array(s.options.identity),
     };
     this.#bound.set(name, b);
+    s.monitorEvent({ type: "listening", address: `inproc://${name}` });
     const pending = this.#pending.get(name);
     if (pending) {
       this.#pending.delete(name);
@@ -79,6 +83,8 @@ export class InprocNames {
     if (!b) {
       near.peerIdentity = new Uint8Array(0);
       if (!s.attachPipe(near)) return 0;
+      // The name is not bound yet: the connect completes when it is.
+      s.monitorEvent({ type: "connect:delay", address: `inproc://${name}` });
       const list = this.#pending.get(name) ?? [];
       list.push({ socket: s, near, far, sndhwm: o.sndhwm, rcvhwm: o.rcvhwm });
       this.#pending.set(name, list);
@@ -110,6 +116,10 @@ export class InprocNames {
       // Refused (e.g. a PAIR that already has its peer): the connector's pipe dies.
       near.terminate();
       connector.pipeGone(near);
+      return;
     }
+    const address = `inproc://${b.name}`;
+    connector.monitorEvent({ type: "connect", address, remote: address });
+    b.socket.monitorEvent({ type: "accept", address, remote: address });
   }
 }

@@ -21,7 +21,7 @@ import * as C from "../constants.ts";
 import { fail } from "../errors.ts";
 import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "../options.ts";
 import type { Protocol, ProtocolInfo } from "../protocols/mod.ts";
-import type { Pipe, RingPipe } from "../pipe/mod.ts";
+import type { MonitorEvent, Pipe, RingPipe } from "../pipe/mod.ts";
 import { type EndpointHost, Endpoints } from "./endpoints.ts";
 import { OpQueue, type Watched } from "./waiting.ts";
 
@@ -108,6 +108,27 @@ export class SocketCore {
   /** True once `close` was called. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  #monitor: ((ev: MonitorEvent) => void) | null = null;
+  #monitorEnd: (() => void) | null = null;
+
+  /**
+   * Reports what the socket's connections do to `fn` (`socket.events`, `xs_socket_monitor`),
+   * and its close to `end`; null stops. The worker reports only for watched sockets: no
+   * cost otherwise.
+   */
+  watch(fn: ((ev: MonitorEvent) => void) | null, end: (() => void) | null): void {
+    this.#monitor = fn;
+    this.#monitorEnd = end;
+    if (!this.#closed) this.#endpoints.setMonitored(fn !== null);
+  }
+
+  /** One event of this socket (from the worker, or inproc's own on this thread). */
+  monitorEvent(ev: MonitorEvent): void {
+    this.#monitor?.(ev);
   }
 
   /** The errno every call must fail with now, or 0. */
@@ -413,6 +434,9 @@ export class SocketCore {
   close(): number {
     if (this.#closed) return fail(C.ENOTSOCK);
     this.#closed = true;
+    const end = this.#monitorEnd;
+    this.#monitor = this.#monitorEnd = null;
+    end?.();
     if (this.info.dropsOnClose) this.options.linger = 0;
     for (const p of this.#pipes) p.flush();
     this.#ops.failAll(C.ENOTSOCK);

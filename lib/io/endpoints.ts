@@ -10,8 +10,14 @@
 import { type ToWorker, type WireOptions, WorkerPipe } from "../pipe/mod.ts";
 import * as C from "../constants.ts";
 import type { Runtime } from "../runtime/mod.ts";
-import { type SessionConfig, type SessionOwner, StreamSession } from "../session/mod.ts";
-import { TRANSPORTS } from "../transports/mod.ts";
+import {
+  HANDSHAKE_IVL,
+  heartbeatConfig,
+  type SessionConfig,
+  type SessionOwner,
+  StreamSession,
+} from "../session/mod.ts";
+import { formatEndpoint, TRANSPORTS } from "../transports/mod.ts";
 import type { Linger } from "./linger.ts";
 import { Backoff } from "./reconnect.ts";
 import type { Tables, WEndpoint, WSocket } from "./tables.ts";
@@ -38,6 +44,8 @@ export function sessionConfig(o: WireOptions): SessionConfig {
     identity: new Uint8Array(o.identity),
     maxmsgsize: o.maxmsgsize,
     mode: o.mode,
+    handshakeIvl: o.handshakeIvl ?? HANDSHAKE_IVL,
+    heartbeat: heartbeatConfig(o.heartbeatIvl ?? 0, o.heartbeatTimeout ?? -1, o.heartbeatTtl ?? 0),
   };
 }
 
@@ -64,6 +72,7 @@ export class Endpoints {
   /** Listens; answers with a `reply` (the bound endpoint, or the errno). */
   async bind(m: Extract<ToWorker, { t: "bind" }>): Promise<void> {
     const sock = this.#t.sock(m.sock);
+    if (m.monitor) sock.monitored = true;
     const ep = m.endpoint;
     const opts = m.opts;
     const transport = TRANSPORTS[ep.scheme];
@@ -71,12 +80,17 @@ export class Endpoints {
     try {
       // The API thread serves inproc itself: only tcp and ipc come here.
       if (!transport) throw new TypeError(`no worker transport for ${ep.scheme}`);
+      rec.address = formatEndpoint(ep);
       const { listener, bound } = await transport.listen(this.#rt, ep, (conn) => {
         const s = this.#newSession(sock, rec, true);
+        this.#t.remotes.set(s, conn.remote);
+        this.#t.monitor(sock.id, { type: "accept", address: rec.address!, remote: conn.remote });
         queueMicrotask(() => s.begin(conn));
         return s;
       }, { backlog: opts.backlog, keepalive: opts.keepalive });
       rec.listener = listener;
+      rec.address = formatEndpoint(bound);
+      this.#t.monitor(sock.id, { type: "listening", address: rec.address });
       if (sock.closing) {
         listener.close();
       } else {
@@ -85,12 +99,14 @@ export class Endpoints {
       this.#t.event({ t: "reply", req: m.req, errno: 0, endpoint: bound });
     } catch (e) {
       const code = (e as { code?: string })?.code ?? "";
-      this.#t.event({
-        t: "reply",
-        req: m.req,
-        errno: ERRNO[code] ?? C.EADDRINUSE,
-        error: String(e),
+      const errno = ERRNO[code] ?? C.EADDRINUSE;
+      this.#t.monitor(sock.id, {
+        type: "bind:error",
+        address: formatEndpoint(ep),
+        error: e instanceof Error ? e.message : String(e),
+        errno,
       });
+      this.#t.event({ t: "reply", req: m.req, errno, error: String(e) });
     }
   }
 
@@ -116,6 +132,7 @@ export class Endpoints {
   /** Serves the connect-side pipe and dials. */
   connect(m: Extract<ToWorker, { t: "connect" }>): void {
     const sock = this.#t.sock(m.sock);
+    if (m.monitor) sock.monitored = true;
     const opts = m.opts;
     const rec: WEndpoint = {
       id: m.ep,
@@ -136,6 +153,8 @@ export class Endpoints {
     if (rec.dead) return;
     const transport = TRANSPORTS[rec.endpoint.scheme];
     if (!transport) throw new TypeError(`no worker transport for ${rec.endpoint.scheme}`);
+    const address = rec.address ??= formatEndpoint(rec.endpoint);
+    this.#t.monitor(sock.id, { type: "connect:delay", address });
     transport.dial(this.#rt, rec.endpoint, { keepalive: rec.opts.keepalive }).then((attach) => {
       if (rec.dead) {
         attach({ data() {}, written() {}, closed() {} }).close();
@@ -144,14 +163,23 @@ export class Endpoints {
       const s = this.#newSession(sock, rec, false);
       const conn = attach(s);
       rec.session = s;
+      this.#t.remotes.set(s, conn.remote);
+      this.#t.monitor(sock.id, { type: "connect", address, remote: conn.remote });
       s.begin(conn);
-    }, () => this.retry(sock, rec));
+    }, (e) => this.retry(sock, rec, e instanceof Error ? e.message : String(e)));
   }
 
   /** Dials again after the back-off (a failed dial or a lost connection). */
-  retry(sock: WSocket, rec: WEndpoint): void {
+  retry(sock: WSocket, rec: WEndpoint, why = "connection lost"): void {
     if (rec.dead) return this.#linger.maybeClosed(sock);
-    rec.timer = setTimeout(() => this.#dial(sock, rec), rec.backoff!.next());
+    const interval = rec.backoff!.next();
+    this.#t.monitor(sock.id, {
+      type: "connect:retry",
+      address: rec.address ?? formatEndpoint(rec.endpoint),
+      interval,
+      error: why,
+    });
+    rec.timer = setTimeout(() => this.#dial(sock, rec), interval);
   }
 
   #newSession(sock: WSocket, rec: WEndpoint, accepted: boolean): StreamSession {

@@ -30,6 +30,7 @@ export class Linger {
     if (!sock || !rec) return;
     sock.endpoints.delete(epId);
     rec.listener?.close();
+    if (rec.listener) t.monitor(sockId, { type: "close", address: rec.address ?? "" });
     clearTimeout(rec.timer);
     rec.timer = undefined;
     const alone = t.sock(-t.nextConn++);

@@ -38,7 +38,7 @@ import type { SessionOwner, StreamSession } from "../session/mod.ts";
 import type { HandshakeResult } from "../wire/mod.ts";
 import { Endpoints } from "./endpoints.ts";
 import { Linger } from "./linger.ts";
-import { Tables } from "./tables.ts";
+import { Tables, type WEndpoint } from "./tables.ts";
 
 /**
  * Tells the API thread, even one blocked in Atomics.wait, whether the worker came up
@@ -72,6 +72,8 @@ export class IoLoop implements SessionOwner {
   readonly #pipes = this.#t.pipes;
   readonly #servedPipe = this.#t.servedPipe;
   readonly #linger = new Linger(this.#t);
+  /** Sessions whose handshake finished (a close after it is a `disconnect` event). */
+  readonly #handshaken = new WeakSet<StreamSession>();
   readonly #endpoints: Endpoints;
 
   /**
@@ -147,6 +149,9 @@ export class IoLoop implements SessionOwner {
         s?.close("refused by the socket");
         break;
       }
+      case "monitor":
+        this.#t.sock(m.sock).monitored = m.on;
+        break;
       case "shutdown":
         this.#linger.shutdown(m.sock, m.ep, m.linger);
         break;
@@ -176,6 +181,18 @@ export class IoLoop implements SessionOwner {
       return;
     }
     const identity = Array.from(r.peerIdentity);
+    this.#handshaken.add(s);
+    if (sock.monitored) {
+      this.#t.monitor(sock.id, {
+        type: "handshake",
+        address: rec.address ?? "",
+        remote: this.#t.remotes.get(s) ?? "",
+        peerType: r.peerType,
+        peerIdentity: identity,
+        version: r.version,
+        mechanism: "NULL",
+      });
+    }
     if (s.meta.accepted) {
       this.#awaiting.set(s.meta.conn, s);
       this.#event({
@@ -206,13 +223,15 @@ export class IoLoop implements SessionOwner {
   }
 
   /** SessionOwner: a connection is gone. */
-  closed(s: StreamSession, _why: string): void {
+  closed(s: StreamSession, why: string): void {
     this.#sessions.delete(s);
     this.#awaiting.delete(s.meta.conn);
     const sock = this.#sockets.get(s.meta.sock);
+    const shaken = this.#handshaken.delete(s);
     if (!sock) return;
     sock.sessions.delete(s);
     const rec = sock.endpoints.get(s.meta.ep);
+    if (sock.monitored && !sock.closing) this.#reportClosed(sock.id, s, shaken, why, rec);
     if (s.meta.accepted) {
       // An accepted connection's pipe dies with it (a returning peer is a new pipe).
       if (this.#servedPipe.has(s)) {
@@ -228,6 +247,23 @@ export class IoLoop implements SessionOwner {
       if (!rec.dead) this.#endpoints.retry(sock, rec);
     }
     this.#linger.maybeClosed(sock);
+  }
+
+  /**
+   * The event of a connection that ended: `disconnect` after its handshake; before it,
+   * `handshake:error:protocol` when the peer broke the protocol, `handshake:error:other`
+   * when it went away or ran out of time.
+   */
+  #reportClosed(sock: number, s: StreamSession, shaken: boolean, why: string, rec?: WEndpoint) {
+    const address = rec?.address ?? "";
+    const remote = this.#t.remotes.get(s) ?? "";
+    if (shaken) {
+      this.#t.monitor(sock, { type: "disconnect", address, remote, cause: why });
+    } else if (/^(handshake failed|protocol error)/.test(why)) {
+      this.#t.monitor(sock, { type: "handshake:error:protocol", address, remote, error: why });
+    } else {
+      this.#t.monitor(sock, { type: "handshake:error:other", address, remote, error: why });
+    }
   }
 
   /** SessionOwner: a connection wrote everything it had; a closing socket may be done. */

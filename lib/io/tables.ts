@@ -7,7 +7,7 @@
  *
  * Runs on: I/O worker.
  */
-import type { ToApi, WireOptions, WorkerPipe } from "../pipe/mod.ts";
+import type { MonitorEvent, ToApi, WireOptions, WorkerPipe } from "../pipe/mod.ts";
 import type { Listener } from "../runtime/mod.ts";
 import type { SessionConfig, StreamSession } from "../session/mod.ts";
 import type { Endpoint } from "../transports/mod.ts";
@@ -17,6 +17,8 @@ import type { Backoff } from "./reconnect.ts";
 export interface WEndpoint {
   id: number;
   endpoint: Endpoint;
+  /** The endpoint as text for events (as bound: a chosen port filled in). */
+  address?: string;
   config: SessionConfig;
   opts: WireOptions;
   listener?: Listener;
@@ -35,6 +37,8 @@ export interface WSocket {
   sessions: Set<StreamSession>;
   closing: boolean;
   lingerTimer?: ReturnType<typeof setTimeout>;
+  /** The API thread watches this socket's events (`monitor` command). */
+  monitored?: boolean;
 }
 
 /** The worker's records, shared by the loop, the endpoints and the lingering. */
@@ -55,6 +59,14 @@ export class Tables {
   /** @param event publishes a control event */
   constructor(event: (e: ToApi) => void) {
     this.event = event;
+  }
+
+  /** The remote address of each connection (for events). */
+  readonly remotes = new WeakMap<StreamSession, string>();
+
+  /** Reports `ev` of socket `id` if the API thread watches that socket. */
+  monitor(id: number, ev: MonitorEvent): void {
+    if (this.sockets.get(id)?.monitored) this.event({ t: "monitor", sock: id, ev });
   }
 
   /** The socket's record, made on first use. */

@@ -44,6 +44,15 @@ export interface WireOptions {
   ipv4only: boolean;
   /** XS_WIRE_MODE. */
   mode: WireMode;
+  /**
+   * XS_HEARTBEAT_IVL, XS_HEARTBEAT_TIMEOUT (-1: the interval), XS_HEARTBEAT_TTL, ms;
+   * absent: no heartbeats.
+   */
+  heartbeatIvl?: number;
+  heartbeatTimeout?: number;
+  heartbeatTtl?: number;
+  /** XS_HANDSHAKE_IVL, ms; 0 = no limit; absent: the default, 30 s. */
+  handshakeIvl?: number;
 }
 
 /** Commands from the API thread to the worker. */
@@ -60,7 +69,16 @@ export type ToWorker =
   /** Messages that did not fit in a pipe's OUT ring, with their ring positions. */
   | ({ t: "ext" } & ExternalBatch)
   /** Listen on `endpoint` for socket `sock`; answered by a `reply` with `req`. */
-  | { t: "bind"; req: number; sock: number; ep: number; endpoint: Endpoint; opts: WireOptions }
+  | {
+    t: "bind";
+    req: number;
+    sock: number;
+    ep: number;
+    endpoint: Endpoint;
+    opts: WireOptions;
+    /** The socket is monitored: report its events (as a `monitor` command would). */
+    monitor?: boolean;
+  }
   /**
    * Before a tcp connect: may the runtime reach `endpoint` (Deno's net permission) and does
    * its host resolve? Answered by a `reply` with `req` (errno EACCES or EINVAL and why).
@@ -76,11 +94,15 @@ export type ToWorker =
     pipe: number;
     sab: SharedArrayBuffer;
     rcvhwm: number;
+    /** The socket is monitored: report its events (as a `monitor` command would). */
+    monitor?: boolean;
   }
   /** The socket took accepted connection `conn`: serve it with pipe `pipe` (block `sab`). */
   | { t: "pipe"; conn: number; pipe: number; sab: SharedArrayBuffer }
   /** The socket refused accepted connection `conn` (closed, or its type says no). */
   | { t: "refuse"; conn: number }
+  /** Report (or stop reporting) what socket `sock`'s connections do: `monitor` events. */
+  | { t: "monitor"; sock: number; on: boolean }
   /** `xs_shutdown`: end endpoint `ep`, its connections lingering `linger` ms. */
   | { t: "shutdown"; sock: number; ep: number; linger: number }
   /** `xs_close`: the socket is gone; linger counts from `at` (Date.now() at the call). */
@@ -107,6 +129,36 @@ export interface Reply {
   error?: string;
 }
 
+/**
+ * What a monitored socket's connections do (`socket.events`, docs/api.md §2.1), with the
+ * names zeromq.js uses. `address` is the endpoint (as bound: a chosen port filled in).
+ */
+export type MonitorEvent =
+  | { type: "listening"; address: string }
+  | { type: "bind:error"; address: string; error: string; errno: number }
+  | { type: "accept"; address: string; remote: string }
+  | { type: "accept:error"; address: string; error: string }
+  | { type: "connect"; address: string; remote: string }
+  | { type: "connect:delay"; address: string }
+  | { type: "connect:retry"; address: string; interval: number; error: string }
+  | {
+    type: "handshake";
+    address: string;
+    remote: string;
+    /** The peer's socket type (ZMTP/2.0 and later say it; null for older dialects). */
+    peerType: string | null;
+    peerIdentity: number[];
+    /** The dialect: "3.1", "3.0", "2.0", "1.0", "xs1" or "zmtp1". */
+    version: string;
+    /** The security mechanism ("NULL"; older dialects have none and say "NULL" too). */
+    mechanism: string;
+  }
+  | { type: "handshake:error:protocol"; address: string; remote: string; error: string }
+  | { type: "handshake:error:auth"; address: string; remote: string; error: string }
+  | { type: "handshake:error:other"; address: string; remote: string; error: string }
+  | { type: "disconnect"; address: string; remote: string; cause: string }
+  | { type: "close"; address: string };
+
 /** Events from the worker, through the control ring. */
 export type ToApi =
   | Reply
@@ -129,7 +181,9 @@ export type ToApi =
   /** The accepted connection of pipe `pipe` ended: the pipe is gone for good. */
   | { t: "gone"; pipe: number }
   /** Socket `sock` finished closing; `pipes` are its connect-side pipes, now released. */
-  | { t: "closed"; sock: number; pipes: number[] };
+  | { t: "closed"; sock: number; pipes: number[] }
+  /** What one of monitored socket `sock`'s connections did. */
+  | { t: "monitor"; sock: number; ev: MonitorEvent };
 
 /** Notes the worker posts to the API thread. */
 export type WorkerNote =

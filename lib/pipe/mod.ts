@@ -15,6 +15,7 @@ export * from "./subscription.ts";
 export type {
   BindCommand,
   CheckCommand,
+  MonitorEvent,
   Reply,
   RequestCommand,
   ToApi,

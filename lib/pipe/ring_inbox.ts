@@ -18,6 +18,8 @@ import { type RingPlace, RingReader } from "./ring.ts";
 
 /** Bytes of complete frames copied out of the ring into one buffer, at most. */
 const BATCH = 64 * 1024;
+/** First buffer of a frame streamed as `CMD_BIG` (it doubles as its chunks arrive). */
+const BIG_FIRST = 1024 * 1024;
 /** Messages read between two commits of the IN ring. */
 const COMMIT_EVERY = 32;
 /** With no receive HWM, a waiting worker is rung after this many reads (or a dry queue). */
@@ -31,7 +33,7 @@ export class RingInbox {
   #queue: Uint8Array<ArrayBuffer>[][] = [];
   #qHead = 0;
   #partial: Uint8Array<ArrayBuffer>[] = [];
-  #big: { buf: Uint8Array<ArrayBuffer>; filled: number; more: boolean } | null = null;
+  #big: { buf: Uint8Array<ArrayBuffer>; len: number; filled: number; more: boolean } | null = null;
   #readsUncommitted = 0;
   #readsSinceRing = 0;
 
@@ -97,15 +99,25 @@ export class RingInbox {
       this.#partial = [];
       this.#big = null;
     } else if (code === CMD_BIG && size >= 10) {
-      // The big frame's own ring header follows the command byte.
+      // The big frame's own ring header follows the command byte. Its buffer grows with the
+      // chunks that arrive: a peer's size field alone (up to 2^31 - 1) reserves nothing
+      // (docs/wire.md §8.4).
       const len = r.sizeAt(hs + 1);
-      this.#big = { buf: new Uint8Array(len), filled: 0, more: (r.byteAt(hs + 1) & F_MORE) !== 0 };
+      const more = (r.byteAt(hs + 1) & F_MORE) !== 0;
+      this.#big = { buf: new Uint8Array(Math.min(len, BIG_FIRST)), len, filled: 0, more };
     } else if (code === CMD_CHUNK && this.#big) {
       const big = this.#big;
-      const n = Math.min(size - 1, big.buf.length - big.filled);
+      const n = Math.min(size - 1, big.len - big.filled);
+      if (big.filled + n > big.buf.length) {
+        let cap = big.buf.length * 2;
+        while (cap < big.filled + n) cap *= 2;
+        const b = new Uint8Array(Math.min(cap, big.len));
+        b.set(big.buf.subarray(0, big.filled));
+        big.buf = b;
+      }
       r.copyOut(big.buf, big.filled, hs + 1, n);
       big.filled += n;
-      if (big.filled === big.buf.length) {
+      if (big.filled === big.len) {
         this.#big = null;
         this.#part(big.buf, big.more);
       }

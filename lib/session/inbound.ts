@@ -9,7 +9,9 @@
  * - Frames larger than half the ring are streamed into it as a `CMD_BIG` command and
  *   `CMD_CHUNK` commands (layout.ts), published as they come, so that an `CMD_ABORT`
  *   after a cut connection is still read as a command.
- * - Commands (PING → PONG, SUBSCRIBE/CANCEL) are collected whole and acted on here.
+ * - Commands (PING → PONG, SUBSCRIBE/CANCEL) are collected whole and acted on here; a
+ *   PING's ttl goes to the session's heartbeat (`onPing`), and every frame counts as the
+ *   peer's traffic (`heard`).
  * - PUB/XPUB: subscriptions — SUBSCRIBE/CANCEL commands, `01`/`00` data frames, or the
  *   Crossroads 4-byte form from `xs1` peers, read by lib/wire/subscription.ts — become one
  *   Crossroads 1.2 message each (lib/pipe/subscription.ts); other data is ignored.
@@ -34,12 +36,22 @@ import {
   type WireSubscription,
 } from "../wire/mod.ts";
 
+/**
+ * Bytes of a command kept by a socket that is not PUB/XPUB: the only command it acts on is
+ * PING (name 5, ttl 2, context 16), so the rest of a longer one is read and dropped.
+ */
+const CMD_KEEP = 64;
+
 /** The decoder's sink for one connection. */
 export class InboundSink {
   /** The pipe fed, while the session serves one. */
   pipe: WorkerPipe | null = null;
   /** The peer's dialect ("3.1", "xs1", ...), once known. */
   version = "";
+  /** Frames (and, counted by the session, chunks) received: the peer's liveness. */
+  heard = 0;
+  /** Told each PING's ttl, in 0.1 s units (lib/session/heartbeat.ts). */
+  onPing: ((ttl: number) => void) | null = null;
   readonly #pubIn: boolean;
   readonly #reply: (frame: Uint8Array) => void;
   #bodyLeft = 0;
@@ -47,6 +59,7 @@ export class InboundSink {
   #big = false;
   #cmd: Uint8Array | null = null;
   #cmdFill = 0;
+  #cmdLeft = 0;
   #cmdIsData = false;
   #cmdMore = false;
   #dropIn = false;
@@ -62,6 +75,7 @@ export class InboundSink {
 
   /** FrameSink.start: a frame from the peer begins. */
   start(flags: number, size: number): boolean {
+    this.heard++;
     const p = this.pipe!;
     const w = p.in;
     // A message cut by the previous connection must be dropped by the reader first.
@@ -72,7 +86,10 @@ export class InboundSink {
       if (w.free() < size + 16 && !w.waitForRoom(size + 16)) return false;
     }
     if ((flags & F_COMMAND) || this.#pubIn) {
-      this.#cmd = new Uint8Array(size);
+      // Never sized by the peer's size field alone (docs/wire.md §8.4): a PUB's frames are
+      // bounded by the ring room just checked, other sockets keep a command's first bytes.
+      this.#cmd = new Uint8Array(this.#pubIn ? size : Math.min(size, CMD_KEEP));
+      this.#cmdLeft = size;
       this.#cmdFill = 0;
       this.#cmdIsData = (flags & F_COMMAND) === 0;
       this.#cmdMore = (flags & F_MORE) !== 0;
@@ -108,9 +125,11 @@ export class InboundSink {
   /** FrameSink.body: body bytes of the current frame; returns how many were taken. */
   body(bytes: Uint8Array): number {
     if (this.#cmd) {
-      this.#cmd.set(bytes, this.#cmdFill);
-      this.#cmdFill += bytes.length;
-      if (this.#cmdFill === this.#cmd.length) this.#command();
+      const keep = Math.min(bytes.length, this.#cmd.length - this.#cmdFill);
+      if (keep > 0) this.#cmd.set(bytes.subarray(0, keep), this.#cmdFill);
+      this.#cmdFill += keep;
+      this.#cmdLeft -= bytes.length;
+      if (this.#cmdLeft === 0) this.#command();
       return bytes.length;
     }
     const w = this.pipe!.in;
@@ -192,7 +211,10 @@ export class InboundSink {
     const c = parseCommand(body);
     if (!c) return; // docs/wire.md §8.1 row 17: malformed commands after the handshake are ignored
     if (c.name === "PING") {
-      this.#reply(pongFrame(parsePing(c.data).context));
+      // The PONG echoes the context (at most 16 bytes); the ttl arms a timer of ours.
+      const ping = parsePing(c.data);
+      this.#reply(pongFrame(ping.context));
+      this.onPing?.(ping.ttl);
     } else if (this.#pubIn) {
       this.#subscription(subscriptionFromCommand(c.name, c.data));
     }

@@ -7,3 +7,10 @@
  * Runs on: I/O worker.
  */
 export { type SessionConfig, type SessionOwner, StreamSession } from "./session.ts";
+export {
+  HANDSHAKE_IVL,
+  Heartbeat,
+  type HeartbeatConfig,
+  heartbeatConfig,
+  type HeartbeatHost,
+} from "./heartbeat.ts";

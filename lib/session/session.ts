@@ -11,7 +11,8 @@
  * This file holds the life cycle: handshake and its timeout, choosing the decoder,
  * feeding received chunks, backpressure (a chunk the ring cannot take is kept and the
  * connection paused until the API thread reads), and what a dying connection leaves
- * for the next one (see `#release`).
+ * for the next one (see `#release`). A ZMTP/3.x connection's heartbeat timers are
+ * `heartbeat.ts`, started after the handshake and stopped in `#release`.
  *
  * Runs on: I/O worker.
  */
@@ -24,6 +25,7 @@ import {
   LegacyHandshake,
 } from "../wire/mod.ts";
 import type { StreamConn, StreamHandlers } from "../runtime/mod.ts";
+import { HANDSHAKE_IVL, Heartbeat, type HeartbeatConfig } from "./heartbeat.ts";
 import { InboundSink } from "./inbound.ts";
 import { Outbound } from "./outbound.ts";
 
@@ -43,6 +45,10 @@ export interface SessionConfig {
   maxmsgsize: number;
   /** Wire mode (XS_WIRE_MODE, docs/wire.md §4.4). */
   mode: "auto" | "xs1" | "zmtp1" | "zmtp3";
+  /** ms the handshake may take (XS_HANDSHAKE_IVL); 0 = no limit; absent: 30 s. */
+  handshakeIvl?: number;
+  /** Heartbeats of ZMTP/3.x connections (docs/wire.md §7); absent: no PINGs sent. */
+  heartbeat?: HeartbeatConfig;
 }
 
 /** Who owns the session (lib/io/loop.ts). */
@@ -56,8 +62,6 @@ export interface SessionOwner {
   /** A write completed and the pipe has nothing more to send. */
   drained(s: StreamSession): void;
 }
-
-const HANDSHAKE_TIMEOUT_MS = 30_000;
 
 /** One live connection. */
 export class StreamSession implements StreamHandlers {
@@ -78,6 +82,8 @@ export class StreamSession implements StreamHandlers {
   #paused = false;
   #closed = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The heartbeat timers, from the end of a ZMTP/3.x handshake to the close. */
+  #hb: Heartbeat | null = null;
   readonly #out: Outbound;
   readonly #in: InboundSink;
 
@@ -112,9 +118,11 @@ export class StreamSession implements StreamHandlers {
     if (first.length) this.#out.push(first);
     const done = this.#hs!.done;
     if (done) this.#handshakeDone(done);
-    // Legacy modes may wait for a peer that never speaks (docs/wire.md §8.1 row 27).
-    else if (this.config.mode !== "xs1") {
-      this.#timer = setTimeout(() => this.close("handshake timed out"), HANDSHAKE_TIMEOUT_MS);
+    else {
+      // Until the greeting and READY, or a legacy mode's identity frame, arrived (an `xs1`
+      // connection of a type that exchanges none is done at once: docs/wire.md §8.1 row 27).
+      const ivl = this.config.handshakeIvl ?? HANDSHAKE_IVL;
+      if (ivl > 0) this.#timer = setTimeout(() => this.close("handshake timed out"), ivl);
     }
     this.#out.flush();
   }
@@ -127,9 +135,29 @@ export class StreamSession implements StreamHandlers {
     this.#out.framing = legacy ? "v1" : done.version === "2.0" ? "v2" : "v3";
     const max = this.config.maxmsgsize;
     this.#dec = legacy ? new Decoder1(this.#in, max) : new Decoder3(this.#in, max);
+    if (!legacy && done.version !== "2.0") this.#startHeartbeat();
     if (done.rest.length) this.#pending = done.rest;
     this.#pause();
     this.owner.ready(this, done);
+  }
+
+  /**
+   * ZMTP/3.x only (RFC 37 has PING; libzmq pings 3.0 peers too): our PINGs if the socket
+   * asks for them, and the peer's TTL in any case (docs/wire.md §7).
+   */
+  #startHeartbeat(): void {
+    const hb = this.#hb = new Heartbeat(this.config.heartbeat ?? NO_HEARTBEAT, {
+      heard: () => this.#in.heard,
+      excused: () => this.#paused,
+      ping: (frame) => {
+        // One PING waiting is enough (a stalled write must not pile them up).
+        if (!this.#out.hasControl) this.#out.push(frame);
+        this.#out.flush();
+      },
+      expire: (why) => this.close(why),
+    });
+    this.#in.onPing = (ttl) => hb.pinged(ttl);
+    hb.start();
   }
 
   /** The pipe this session serves, if attached. */
@@ -188,6 +216,7 @@ export class StreamSession implements StreamHandlers {
   /** Leaves the pipe in a state the next connection can continue from. */
   #release(): void {
     clearTimeout(this.#timer);
+    this.#hb?.stop();
     this.#out.closed = true;
     const p = this.#pipe;
     if (!p) return;
@@ -209,6 +238,7 @@ export class StreamSession implements StreamHandlers {
       this.#out.flush();
       return;
     }
+    this.#in.heard++; // traffic: the peer is alive (heartbeat.ts)
     if (this.#pending || !this.#pipe) {
       this.#pending = concat(this.#pending, chunk);
       this.#pause();
@@ -232,7 +262,12 @@ export class StreamSession implements StreamHandlers {
 
   #feed(chunk: Uint8Array, owned: boolean): void {
     const n = this.#dec!.feed(chunk);
-    if (n < 0) return this.close(`protocol error: ${this.#dec!.error}`);
+    if (n < 0) {
+      // Whole messages before the bad frame stay delivered, whatever the read boundaries
+      // (libzmq's rollback too drops only the message cut short); then close.
+      this.#pipe?.in.publishMessages();
+      return this.close(`protocol error: ${this.#dec!.error}`);
+    }
     const p = this.#pipe;
     if (p) {
       p.in.publishMessages();
@@ -296,6 +331,8 @@ export class StreamSession implements StreamHandlers {
     return p.in.free() > 9 && (hwm <= 0 || p.inOpen || p.in.queuedMessages() < hwm);
   }
 }
+
+const NO_HEARTBEAT: HeartbeatConfig = { ivl: 0, timeout: 0, ttl: 0 };
 
 function concat(a: Uint8Array | null, b: Uint8Array): Uint8Array {
   if (!a) return b.slice();

@@ -11,8 +11,10 @@
  * - Backpressure: the sink may refuse a frame in `start()` or accept only part of a body in
  *   `body()`; the decoder then stops and resumes at exactly that point on the next feed.
  * - Every limit is checked on the header, before any body byte is offered, so a peer's
- *   size field never makes anyone allocate (docs/wire.md §2.1, §8.1 rows 22-24). After an
- *   error `feed` returns -1 forever and `error` says why; the caller closes the connection.
+ *   size field never makes anyone allocate (docs/wire.md §2.1, §8.1 rows 22-24); a ZMTP/1.0
+ *   length (0, or over a limit) as soon as its length field is in, without waiting for the
+ *   flags byte. After an error `feed` returns -1 forever and `error` says why; the caller
+ *   closes the connection.
  *
  * Tolerances copied from libzmq (docs/wire.md §8.1 rows 19-21): LONG with a small size is
  * accepted, reserved flag bits are dropped, MORE on a command is dropped.
@@ -116,7 +118,13 @@ export class FrameDecoder {
         }
         this.#hdr[this.#hdrLen++] = chunk[pos++]!;
         const need = this.#headerLength(this.#hdr[0]!);
-        if (this.#hdrLen < need) continue;
+        if (this.#hdrLen < need) {
+          // ZMTP/1.0: the length field is whole one byte before the flags byte. A bad length
+          // closes now, not when a flags byte that may never come arrives (docs/wire.md §8.1
+          // rows 22-24).
+          if (this.#v1 && this.#hdrLen === need - 1 && this.#size1(this.#hdr, 0) < 0) return -1;
+          continue;
+        }
         this.#hdrLen = 0;
         if (!this.#parse(this.#hdr, 0)) return -1;
       } else if (st === S_START) {
@@ -143,34 +151,48 @@ export class FrameDecoder {
     let size: number;
     let flags: number;
     if (this.#v1) {
-      const first = src[off]!;
-      let len: number;
-      if (first === 0xff) {
-        len = readU64(src, off + 1);
-        flags = src[off + 9]! & FLAG_MORE;
-      } else {
-        len = first;
-        flags = src[off + 1]! & FLAG_MORE;
-      }
-      if (len === 0) return this.#fail("ZMTP/1.0 frame has length 0");
-      size = len < 0 ? -1 : len - 1;
+      size = this.#size1(src, off);
+      if (size < 0) return false;
+      flags = src[off + (src[off] === 0xff ? 9 : 1)]! & FLAG_MORE;
     } else {
       const f = src[off]!;
-      size = f & FLAG_LONG ? readU64(src, off + 1) : src[off + 1]!;
+      size = this.#checkSize(f & FLAG_LONG ? readU64(src, off + 1) : src[off + 1]!);
+      if (size < 0) return false;
       flags = f & FLAG_COMMAND ? FLAG_COMMAND : f & FLAG_MORE;
-    }
-    if (size < 0) return this.#fail("Frame size exceeds Number.MAX_SAFE_INTEGER");
-    if (size > this.#limit) {
-      return this.#fail(
-        this.#limit === MAX_FRAME_HARD_CAP
-          ? `Frame size ${size} exceeds the hard cap of ${MAX_FRAME_HARD_CAP} bytes`
-          : `Frame size ${size} exceeds maxMsgSize ${this.#limit}`,
-      );
     }
     this.#flags = flags;
     this.#size = size;
     this.#state = S_START;
     return true;
+  }
+
+  // ZMTP/1.0: the body size given by the length field at src[off] (one byte, or FF and 8
+  // bytes; the flags byte need not be there yet), or -1 after failing: a length of 0, or a
+  // size over the limits.
+  #size1(src: Uint8Array, off: number): number {
+    const len = src[off] === 0xff ? readU64(src, off + 1) : src[off]!;
+    if (len === 0) {
+      this.#fail("ZMTP/1.0 frame has length 0");
+      return -1;
+    }
+    return this.#checkSize(len < 0 ? -1 : len - 1);
+  }
+
+  // `size` if it is within the limits, else -1 after failing (-1 in: above 2^53 - 1).
+  #checkSize(size: number): number {
+    if (size < 0) {
+      this.#fail("Frame size exceeds Number.MAX_SAFE_INTEGER");
+      return -1;
+    }
+    if (size > this.#limit) {
+      this.#fail(
+        this.#limit === MAX_FRAME_HARD_CAP
+          ? `Frame size ${size} exceeds the hard cap of ${MAX_FRAME_HARD_CAP} bytes`
+          : `Frame size ${size} exceeds maxMsgSize ${this.#limit}`,
+      );
+      return -1;
+    }
+    return size;
   }
 
   #fail(why: string): false {

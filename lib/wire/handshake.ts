@@ -30,7 +30,8 @@
  * padding; a legacy signature or a revision `00`/`01` is an error; then as step 4.
  *
  * Every frame read here (legacy identity, v2 identity, READY) is checked against
- * `maxMsgSize` (and `MAX_FRAME_HARD_CAP`) from its header, before its body is awaited.
+ * `maxMsgSize` (and `MAX_FRAME_HARD_CAP`) from its header, before its body is awaited; a 1.0
+ * length (0, or over a limit) as soon as its length field is in (docs/wire.md §8.1 row 24).
  * On error the engine closes the connection without sending anything (no ERROR command,
  * like libzmq); bytes returned by the failing `feed()` are dropped.
  * After `done`, the engine switches to `Decoder1` for version "1.0" and `Decoder3`
@@ -315,34 +316,27 @@ export class Handshake {
   /**
    * Locates a frame at `off`: null if its header is incomplete, `end` = -1 if its body is
    * incomplete, and a failure (also null, phase set to error) if the header breaks a limit.
+   * A ZMTP/1.0 length is judged as soon as its length field is in, before the flags byte.
    */
   #frame(off: number, v1: boolean): { flags: number; start: number; end: number } | null {
     const b = this.#buf;
     const avail = this.#len - off;
     let size: number;
-    let flags: number;
     let hdr: number;
-    if (avail < 2) return null;
     if (v1) {
-      let l: number;
-      if (b[off] === 0xff) {
-        if (avail < 10) return null;
-        l = readU64(b, off + 1);
-        flags = b[off + 9]!;
-        hdr = 10;
-      } else {
-        l = b[off]!;
-        flags = b[off + 1]!;
-        hdr = 2;
-      }
+      if (avail < 1) return null;
+      const long = b[off] === 0xff;
+      if (long && avail < 9) return null;
+      const l = long ? readU64(b, off + 1) : b[off]!;
       if (l === 0) {
         this.#fail("ZMTP/1.0 frame has length 0");
         return null;
       }
       size = l < 0 ? -1 : l - 1;
+      hdr = long ? 10 : 2;
     } else {
-      flags = b[off]!;
-      if (flags & FLAG_LONG) {
+      if (avail < 2) return null;
+      if (b[off]! & FLAG_LONG) {
         if (avail < 9) return null;
         size = readU64(b, off + 1);
         hdr = 9;
@@ -359,6 +353,8 @@ export class Handshake {
       this.#fail(`Handshake frame size ${size} exceeds the limit of ${this.#limit}`);
       return null;
     }
+    if (avail < hdr) return null;
+    const flags = v1 ? b[off + hdr - 1]! : b[off]!;
     const start = off + hdr;
     return { flags, start, end: this.#len - start >= size ? start + size : -1 };
   }

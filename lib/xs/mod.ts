@@ -1,7 +1,7 @@
 /**
  * The Crossroads C face's public names, from the files that hold them: the context and
  * socket calls (api.ts), message storage (msg_t.ts) and the message functions (msg.ts),
- * polling and the stopwatch (poll.ts). xs.ts
+ * polling and the stopwatch (poll.ts), the monitor extension (monitor.ts). xs.ts
  * re-exports this list; nothing else of the folder is public.
  *
  * Runs on: API thread.
@@ -40,6 +40,25 @@ export {
   xs_msg_move,
   xs_msg_size,
 } from "./msg.ts";
+export {
+  monitorMessage,
+  XS_EVENT_ACCEPT_FAILED,
+  XS_EVENT_ACCEPTED,
+  XS_EVENT_ALL,
+  XS_EVENT_BIND_FAILED,
+  XS_EVENT_CLOSED,
+  XS_EVENT_CONNECT_DELAYED,
+  XS_EVENT_CONNECT_RETRIED,
+  XS_EVENT_CONNECTED,
+  XS_EVENT_DISCONNECTED,
+  XS_EVENT_HANDSHAKE_FAILED_AUTH,
+  XS_EVENT_HANDSHAKE_FAILED_NO_DETAIL,
+  XS_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+  XS_EVENT_HANDSHAKE_SUCCEEDED,
+  XS_EVENT_LISTENING,
+  XS_EVENT_MONITOR_STOPPED,
+  xs_socket_monitor,
+} from "./monitor.ts";
 export {
   xs_poll,
   type xs_pollitem_t,

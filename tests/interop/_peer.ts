@@ -9,6 +9,25 @@ import { type LineChild, runCommand, spawnLines } from "../_harness.ts";
 
 /** Absolute path of the Node peer script. */
 export const PEER_SCRIPT = decodeURIComponent(new URL("./_zmq_peer.mjs", import.meta.url).pathname);
+/** Absolute path of the pyzmq peer script (the same protocol, a subset of the commands). */
+export const PY_PEER_SCRIPT = decodeURIComponent(
+  new URL("./_pyzmq_peer.py", import.meta.url).pathname,
+);
+/** The Python that has pyzmq. */
+const PYTHON = "/usr/bin/python3";
+
+/** Which libzmq binding runs a peer: zeromq.js on Node, or pyzmq on Python. */
+export type PeerKind = "zeromq.js" | "pyzmq";
+
+/** Null if the pyzmq peer can run (Python with pyzmq), else the reason. */
+export async function pyzmqUnavailable(): Promise<string | null> {
+  try {
+    const r = await runCommand(PYTHON, ["-c", "import zmq"], { timeout: 15_000 });
+    return r.code === 0 ? null : `python3 cannot import zmq: ${r.stderr.split("\n")[0]}`;
+  } catch (e) {
+    return `python3 is not available: ${(e as Error).message}`;
+  }
+}
 
 /** Null if `node` can load the zeromq package next to the peer script, else the reason. */
 export async function peerUnavailable(): Promise<string | null> {
@@ -33,9 +52,11 @@ export interface ZmqPeer {
   close(): Promise<number>;
 }
 
-/** Starts a libzmq peer in a Node child process. */
-export function startPeer(): ZmqPeer {
-  const child: LineChild = spawnLines("node", [PEER_SCRIPT]);
+/** Starts a libzmq peer in a child process: Node with zeromq.js, or Python with pyzmq. */
+export function startPeer(kind: PeerKind = "zeromq.js"): ZmqPeer {
+  const child: LineChild = kind === "pyzmq"
+    ? spawnLines(PYTHON, [PY_PEER_SCRIPT])
+    : spawnLines("node", [PEER_SCRIPT]);
   let closed = false;
   const raw = async (c: Record<string, unknown>, ms = 15_000) => {
     child.send(c);

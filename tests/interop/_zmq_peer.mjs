@@ -16,6 +16,9 @@
  *   {op:"recv", id, timeout?}            -> {ok, parts:[base64...]} | {ok:false, error:"EAGAIN"}
  *   {op:"recvMany", id, count, timeout?} -> {ok, messages:[[base64...]...]} (timeout is for all)
  *   {op:"close", id, linger?}
+ *   {op:"monitor", id}                   start recording the socket's events (before connect)
+ *   {op:"events", id}                    -> {ok, events:[{type, address}...]} recorded so far
+ *   {op:"pid"}                           -> {ok, pid} (tests freeze the peer with SIGSTOP)
  *   {op:"exit"}                          -> {ok} then the process exits (also on stdin end)
  *
  * Timeouts are milliseconds (default 5000); no receive or send waits longer.
@@ -42,6 +45,8 @@ const CLASSES = {
 };
 const DEFAULT_TIMEOUT = 5000;
 const sockets = new Map();
+/** Socket id → the events recorded since `monitor`. */
+const events = new Map();
 
 const b64 = (buf) => Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("base64");
 const unb64 = (s) => Buffer.from(s, "base64");
@@ -149,6 +154,21 @@ const handlers = {
     s.close();
     sockets.delete(c.id);
     return {};
+  },
+  monitor(c) {
+    const s = sock(c.id);
+    const log = [];
+    events.set(c.id, log);
+    (async () => {
+      for await (const e of s.events) log.push({ type: e.type, address: e.address });
+    })().catch(() => {}); // ends with the socket
+    return {};
+  },
+  events(c) {
+    return { events: events.get(c.id) ?? [] };
+  },
+  pid() {
+    return { pid: process.pid };
   },
   exit() {
     return {};

@@ -8,16 +8,18 @@
  * count (u32 each), and every byte of part `p` at offset `i` is `fill(seq, p, i)`, so a
  * receiver checks order, completeness and content without sharing state with the sender.
  *
- * Roles (`role` in the config):
+ * Roles (`role` in the config; every role also takes `opts`, more socket options by their
+ * idiomatic names, such as heartbeats):
  * - `send`: `type`, `endpoint`, `bind`, `plan` (part sizes of each message, repeated for
  *   `count` messages), `linger`, `idle` (ms after the last send before `close`), `term`
  *   (false: close and let the process end by itself), `warm` (send warm-up messages until
- *   a `go` line arrives: PUB/SUB).
+ *   a `go` line arrives: PUB/SUB), `pace` (ms to sleep after each message).
  * - `recv`: `type`, `endpoint`, `bind`, `count`, `from` (first sequence expected; -1: any,
  *   after a restart, then in order up to `last`), `order` (false: many senders, content
- *   only), `statEvery` (report RSS and fds every N messages; a `stat` line on stdin
- *   asks at any time), `timeout` per receive, `delay` (ms to sleep after each message: a
- *   slow consumer).
+ *   only), `foreign` (true: messages that are not the stream's, from hostile connections,
+ *   are counted in `foreign`, not reported as bad), `statEvery` (report RSS and fds every N
+ *   messages; a `stat` line on stdin asks at any time), `timeout` per receive, `delay` (ms
+ *   to sleep after each message: a slow consumer).
  * - `pressure`: a PUSH that keeps `inflight` sends of `size` bytes outstanding (`count` in
  *   all) against a slow consumer, and reports how long each waited and whether the sends
  *   completed in the order they were made.
@@ -32,10 +34,14 @@
  * - `many`: `peers` PUSH sockets that each connect, send one message and close at once
  *   (after one warm-up socket that sends one more), then (fds settled) `more` new sockets:
  *   are the closed ones' fds and slots given back?
+ * - `fuzzpull`: a PULL that checks one good sender's numbered stream (order, content) among
+ *   foreign messages (frames of hostile connections that happen to be valid), answering
+ *   `stat` with its figures (and VmSize, `vm`, in KiB) until `stop`; `semiSpace` (MB) caps
+ *   V8's young generation on Node.
  *
  * Runs on: the peer process's main thread (Deno or Bun).
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { Context, type Socket, type SocketType } from "../../mod.ts";
@@ -115,7 +121,8 @@ const stats = () => {
 };
 
 async function open(ctx: Context, type: string, opts: Record<string, unknown> = {}) {
-  const s = ctx.socket(type as SocketType, opts);
+  // `opts` in the config: further socket options of any role (heartbeats, say).
+  const s = ctx.socket(type as SocketType, { ...opts, ...cfg.opts });
   if (type === "SUB") s.subscribe("");
   if (cfg.bind) await s.bind(cfg.endpoint);
   else await s.connect(cfg.endpoint);
@@ -168,6 +175,7 @@ const roles: Record<string, () => Promise<void>> = {
     const plan: number[][] = cfg.plan;
     for (let seq = 0; seq < cfg.count; seq++) {
       await s.send(makeMessage(seq, plan[seq % plan.length]!));
+      if (cfg.pace) await new Promise((r) => setTimeout(r, cfg.pace));
     }
     out({ sent: cfg.count });
     if (cfg.idle) await new Promise((r) => setTimeout(r, cfg.idle));
@@ -185,10 +193,11 @@ const roles: Record<string, () => Promise<void>> = {
       rcvhwm: cfg.rcvhwm ?? 1000,
       maxmsgsize: cfg.maxmsgsize ?? -1,
     });
-    out({ ready: true, endpoint: s.lastEndpoint });
-    let want = cfg.from ?? 0, got = 0, warm = false;
+    // The pid: tests freeze the process (SIGSTOP) to play a peer that hangs.
+    out({ ready: true, endpoint: s.lastEndpoint, pid: process.pid });
+    let want = cfg.from ?? 0, got = 0, warm = false, foreign = 0;
     (async () => {
-      for (;;) if ((await nextLine()) === "stat") out({ stat: true, ...stats() });
+      for (;;) if ((await nextLine()) === "stat") out({ stat: true, foreign, ...stats() });
     })();
     const bad: string[] = [];
     while (got < cfg.count && bad.length < 5) {
@@ -206,7 +215,8 @@ const roles: Record<string, () => Promise<void>> = {
         continue;
       }
       const r = checkMessage(m);
-      if (typeof r === "string") bad.push(r);
+      if (typeof r === "string" && cfg.foreign) foreign++;
+      else if (typeof r === "string") bad.push(r);
       else if (cfg.order === false) { /* many senders: content only */ }
       else if (want >= 0 && r !== want) bad.push(`seq ${r} where ${want} was expected`);
       else if (cfg.last !== undefined && r > cfg.last) bad.push(`seq ${r} invented`);
@@ -383,6 +393,47 @@ const roles: Record<string, () => Promise<void>> = {
     for (const s of socks) s.close();
     await ctx.term();
     out({ fds0, fds1, settleMs, made: socks.length, refused });
+    clearTimeout(deadline);
+    process.stdin.pause();
+  },
+
+  async fuzzpull() {
+    // `semiSpace`: Node's counterpart of the `--v8-flags=--max-semi-space-size` Deno peers
+    // get (tests/process/churn_test.ts says why), set before the I/O worker's isolate exists.
+    if (cfg.semiSpace && !("Deno" in globalThis) && !("Bun" in globalThis)) {
+      (await import("node:v8")).setFlagsFromString(`--max-semi-space-size=${cfg.semiSpace}`);
+    }
+    const ctx = new Context();
+    const s = await open(ctx, "PULL", { rcvhwm: cfg.rcvhwm ?? 1000 });
+    out({ ready: true, endpoint: s.lastEndpoint });
+    let want = 0, foreign = 0, stop = false;
+    const bad: string[] = [];
+    const vm = () => Number(/VmSize:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1]);
+    (async () => {
+      for (;;) {
+        const l = await nextLine();
+        if (l === "stop") return void (stop = true);
+        if (l === "stat") out({ stat: true, good: want, foreign, bad, ...stats(), vm: vm() });
+      }
+    })();
+    while (!stop) {
+      let m: Uint8Array[];
+      try {
+        m = await s.receive({ timeout: 100 });
+      } catch {
+        continue; // nothing within 100 ms: look at `stop` again
+      }
+      const r = checkMessage(m);
+      if (typeof r !== "number") foreign++;
+      else if (r === want) want++;
+      else {
+        if (bad.length < 5) bad.push(`seq ${r} where ${want} was expected`);
+        want = r + 1;
+      }
+    }
+    s.close();
+    await ctx.term();
+    out({ stopped: true, good: want, foreign, bad });
     clearTimeout(deadline);
     process.stdin.pause();
   },

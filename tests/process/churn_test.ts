@@ -132,6 +132,7 @@ for (const rt of RTS) {
         // Frames a hostile peer sends may be valid messages: content is not checked here.
         count: 1e9,
         order: false,
+        foreign: true,
         timeout: 60_000,
         maxMs: 90_000,
       });

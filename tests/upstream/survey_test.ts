@@ -19,7 +19,7 @@
  * Runs on: the test runner's main thread.
  */
 import { assert, scratchEndpoint, test, TRANSPORTS, waitFor } from "../_harness.ts";
-import { Context, type Socket, XS_POLLIN, XsError } from "../../mod.ts";
+import { Context, type Socket, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 import { timeAssert } from "./_testutil.ts";
 
@@ -163,8 +163,7 @@ for (const scheme of TRANSPORTS) {
         assert.deepEqual(sizes(m), want);
         await to.send(m);
       };
-      const readable = (s: Socket) =>
-        waitFor(() => (s.events & XS_POLLIN) !== 0, 5_000, "a response");
+      const readable = (s: Socket) => waitFor(() => s.readable, 5_000, "a response");
       const late = scheme !== "inproc";
       try {
         if (scheme === "inproc") {

@@ -120,6 +120,29 @@ test("Decoder1 rejects a frame of length 0 in either form", () => {
   }
 });
 
+test("Decoder1 rejects a length of 0 as soon as the length is in, before its flags byte", () => {
+  // docs/wire.md §8.1 row 24: a peer that sends a zero length and stops must not keep the
+  // connection open waiting for a flags byte that decides nothing.
+  for (const wire of [hex("00"), hex("FF 00 00 00 00 00 00 00 00")]) {
+    for (const pieces of [[wire], [...wire].map((b) => new Uint8Array([b]))]) {
+      const d = new Decoder1(new Recorder(), -1);
+      let n = 0;
+      for (const p of pieces) n = d.feed(p);
+      assert.equal(n, -1, `${pieces.length} pieces of ${wire.length} bytes`);
+      assert.match(d.error ?? "", /length 0/);
+    }
+  }
+  // After a whole frame in the same chunk: that frame is kept, then the error.
+  const r = new Recorder();
+  const d = new Decoder1(r, -1);
+  assert.equal(d.feed(hex("02 00 61 00")), -1);
+  assert.deepEqual(r.frames, frames([0, "a"]));
+  // A long-form length over the limit is refused before its flags byte as well.
+  const m = new Decoder1(new Recorder(), 100);
+  assert.equal(m.feed(hex("FF 00 00 00 00 00 00 03 E8")), -1);
+  assert.match(m.error ?? "", /exceeds maxMsgSize 100/);
+});
+
 test("Decoder3 rejects a frame longer than maxMsgSize before its body arrives", () => {
   const r = new Recorder();
   const d = new Decoder3(r, 10);
@@ -140,8 +163,9 @@ test("Decoder1 rejects a frame longer than maxMsgSize before its body arrives", 
   const r = new Recorder();
   const d = new Decoder1(r, 253);
   assert.equal(d.feed(cat(hex("FE 00"), fill(253, 0x61))), 255);
-  assert.equal(d.feed(hex("FF 00 00 00 00 00 00 00 FF")), 9);
-  assert.equal(d.feed(hex("00")), -1);
+  // The length field alone decides: the flags byte is not awaited (docs/wire.md §8.1 row 22).
+  assert.equal(d.feed(hex("FF 00 00 00 00 00 00 00 FF")), -1);
+  assert.match(d.error ?? "", /exceeds maxMsgSize 253/);
   assert.equal(r.bodyCalls, 1);
   assert.equal(r.frames.length, 1);
 });

@@ -6,7 +6,12 @@
  * Runs on: the test runner's main thread.
  */
 import { assert, test } from "../_harness.ts";
-import { Handshake, type HandshakeOptions, readyFrame } from "../../lib/wire/mod.ts";
+import {
+  Handshake,
+  type HandshakeOptions,
+  LegacyHandshake,
+  readyFrame,
+} from "../../lib/wire/mod.ts";
 import { ascii, cat, fill, hex } from "./_hex.ts";
 
 const PEERS: Record<string, string[]> = {
@@ -308,6 +313,24 @@ test("Handshake closes on a legacy frame of length 0", () => {
   h.start();
   h.feed(hex("00 00"));
   assert.match(h.error ?? "", /length 0/);
+});
+
+test("Handshake and LegacyHandshake close on a legacy length 0 before its flags byte", () => {
+  // docs/wire.md §8.1 row 24: the length alone decides; a peer that stops after it is closed.
+  const h = new Handshake(opts("PULL"));
+  h.start();
+  h.feed(hex("00"));
+  assert.match(h.error ?? "", /length 0/);
+  for (const wire of [hex("00"), hex("FF 00 00 00 00 00 00 00 00")]) {
+    const l = new LegacyHandshake({
+      mode: "zmtp1",
+      identity: new Uint8Array(0),
+      identityFamily: false,
+    });
+    l.start();
+    l.feed(wire);
+    assert.match(l.error ?? "", /length 0/);
+  }
 });
 
 test("Handshake rejects a legacy identity larger than maxMsgSize from its header", () => {
