@@ -26,7 +26,12 @@ import type {
   WireOptions,
 } from "../pipe/mod.ts";
 import { currentRuntimeName } from "../runtime/mod.ts";
-import { checkEndpoint, type Endpoint, formatEndpoint } from "../transports/endpoint.ts";
+import {
+  checkEndpoint,
+  type Endpoint,
+  formatEndpoint,
+  isNumericHost,
+} from "../transports/endpoint.ts";
 
 /** What the endpoints need of the context (part of SocketHost, socket.ts). */
 export interface EndpointHost {
@@ -333,5 +338,5 @@ export class Endpoints {
  */
 function needsCheck(ep: Endpoint): boolean {
   if (ep.scheme !== "tcp") return false;
-  return currentRuntimeName() === "deno" || !/^[0-9.]+$|:/.test(ep.host);
+  return currentRuntimeName() === "deno" || !isNumericHost(ep.host);
 }

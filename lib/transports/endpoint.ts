@@ -67,9 +67,23 @@ export function checkEndpoint(
 }
 
 function parseTcp(addr: string, bind: boolean, ipv4only: boolean): Endpoint | EndpointProblem {
-  // A source address ("src;host:port") is accepted and ignored on connect.
+  // A source address ("src;host:port", connect only) must name a local interface, as in
+  // Crossroads 1.2.0 (ENODEV otherwise); the runtimes cannot bind a connecting socket to
+  // it, so it is checked and then not used (docs/behaviour.md §5).
   const semi = addr.lastIndexOf(";");
-  if (semi >= 0) addr = addr.slice(semi + 1);
+  if (semi >= 0) {
+    const src = addr.slice(0, semi).replace(/:(\d+|\*)$/, "").replace(/^\[(.*)\]$/, "$1");
+    const local = src === "*" || src === "lo" || src === "localhost" || isNumericHost(src);
+    if (bind || !local || (ipv4only && src.includes(":"))) {
+      return {
+        errno: ENODEV,
+        why: bind
+          ? "a source address (src;host:port) is for connect only"
+          : `source address "${src}" is not an address or interface of this host`,
+      };
+    }
+    addr = addr.slice(semi + 1);
+  }
   const colon = addr.lastIndexOf(":");
   if (colon < 0 || (addr.startsWith("[") && !addr.slice(0, colon).endsWith("]"))) {
     return { errno: EINVAL, why: `no port in "${addr}": write host:port` };
@@ -91,6 +105,10 @@ function parseTcp(addr: string, bind: boolean, ipv4only: boolean): Endpoint | En
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   if (host.length === 0) {
     return { errno: bind ? ENODEV : EINVAL, why: `no host before ":${portText}"` };
+  }
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) && !isNumericHost(host)) {
+    // Crossroads resolves it as a name, which fails: ENODEV on bind, EINVAL on connect.
+    return { errno: bind ? ENODEV : EINVAL, why: `"${host}" is not a valid IPv4 address` };
   }
   const ipv6 = host.includes(":");
   if (ipv6 && ipv4only) {
@@ -118,7 +136,8 @@ function parseTcp(addr: string, bind: boolean, ipv4only: boolean): Endpoint | En
   return { scheme: "tcp", host, port, ipv6 };
 }
 
-function isNumericHost(h: string): boolean {
+/** True for an IPv4 literal (octets ≤ 255) or an IPv6 one. */
+export function isNumericHost(h: string): boolean {
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
   if (v4) return v4.slice(1).every((o) => Number(o) <= 255);
   return h.includes(":") && /^[0-9a-fA-F:.]+$/.test(h);

@@ -37,13 +37,36 @@ test("a refused endpoint says which part is wrong", async () => {
     ["tcp://127.0.0.1:x", false, "EINVAL", 'bad port "x"'],
     ["tcp://127.0.0.1:*", false, "EINVAL", "bind only"],
     ["tcp://:5555", false, "EINVAL", "no host"],
-    ["tcp://999.1.1.1:5555", true, "ENODEV", '"999.1.1.1" is not an address'],
+    ["tcp://999.1.1.1:5555", true, "ENODEV", '"999.1.1.1" is not a valid IPv4 address'],
     ["tcp://eth99:5555", true, "ENODEV", '"eth99" is not an address or interface'],
     [`ipc:///tmp/${"x".repeat(120)}`, true, "ENAMETOOLONG", "over 107 bytes"],
+    ["tcp://eth99;127.0.0.1:5555", false, "ENODEV", 'source address "eth99"'],
+    ["tcp://127.0.0.1;127.0.0.1:5555", true, "ENODEV", "for connect only"],
+    ["tcp://300.1.1.1:5555", false, "EINVAL", '"300.1.1.1" is not a valid IPv4 address'],
   ];
   for (const [ep, bind, code, why] of cases) {
     await rejectsSaying(bind ? s.bind(ep) : s.connect(ep), code, ep, why);
   }
+});
+
+test("the C face: ENODEV for a bad source address, EADDRNOTAVAIL for no such address", () => {
+  const c = xs.xs_init();
+  const push = xs.xs_socket(c, xs.XS_PUSH)!, pull = xs.xs_socket(c, xs.XS_PULL)!;
+  assert.equal(xs.xs_connect(push, "tcp://eth99;127.0.0.1:5555"), -1);
+  assert.equal(xs.xs_errno(), xs.ENODEV);
+  assert.equal(xs.xs_connect(push, "tcp://300.1.1.1:5555"), -1);
+  assert.equal(xs.xs_errno(), xs.EINVAL);
+  // A good source address is accepted (and not used: docs/behaviour.md §5).
+  assert.ok(xs.xs_connect(push, "tcp://127.0.0.1;127.0.0.1:9") > 0);
+  assert.equal(xs.xs_bind(pull, "tcp://999.1.1.1:5555"), -1);
+  assert.equal(xs.xs_errno(), xs.ENODEV);
+  // RFC 5737 TEST-NET-1: an address no interface of this host has.
+  assert.equal(xs.xs_bind(pull, "tcp://192.0.2.1:5555"), -1);
+  assert.equal(xs.xs_errno(), xs.EADDRNOTAVAIL);
+  assert.equal(xs.xs_setsockopt(push, xs.XS_LINGER, 0), 0);
+  assert.equal(xs.xs_close(push), 0);
+  assert.equal(xs.xs_close(pull), 0);
+  assert.equal(xs.xs_term(c), 0);
 });
 
 test("an IPv6 address on an IPv4-only socket says to turn ipv4only off", async () => {
