@@ -45,6 +45,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { Context, type Socket, type SocketType } from "../../mod.ts";
+import { checkMessage, makeMessage } from "./_messages.ts";
+
+export { checkMessage, fill, makeMessage } from "./_messages.ts";
 
 const cfg = JSON.parse(process.argv[2] ?? "{}");
 const out = (o: unknown) => console.log(JSON.stringify(o));
@@ -52,43 +55,6 @@ const deadline = setTimeout(() => {
   out({ error: "peer ran out of time" });
   process.exit(9);
 }, cfg.maxMs ?? 60_000);
-
-/** Byte `i` of part `p` of message `seq`. */
-export function fill(seq: number, p: number, i: number): number {
-  return (seq * 31 + p * 7 + i + (i >>> 8)) & 255;
-}
-
-/** Builds message `seq` with parts of `sizes` (part 0 is at least 8 bytes). */
-export function makeMessage(seq: number, sizes: number[]): Uint8Array[] {
-  return sizes.map((n, p) => {
-    const b = new Uint8Array(p === 0 ? Math.max(8, n) : n);
-    for (let i = 0; i < b.length; i++) b[i] = fill(seq, p, i);
-    if (p === 0) {
-      const v = new DataView(b.buffer);
-      v.setUint32(0, seq);
-      v.setUint32(4, sizes.length);
-    }
-    return b;
-  });
-}
-
-/** The sequence number of a checked message, or an error text. */
-export function checkMessage(m: Uint8Array[], sizes?: number[]): number | string {
-  if (!m.length || m[0]!.length < 8) return `part 0 too short (${m[0]?.length} bytes)`;
-  const v = new DataView(m[0]!.buffer, m[0]!.byteOffset, 8);
-  const seq = v.getUint32(0), parts = v.getUint32(4);
-  if (parts !== m.length) return `seq ${seq}: ${m.length} parts, announced ${parts}`;
-  for (let p = 0; p < m.length; p++) {
-    const b = m[p]!;
-    if (sizes && b.length !== (p === 0 ? Math.max(8, sizes[p]!) : sizes[p])) {
-      return `seq ${seq} part ${p}: ${b.length} bytes, expected ${sizes[p]}`;
-    }
-    for (let i = p === 0 ? 8 : 0; i < b.length; i++) {
-      if (b[i] !== fill(seq, p, i)) return `seq ${seq} part ${p}: wrong byte at ${i}`;
-    }
-  }
-  return seq;
-}
 
 const lines: string[] = [];
 const lineWaiters: ((l: string) => void)[] = [];

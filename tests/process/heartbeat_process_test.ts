@@ -17,7 +17,7 @@
 import process from "node:process";
 import { Context, type Socket, type SocketOptions } from "../../mod.ts";
 import { assert, delay, runtime, test } from "../_harness.ts";
-import { makeMessage } from "./_peer.ts";
+import { makeMessage } from "./_messages.ts";
 import { type Peer, type PeerRuntime, startPeer } from "./_spawn.ts";
 
 // Node's suite (tests/node/run.mjs) checks Node's peers; Deno's and Bun's check both of theirs.
