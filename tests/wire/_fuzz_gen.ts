@@ -53,6 +53,7 @@ import {
 } from "../../lib/pipe/mod.ts";
 import { type SessionOwner, StreamSession } from "../../lib/session/mod.ts";
 import type { StreamConn } from "../../lib/runtime/mod.ts";
+import { cat } from "./_hex.ts";
 
 // ------------------------------------------------------------------------------- PRNG
 
@@ -678,18 +679,7 @@ function mutate(
   return { bytes: b, names };
 }
 
-/** Concatenation of byte arrays. */
-export function cat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  n = 0;
-  for (const p of parts) {
-    out.set(p, n);
-    n += p.length;
-  }
-  return out;
-}
+export { cat } from "./_hex.ts";
 
 /**
  * A random split of `len` bytes into at least two chunks (one if `len` < 2): one cut, byte
