@@ -1,6 +1,6 @@
 /**
- * The package's version, kept equal to `version` in deno.json (tests/package/version_test.ts
- * checks it; the npm build refuses a mismatch).
+ * The package's version, kept equal to `version` in deno.json: the npm build
+ * (bench/_build_npm.ts) refuses a mismatch, and tests/package/package_test.ts runs that build.
  *
  * Runs on: API thread.
  */
