@@ -12,7 +12,6 @@
  * Runs on: a development machine (Deno or Bun; TypeScript's compiler runs under Node).
  * Not part of the package.
  */
-import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
   mkdirSync,
@@ -25,6 +24,7 @@ import {
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VERSION } from "../lib/version.ts";
+import { emitJs } from "./_tsc_emit.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outArg = (globalThis as { process?: { argv: string[] } }).process?.argv
@@ -40,30 +40,12 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 // 1. Compile. Type checking is `deno check`'s job (npm test); here only emit.
-const tsconfig = {
-  compilerOptions: {
-    target: "ES2022",
-    module: "ESNext",
-    moduleResolution: "Bundler",
-    rewriteRelativeImportExtensions: true,
-    allowImportingTsExtensions: true,
-    declaration: true,
-    noCheck: true,
-    outDir: out,
-    rootDir: root,
-    lib: ["ES2023", "DOM"],
-    types: [],
-    skipLibCheck: true,
-    strict: true,
-  },
-  files: ["mod.ts", "xs.ts", "workers/io_worker.ts"].map((f) => join(root, f)),
-};
-const cfg = join(out, "tsconfig.build.json");
-writeFileSync(cfg, JSON.stringify(tsconfig, null, 2));
-execFileSync("node", [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", cfg], {
-  stdio: "inherit",
+emitJs({
+  root,
+  outDir: out,
+  files: ["mod.ts", "xs.ts", "workers/io_worker.ts"],
+  declaration: true,
 });
-rmSync(cfg);
 
 // 2. Declarations name the sources (`./x.ts`); the package ships `./x.js`.
 const relTs = /((?:from|import)\s*\(?\s*["'])(\.{1,2}\/[^"']+)\.ts(["'])/g;

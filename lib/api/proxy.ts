@@ -16,6 +16,7 @@
 import { ENOTSOCK, ENOTSUP, ETERM } from "../constants.ts";
 import { XsError } from "../errors.ts";
 import type { Socket } from "./mod.ts";
+import { stateOf } from "./socket_state.ts";
 
 /** Options of `proxy`. */
 export interface ProxyOptions {
@@ -112,12 +113,8 @@ export async function proxy(
   let watch: ReturnType<typeof setInterval> | undefined;
   const watchClosed = (s: Socket) => {
     watch ??= setInterval(() => {
-      try {
-        if (s.closed) stop.abort();
-        else void s.readable; // throws once the context is terminated
-      } catch {
-        stop.abort();
-      }
+      // Closed, or its context terminated: the errno a call would fail with now.
+      if (s.closed || (stateOf(s)?.state() ?? ENOTSOCK) !== 0) stop.abort();
     }, WATCH_MS);
   };
   const run = (from: Socket, to: Socket) =>

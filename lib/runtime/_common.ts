@@ -69,3 +69,13 @@ export function offer(
   st.attach(h);
   return true;
 }
+
+/** The runtime this code runs on, decided from its globals (one place for all of lib/runtime). */
+export function currentRuntimeName(): "deno" | "bun" | "node" {
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  // Bun defines no `Deno`, and Deno defines no `Bun`; a polyfill of either is not supported.
+  if (typeof g.Deno?.listen === "function") return "deno";
+  if (typeof g.Bun?.listen === "function") return "bun";
+  return "node";
+}

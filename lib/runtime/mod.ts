@@ -17,20 +17,12 @@
  * l.close();
  * ```
  */
+import { currentRuntimeName } from "./_common.ts";
 import type { Runtime } from "./runtime.ts";
 
 export type * from "./runtime.ts";
 
-// deno-lint-ignore no-explicit-any
-const g = globalThis as any;
-
-/** The runtime this code runs on, decided from its globals. */
-export function currentRuntimeName(): "deno" | "bun" | "node" {
-  // Bun defines no `Deno`, and Deno defines no `Bun`; a polyfill of either is not supported.
-  if (typeof g.Deno?.listen === "function") return "deno";
-  if (typeof g.Bun?.listen === "function") return "bun";
-  return "node";
-}
+export { currentRuntimeName };
 
 let loading: Promise<Runtime> | null = null;
 

@@ -23,6 +23,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { receiveMessageOnPort, Worker as NodeWorker } from "node:worker_threads";
 import type { ToWorker, WorkerNote } from "../pipe/mod.ts";
+import { currentRuntimeName } from "./_common.ts";
 import { WORKER_SOURCE } from "./_worker_bundle.ts";
 
 /** What the context holds of its worker. */
@@ -59,8 +60,7 @@ export type WorkerSource = "auto" | "bundle" | URL;
 // deno-lint-ignore no-explicit-any
 const g = globalThis as any;
 /** Node has no web Worker; Deno and Bun have both (their web Worker is the faster path). */
-const webWorker = typeof g.Worker === "function" &&
-  (typeof g.Deno?.listen === "function" || typeof g.Bun?.listen === "function");
+const webWorker = typeof g.Worker === "function" && currentRuntimeName() !== "node";
 
 let bundleUrl: string | null = null;
 

@@ -7,6 +7,7 @@
  * Runs on: I/O worker.
  */
 import { parentPort } from "node:worker_threads";
+import { currentRuntimeName } from "./_common.ts";
 
 /**
  * The worker's end of the thread boundary: `In` is what the API thread sends (for the I/O
@@ -25,7 +26,7 @@ const g = globalThis as any;
 /** The scope of the worker this code runs in. */
 export function workerScope<In, Out>(): WorkerScope<In, Out> {
   // Bun also sets `parentPort` in a web Worker; its web scope is the one the API side uses.
-  if (typeof g.Deno !== "undefined" || typeof g.Bun !== "undefined" || parentPort === null) {
+  if (currentRuntimeName() !== "node" || parentPort === null) {
     return {
       post: (msg) => g.postMessage(msg),
       listen: (on) => {

@@ -7,7 +7,6 @@
 // Which files run, and why some do not, is the SUITE and LEFT_OUT lists below.
 //
 // Runs on: Node's main thread (a development and CI tool).
-import { execFileSync } from "node:child_process";
 import {
   cpSync,
   mkdirSync,
@@ -21,6 +20,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
+import { emitJs } from "../../bench/_tsc_emit.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const out = join(root, "dist", "node-test");
@@ -73,34 +73,17 @@ writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module", privat
 symlinkSync(join(root, "node_modules"), join(out, "node_modules"));
 // Scripts that tests start as processes (imported by nobody, so named here).
 const SCRIPTS = ["tests/process/_peer.ts", "tests/upstream/_actor_worker.ts"];
-const tsconfig = {
-  compilerOptions: {
-    target: "ES2022",
-    module: "ESNext",
-    moduleResolution: "Bundler",
-    rewriteRelativeImportExtensions: true,
-    allowImportingTsExtensions: true,
-    noCheck: true,
-    outDir: out,
-    rootDir: root,
-    lib: ["ES2023", "DOM"],
-    types: [],
-    skipLibCheck: true,
-  },
+const t0 = Date.now();
+emitJs({
+  root,
+  outDir: out,
   files: [
     "mod.ts",
     "xs.ts",
     "workers/io_worker.ts",
     ...SCRIPTS,
     ...tests.map((t) => relative(root, t)),
-  ]
-    .map((f) => join(root, f)),
-};
-const cfg = join(out, "tsconfig.node-test.json");
-writeFileSync(cfg, JSON.stringify(tsconfig));
-const t0 = Date.now();
-execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", cfg], {
-  stdio: "inherit",
+  ],
 });
 console.log(`compiled ${tests.length} test files in ${Date.now() - t0} ms`);
 

@@ -111,45 +111,36 @@ async function freezeAndThaw(push: Socket<"PUSH">, b: Socket<"PULL">, a: Peer, p
   await reach(push, b, a, seq);
 }
 
+/**
+ * The runner's side with `ours`, peer A on `rt` with `theirs`: A is routed to, then frozen,
+ * dropped in time, thawed and routed to again (`freezeAndThaw`).
+ */
+async function frozenPeer(rt: PeerRuntime, ours: SocketOptions, theirs: SocketOptions) {
+  await using ctx = new Context();
+  const { push, b } = await runnerSide(ctx, ours);
+  const { a, pid } = await startA(rt, push.lastEndpoint, theirs);
+  try {
+    await reach(push, b, a, 0);
+    await freezeAndThaw(push, b, a, pid);
+  } finally {
+    signal(pid, "SIGCONT");
+    await a.stop();
+    push.close();
+    b.close();
+  }
+}
+
 for (const rt of RTS) {
   test(
     `process (${rt}): a peer frozen by SIGSTOP is dropped after our heartbeat timeout`,
-    async () => {
-      await using ctx = new Context();
-      const { push, b } = await runnerSide(ctx, OURS);
-      const { a, pid } = await startA(rt, push.lastEndpoint);
-      try {
-        await reach(push, b, a, 0);
-        await freezeAndThaw(push, b, a, pid);
-      } finally {
-        signal(pid, "SIGCONT");
-        await a.stop();
-        push.close();
-        b.close();
-      }
-    },
+    () => frozenPeer(rt, OURS, {}),
     { timeout: 60_000 },
   );
 
   test(
     `process (${rt}): a frozen peer whose PINGs carry a TTL is dropped when it runs out`,
-    async () => {
-      await using ctx = new Context();
-      const { push, b } = await runnerSide(ctx, {}); // no heartbeats of the runner's own
-      const { a, pid } = await startA(rt, push.lastEndpoint, {
-        heartbeatInterval: 200,
-        heartbeatTimeToLive: 600,
-      });
-      try {
-        await reach(push, b, a, 0);
-        await freezeAndThaw(push, b, a, pid);
-      } finally {
-        signal(pid, "SIGCONT");
-        await a.stop();
-        push.close();
-        b.close();
-      }
-    },
+    // No heartbeats of the runner's own: only the peer's TTL can drop it.
+    () => frozenPeer(rt, {}, { heartbeatInterval: 200, heartbeatTimeToLive: 600 }),
     { timeout: 60_000 },
   );
 }
