@@ -35,9 +35,12 @@
  */
 export {
   type AliasKey,
+  Authenticator,
+  type AuthenticatorOptions,
   Context,
   type ContextOptions,
   EVENTS_KEPT,
+  type Message,
   type MonitorEvent,
   type NameOf,
   OPTION_ALIASES,
@@ -56,7 +59,10 @@ export {
   type Subscribing,
   type WaitOptions,
   type WireMode,
+  type ZapRequestInfo,
+  type ZapVerdict,
 } from "./lib/api/mod.ts";
+export { type CurveKeyPair, curveKeyPair, curvePublicKey } from "./lib/security/mod.ts";
 export { XsError } from "./lib/errors.ts";
 export { proxy, type ProxyOptions } from "./lib/api/proxy.ts";
 export { poll, type PollItem } from "./lib/api/poll.ts";

@@ -32,6 +32,7 @@ const outArg = (globalThis as { process?: { argv: string[] } }).process?.argv
 const out = outArg ? outArg.slice(6) : join(root, "dist", "npm");
 
 const denoJson = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+const devJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 if (denoJson.version !== VERSION) {
   throw new Error(`lib/version.ts says ${VERSION}, deno.json says ${denoJson.version}`);
 }
@@ -61,6 +62,15 @@ for (const f of files.filter((f) => f.endsWith(".d.ts"))) {
   const fixed = text.replace(relTs, "$1$2.js$3");
   if (fixed !== text) writeFileSync(f, fixed);
 }
+// 3. Deno's `npm:` specifiers (lib/runtime/crypto_deno.ts) become the package names an npm
+// consumer resolves from its dependencies: Deno running an installed package, and
+// bundlers, see plain package imports.
+const npmSpec = /(["'])npm:(@?[^@"'/]+(?:\/[^@"'/]+)?)@[^/"']+(\/[^"']*)?\1/g;
+for (const f of files.filter((f) => f.endsWith(".js") || f.endsWith(".d.ts"))) {
+  const text = readFileSync(f, "utf8");
+  const fixed = text.replace(npmSpec, "$1$2$3$1");
+  if (fixed !== text) writeFileSync(f, fixed);
+}
 // Any code import of a .ts file left would fail on Node.
 for (const f of files.filter((f) => f.endsWith(".js"))) {
   const code = readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, "");
@@ -68,7 +78,7 @@ for (const f of files.filter((f) => f.endsWith(".js"))) {
   if (bad) throw new Error(`${f}: a .ts import survived the build: ${bad[0]}`);
 }
 
-// 3. The consumer manifest and the files a user expects.
+// 4. The consumer manifest and the files a user expects.
 const entry = (name: string) => ({ types: `./${name}.d.ts`, default: `./${name}.js` });
 const manifest = {
   name: denoJson.name,
@@ -92,6 +102,9 @@ const manifest = {
     "LICENSE",
     "CHANGELOG.md",
   ],
+  // The one run-time dependency: the audited cryptography of CURVE (lib/security/crypto.ts),
+  // pinned to the versions the repository is tested with.
+  dependencies: devJson.dependencies,
   engines: { node: ">=20" },
   sideEffects: false,
   keywords: ["zeromq", "zmq", "crossroads", "messaging", "pubsub", "deno", "bun"],

@@ -480,6 +480,19 @@ export async function bundleWorkerSource(): Promise<string> {
     target: "node",
     format: "esm",
     minify: false,
+    // lib/runtime/crypto_deno.ts names the packages as `npm:` specifiers: the bundle takes
+    // them from node_modules, like crypto_npm.ts's.
+    plugins: [{
+      name: "npm-specifiers",
+      setup(build: any) {
+        build.onResolve({ filter: /^npm:/ }, (a: any) => ({
+          path: B.resolveSync(
+            a.path.replace(/^npm:(@?[^@/]+(?:\/[^@/]+)?)@[^/]+/, "$1"),
+            a.resolveDir,
+          ),
+        }));
+      },
+    }],
   });
   if (!r.success) throw new Error(r.logs.join("\n"));
   return await r.outputs[0].text();

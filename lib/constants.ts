@@ -205,6 +205,35 @@ export const XS_HEARTBEAT_TTL = 1004;
 /** Socket option (extension): ms a new connection has to finish its handshake; 0 = no limit. */
 export const XS_HANDSHAKE_IVL = 1005;
 
+// Extensions (not in xs.h): ZMTP/3 security (ZeroMQ RFC 24 PLAIN, RFC 25/26 CURVE, RFC 27
+// ZAP), as libzmq's ZMQ_PLAIN_*, ZMQ_CURVE_* and ZMQ_ZAP_DOMAIN (docs/security.md); copied
+// at bind/connect. Keys are set as 32 bytes or 40 Z85 characters (41 with a NUL) and read
+// as 32 bytes.
+/** Socket option (extension): 1 = this socket is a PLAIN server (its peers log in). */
+export const XS_PLAIN_SERVER = 1010;
+/** Socket option (extension): PLAIN client's username, 0-255 bytes; setting one makes the socket a PLAIN client. */
+export const XS_PLAIN_USERNAME = 1011;
+/** Socket option (extension): PLAIN client's password, 0-255 bytes. */
+export const XS_PLAIN_PASSWORD = 1012;
+/** Socket option (extension): 1 = this socket is a CURVE server (needs XS_CURVE_SECRETKEY). */
+export const XS_CURVE_SERVER = 1013;
+/** Socket option (extension): our long-term CURVE public key. */
+export const XS_CURVE_PUBLICKEY = 1014;
+/** Socket option (extension): our long-term CURVE secret key. */
+export const XS_CURVE_SECRETKEY = 1015;
+/** Socket option (extension): the server's CURVE public key; setting it makes the socket a CURVE client. */
+export const XS_CURVE_SERVERKEY = 1016;
+/** Socket option (extension): the ZAP domain (RFC 27) asked of the authenticator; 0-255 bytes. */
+export const XS_ZAP_DOMAIN = 1017;
+/** Socket option (extension, read only): the mechanism later endpoints speak: XS_NULL 0, XS_PLAIN 1, XS_CURVE 2. */
+export const XS_MECHANISM = 1018;
+/** XS_MECHANISM: no security. */
+export const XS_NULL = 0;
+/** XS_MECHANISM: PLAIN (RFC 24). */
+export const XS_PLAIN = 1;
+/** XS_MECHANISM: CURVE (RFC 25/26). */
+export const XS_CURVE = 2;
+
 // Message options, flags, events.
 /** `xs_getmsgopt`: the part has MORE. */
 export const XS_MORE = 1;

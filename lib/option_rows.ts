@@ -6,11 +6,15 @@
  * when a value takes effect, and the idiomatic face's name and kind (`face`; its key is
  * `key` unless `faceKey` says otherwise). docs/api.md §6 lists the same rows for readers.
  * Our extensions follow them, numbered from 1001: `XS_WIRE_MODE`, then libzmq's heartbeat
- * and handshake options (`XS_HEARTBEAT_IVL`, `_TIMEOUT`, `_TTL`, `XS_HANDSHAKE_IVL`).
+ * and handshake options (`XS_HEARTBEAT_IVL`, `_TIMEOUT`, `_TTL`, `XS_HANDSHAKE_IVL`), and its
+ * security options from 1010 (`XS_PLAIN_*`, `XS_CURVE_*`, `XS_ZAP_DOMAIN`; docs/security.md).
+ * A row's `store`, if any, turns an accepted value into the one kept (a Z85 key into its
+ * 32 bytes).
  *
  * Runs on: API thread.
  */
 import * as C from "./constants.ts";
+import { parseKey } from "./security/mod.ts";
 
 /** An option's value, by kind: `int` a number, `i64` a bigint, `bytes` a Uint8Array. */
 export type Value = number | bigint | Uint8Array;
@@ -18,6 +22,9 @@ export type Value = number | bigint | Uint8Array;
 const nonNeg = (v: Value) => (v as number) >= 0;
 const positive = (v: Value) => (v as number) > 0;
 const bool = (v: Value) => v === 0 || v === 1;
+const upTo255 = (v: Value) => v instanceof Uint8Array && v.length <= 255;
+const isKey = (v: Value) => v instanceof Uint8Array && parseKey(v) instanceof Uint8Array;
+const keyBytes = (v: Value) => parseKey(v) as Uint8Array;
 
 /**
  * THE option table: every generic socket option once, with everything both faces derive
@@ -309,5 +316,96 @@ export const ROWS = [
     valid: nonNeg,
     applies: "endpoints made after",
     face: "int",
+  },
+  {
+    id: C.XS_PLAIN_SERVER,
+    name: "XS_PLAIN_SERVER",
+    range: "0 or 1",
+    key: "plainServer",
+    kind: "int",
+    default: 0,
+    valid: bool,
+    applies: "endpoints made after",
+    face: "bool",
+  },
+  {
+    id: C.XS_PLAIN_USERNAME,
+    name: "XS_PLAIN_USERNAME",
+    range: "0–255 bytes",
+    key: "plainUsername",
+    kind: "bytes",
+    default: new Uint8Array(0),
+    valid: upTo255,
+    applies: "endpoints made after",
+    face: "text",
+  },
+  {
+    id: C.XS_PLAIN_PASSWORD,
+    name: "XS_PLAIN_PASSWORD",
+    range: "0–255 bytes",
+    key: "plainPassword",
+    kind: "bytes",
+    default: new Uint8Array(0),
+    valid: upTo255,
+    applies: "endpoints made after",
+    face: "text",
+  },
+  {
+    id: C.XS_CURVE_SERVER,
+    name: "XS_CURVE_SERVER",
+    range: "0 or 1",
+    key: "curveServer",
+    kind: "int",
+    default: 0,
+    valid: bool,
+    applies: "endpoints made after",
+    face: "bool",
+  },
+  {
+    id: C.XS_CURVE_PUBLICKEY,
+    name: "XS_CURVE_PUBLICKEY",
+    range: "a key: 32 bytes or 40 Z85 characters",
+    key: "curvePublicKey",
+    kind: "bytes",
+    default: new Uint8Array(0),
+    valid: isKey,
+    store: keyBytes,
+    applies: "endpoints made after",
+    face: "key",
+  },
+  {
+    id: C.XS_CURVE_SECRETKEY,
+    name: "XS_CURVE_SECRETKEY",
+    range: "a key: 32 bytes or 40 Z85 characters",
+    key: "curveSecretKey",
+    kind: "bytes",
+    default: new Uint8Array(0),
+    valid: isKey,
+    store: keyBytes,
+    applies: "endpoints made after",
+    face: "key",
+  },
+  {
+    id: C.XS_CURVE_SERVERKEY,
+    name: "XS_CURVE_SERVERKEY",
+    range: "a key: 32 bytes or 40 Z85 characters",
+    key: "curveServerKey",
+    kind: "bytes",
+    default: new Uint8Array(0),
+    valid: isKey,
+    store: keyBytes,
+    applies: "endpoints made after",
+    face: "key",
+  },
+  {
+    id: C.XS_ZAP_DOMAIN,
+    name: "XS_ZAP_DOMAIN",
+    range: "0–255 bytes",
+    key: "zapDomain",
+    kind: "bytes",
+    default: new Uint8Array(0),
+    valid: upTo255,
+    applies: "endpoints made after",
+    face: "text",
   },
 ] as const;

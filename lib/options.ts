@@ -19,8 +19,11 @@ export const WIRE_MODES: readonly WireMode[] = ["auto", "xs1", "zmtp1", "zmtp3"]
 /** The kind of value an option holds. */
 export type OptionKind = "int" | "i64" | "bytes";
 
-/** How the idiomatic face shows a value: as the C kind, or as a boolean or a wire-mode name. */
-export type FaceKind = OptionKind | "bool" | "wire";
+/**
+ * How the idiomatic face shows a value: as the C kind, or as a boolean, a wire-mode name,
+ * UTF-8 text (`text`), or a CURVE key in Z85 (`key`: set as Z85 or 32 bytes).
+ */
+export type FaceKind = OptionKind | "bool" | "wire" | "text" | "key";
 
 /** When a value set on a socket takes effect. */
 export type Applies =
@@ -91,6 +94,22 @@ export interface OptionValues {
   heartbeatTtl: number;
   /** XS_HANDSHAKE_IVL (extension). */
   handshakeIvl: number;
+  /** XS_PLAIN_SERVER (extension). */
+  plainServer: number;
+  /** XS_PLAIN_USERNAME (extension). */
+  plainUsername: Uint8Array;
+  /** XS_PLAIN_PASSWORD (extension). */
+  plainPassword: Uint8Array;
+  /** XS_CURVE_SERVER (extension). */
+  curveServer: number;
+  /** XS_CURVE_PUBLICKEY (extension): 32 bytes, or none. */
+  curvePublicKey: Uint8Array;
+  /** XS_CURVE_SECRETKEY (extension): 32 bytes, or none. */
+  curveSecretKey: Uint8Array;
+  /** XS_CURVE_SERVERKEY (extension): 32 bytes, or none. */
+  curveServerKey: Uint8Array;
+  /** XS_ZAP_DOMAIN (extension). */
+  zapDomain: Uint8Array;
 }
 
 /** The idiomatic face's option names (the key, or `faceKey` where a row has one). */
@@ -120,7 +139,15 @@ export type FaceKey =
   | "heartbeatIvl"
   | "heartbeatTimeout"
   | "heartbeatTtl"
-  | "handshakeIvl";
+  | "handshakeIvl"
+  | "plainServer"
+  | "plainUsername"
+  | "plainPassword"
+  | "curveServer"
+  | "curvePublicKey"
+  | "curveSecretKey"
+  | "curveServerKey"
+  | "zapDomain";
 
 type Row = typeof ROWS[number];
 type FaceKeyOf<R> = R extends { faceKey: infer F } ? F : R extends { key: infer K } ? K : never;
@@ -144,6 +171,8 @@ export interface OptionDef {
   readonly default: Value;
   /** Validation of a set value; false → EINVAL. */
   readonly valid?: ((v: Value) => boolean) | undefined;
+  /** The value kept for an accepted one, if not the value itself (a Z85 key's 32 bytes). */
+  readonly store?: ((v: Value) => Value) | undefined;
   /** The values `valid` accepts, in words (docs/api.md §6). */
   readonly range: string;
   /** When a new value takes effect. */
@@ -161,6 +190,7 @@ export const OPTIONS: ReadonlyMap<number, OptionDef> = new Map<number, OptionDef
     kind: r.kind,
     default: r.default,
     valid: "valid" in r ? r.valid : undefined,
+    store: "store" in r ? r.store : undefined,
     range: r.range,
     applies: r.applies,
     face: { key: ("faceKey" in r ? r.faceKey : r.key) as FaceKey, kind: r.face },
@@ -180,6 +210,7 @@ export const GET_ONLY: ReadonlySet<number> = new Set([
   C.XS_FD,
   C.XS_EVENTS,
   C.XS_TYPE,
+  C.XS_MECHANISM,
 ]);
 
 /** The kind of an option number (also for type-specific and get-only ones), or undefined. */

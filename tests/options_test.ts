@@ -63,6 +63,8 @@ test("options: a new socket reports the table's defaults on both faces", async (
       ? d.default === 1
       : d.face.kind === "wire"
       ? "auto"
+      : d.face.kind === "text" || d.face.kind === "key"
+      ? ""
       : d.key === "maxmsgsize"
       ? Number(d.default)
       : d.default;

@@ -5,15 +5,9 @@
  *
  * Runs on: I/O worker.
  */
-import {
-  IoLoop,
-  reportWorkerState,
-  type ToWorker,
-  WORKER_FAILED,
-  WORKER_UP,
-  type WorkerNote,
-} from "../lib/io/mod.ts";
+import type { IoLoop, ToWorker, WorkerNote } from "../lib/io/mod.ts";
 import { loadRuntime, workerScope } from "../lib/runtime/mod.ts";
+import { reportWorkerState, WORKER_FAILED, WORKER_UP } from "../lib/pipe/mod.ts";
 
 const scope = workerScope<ToWorker, WorkerNote>();
 const post = (msg: WorkerNote) => scope.post(msg);
@@ -35,7 +29,10 @@ function report(): void {
   if (state === WORKER_UP) post({ t: "ready" });
 }
 
-// Commands that arrive while the runtime adapter loads are queued, in order.
+// Commands that arrive while the runtime adapter and the engine load are queued, in order.
+// The engine (lib/io and what it imports) is loaded after the listener is in place: the
+// cryptography's loading awaits (lib/security/crypto.ts), and a module graph that awaits
+// would let Bun deliver the first commands before a static import's listener exists.
 scope.listen((m) => {
   if (m.t === "init" && !block) block = m.sab;
   if (loop) loop.command(m);
@@ -43,13 +40,13 @@ scope.listen((m) => {
   report();
 });
 
-loadRuntime().then((rt) => {
-  loop = new IoLoop(rt, post);
+Promise.all([loadRuntime(), import("../lib/io/mod.ts")]).then(([rt, mod]) => {
+  loop = new mod.IoLoop(rt, post);
   for (const m of queued.splice(0)) loop.command(m);
   state = WORKER_UP;
   report();
 }, (e) => {
   state = WORKER_FAILED;
   report();
-  post({ t: "error", fatal: true, error: `cannot load the runtime adapter: ${e}` });
+  post({ t: "error", fatal: true, error: `cannot load the runtime adapter or engine: ${e}` });
 });

@@ -10,6 +10,16 @@ import { getErrno, XsError } from "../errors.ts";
 import { timeoutOf, toMessage } from "./options.ts";
 import type { SocketState } from "./socket_state.ts";
 
+/**
+ * A received message: its parts, and, when it came through a secured connection (PLAIN,
+ * CURVE, or NULL checked by ZAP), that connection's `properties` (docs/security.md):
+ * `User-Id` (what the ZAP handler answered), `Socket-Type`, `Identity`, `Peer-Address`,
+ * and the ZAP reply's metadata. Not enumerable: the array is the parts and nothing else.
+ */
+export type Message = Uint8Array<ArrayBuffer>[] & {
+  readonly properties?: Readonly<Record<string, string>>;
+};
+
 /** One part of a message on send: bytes, or a string sent as UTF-8. */
 export type Part = Uint8Array | ArrayBuffer | string;
 
@@ -41,7 +51,7 @@ export function send(s: SocketState, parts: Part | Part[], options: WaitOptions)
 export function receive(
   s: SocketState,
   options: WaitOptions,
-): Promise<Uint8Array<ArrayBuffer>[]> {
+): Promise<Message> {
   let timeout: number;
   try {
     timeout = timeoutOf(options.timeout, s.core.options.rcvtimeo);
@@ -63,7 +73,7 @@ export function trySend(s: SocketState, parts: Part | Part[]): boolean {
 }
 
 /** `Socket.tryReceive`: the parts, or null if nothing is queued. */
-export function tryReceive(s: SocketState): Uint8Array<ArrayBuffer>[] | null {
+export function tryReceive(s: SocketState): Message | null {
   s.check("Cannot receive");
   const r = s.core.recv(C.XS_DONTWAIT);
   if (r) return r;
@@ -77,10 +87,10 @@ export function tryReceive(s: SocketState): Uint8Array<ArrayBuffer>[] | null {
  * is closed or its context terminated (ENOTSOCK, ETERM); other failures are thrown.
  */
 export async function* eachMessage(
-  receive: () => Promise<Uint8Array<ArrayBuffer>[]>,
-): AsyncGenerator<Uint8Array<ArrayBuffer>[], void, undefined> {
+  receive: () => Promise<Message>,
+): AsyncGenerator<Message, void, undefined> {
   for (;;) {
-    let msg: Uint8Array<ArrayBuffer>[];
+    let msg: Message;
     try {
       msg = await receive();
     } catch (e) {

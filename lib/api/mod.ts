@@ -30,5 +30,11 @@ export {
 export { SocketOptionAccessors } from "./socket_options.ts";
 export { EVENTS_KEPT, type SocketEvent, SocketEvents } from "./socket_events.ts";
 export type { MonitorEvent } from "../pipe/mod.ts";
-export { type Part, type WaitOptions } from "./messages.ts";
+export { type Message, type Part, type WaitOptions } from "./messages.ts";
 export { type AliasKey, OPTION_ALIASES, type SocketOptions, type WireMode } from "./options.ts";
+export {
+  Authenticator,
+  type AuthenticatorOptions,
+  type ZapRequestInfo,
+  type ZapVerdict,
+} from "./authenticator.ts";

@@ -9,6 +9,7 @@
  */
 import * as C from "../constants.ts";
 import { type FaceKey, type FaceKind, OPTIONS, WIRE_MODES, type WireMode } from "../options.ts";
+import { parseKey, z85Encode } from "../security/mod.ts";
 
 /** Socket options settable at `ctx.socket(type, options)`; see the `Socket` accessors. */
 export interface SocketOptions {
@@ -84,6 +85,26 @@ export interface SocketOptions {
    * `XS_HANDSHAKE_IVL`, libzmq's `ZMQ_HANDSHAKE_IVL`). Alias `handshakeInterval`.
    */
   handshakeIvl?: number | undefined;
+
+  // Security (extensions, libzmq's ZMQ_PLAIN_*, ZMQ_CURVE_*, ZMQ_ZAP_DOMAIN; docs/security.md),
+  // for later tcp/ipc endpoints. A socket speaks CURVE if `curveServer` or `curveServerKey` is
+  // set, else PLAIN if `plainServer` or `plainUsername` is set, else NULL.
+  /** This socket is a PLAIN server: peers log in with a username and password, checked by ZAP (`Authenticator`). */
+  plainServer?: boolean | undefined;
+  /** PLAIN client: the username (0–255 bytes of UTF-8); makes the socket a PLAIN client. */
+  plainUsername?: string | Uint8Array | undefined;
+  /** PLAIN client: the password (0–255 bytes of UTF-8). */
+  plainPassword?: string | Uint8Array | undefined;
+  /** This socket is a CURVE server (needs `curveSecretKey`). */
+  curveServer?: boolean | undefined;
+  /** Our long-term CURVE public key: 40 Z85 characters or 32 bytes (see `curveKeyPair`). */
+  curvePublicKey?: string | Uint8Array | undefined;
+  /** Our long-term CURVE secret key: 40 Z85 characters or 32 bytes. */
+  curveSecretKey?: string | Uint8Array | undefined;
+  /** CURVE client: the server's public key (40 Z85 characters or 32 bytes); makes the socket a CURVE client. */
+  curveServerKey?: string | Uint8Array | undefined;
+  /** The ZAP domain the authenticator is asked about (0–255 bytes); set on a NULL socket, it makes ZAP be asked too. */
+  zapDomain?: string | Uint8Array | undefined;
 
   // Readable aliases, under zeromq.js's names (OPTION_ALIASES); same values and checks.
   /** Alias of `sndhwm`. */
@@ -180,8 +201,18 @@ export const OPTION_IDS: Readonly<Record<OptionKey, readonly [number, FaceKind]>
 export type OptionRead = {
   [K in OptionKey]-?: K extends "identity" ? Uint8Array
     : K extends "affinity" ? bigint
+    : K extends TextKey ? string
     : Exclude<SocketOptions[K], undefined>;
 };
+
+/** The options read as text: PLAIN credentials, the ZAP domain, CURVE keys (Z85, "" if unset). */
+type TextKey =
+  | "plainUsername"
+  | "plainPassword"
+  | "zapDomain"
+  | "curvePublicKey"
+  | "curveSecretKey"
+  | "curveServerKey";
 
 /** How the face shows an engine value, by the face kind of the option table. */
 const SHOW: Readonly<Record<FaceKind, (v: number | bigint | Uint8Array) => unknown>> = {
@@ -190,7 +221,10 @@ const SHOW: Readonly<Record<FaceKind, (v: number | bigint | Uint8Array) => unkno
   bytes: (v) => v,
   bool: (v) => v === 1,
   wire: (v) => WIRE_MODES[v as number],
+  text: (v) => decoder.decode(v as Uint8Array),
+  key: (v) => (v as Uint8Array).length === 0 ? "" : z85Encode(v as Uint8Array),
 };
+const decoder = new TextDecoder();
 
 /**
  * The engine value of the option `key` as the face shows it (`SHOW`); `maxmsgsize`, a
@@ -265,7 +299,16 @@ export function timeoutOf(v: unknown, fallback: number): number {
 export function optionValue(key: OptionKey, v: unknown): [number, number | bigint | Uint8Array] {
   const [id, kind] = OPTION_IDS[key];
   let value: number | bigint | Uint8Array;
-  if (kind === "bytes") {
+  if (kind === "key") {
+    const k = parseKey(v);
+    if (typeof k === "string") {
+      throw typeof v === "string" || v instanceof Uint8Array
+        ? new RangeError(`${key}: ${k}`)
+        : new TypeError(`${key}: ${k}`);
+    }
+    return [id, k];
+  }
+  if (kind === "bytes" || kind === "text") {
     if (typeof v !== "string" && !(v instanceof Uint8Array)) {
       throw new TypeError(`${key} must be a Uint8Array or a string`);
     }

@@ -13,6 +13,7 @@ import type { SocketTypeName } from "./socket_types.ts";
 import { attach, detach } from "./endpoints.ts";
 import {
   eachMessage,
+  type Message,
   type Part,
   receive,
   send,
@@ -237,7 +238,7 @@ export class Socket<T extends SocketTypeName = SocketTypeName> extends SocketOpt
    * }
    * ```
    */
-  receive(this: Receiving<T>, options: WaitOptions = {}): Promise<Uint8Array<ArrayBuffer>[]> {
+  receive(this: Receiving<T>, options: WaitOptions = {}): Promise<Message> {
     return receive((this as Socket).#s, options);
   }
 
@@ -359,7 +360,7 @@ export class Socket<T extends SocketTypeName = SocketTypeName> extends SocketOpt
    * assert.equal(pull.tryReceive(), null);
    * ```
    */
-  tryReceive(this: Receiving<T>): Uint8Array<ArrayBuffer>[] | null {
+  tryReceive(this: Receiving<T>): Message | null {
     return tryReceive((this as Socket).#s);
   }
 
@@ -438,7 +439,7 @@ export class Socket<T extends SocketTypeName = SocketTypeName> extends SocketOpt
    */
   async *[Symbol.asyncIterator](
     this: Receiving<T>,
-  ): AsyncGenerator<Uint8Array<ArrayBuffer>[], void, undefined> {
+  ): AsyncGenerator<Message, void, undefined> {
     const s = this as Socket;
     yield* eachMessage(() => s.receive());
   }

@@ -212,6 +212,62 @@ export class SocketOptionAccessors {
   set handshakeIvl(v: number) {
     st(this).set("handshakeIvl", v);
   }
+  /** This socket is a PLAIN server (extension `XS_PLAIN_SERVER`, docs/security.md). */
+  get plainServer(): boolean {
+    return st(this).get("plainServer");
+  }
+  set plainServer(v: boolean) {
+    st(this).set("plainServer", v);
+  }
+  /** PLAIN client's username; setting one makes the socket a PLAIN client (`XS_PLAIN_USERNAME`). */
+  get plainUsername(): string {
+    return st(this).get("plainUsername");
+  }
+  set plainUsername(v: string | Uint8Array) {
+    st(this).set("plainUsername", v);
+  }
+  /** PLAIN client's password (`XS_PLAIN_PASSWORD`). */
+  get plainPassword(): string {
+    return st(this).get("plainPassword");
+  }
+  set plainPassword(v: string | Uint8Array) {
+    st(this).set("plainPassword", v);
+  }
+  /** This socket is a CURVE server; it needs `curveSecretKey` (`XS_CURVE_SERVER`). */
+  get curveServer(): boolean {
+    return st(this).get("curveServer");
+  }
+  set curveServer(v: boolean) {
+    st(this).set("curveServer", v);
+  }
+  /** Our long-term CURVE public key, read in Z85 ("" if unset) (`XS_CURVE_PUBLICKEY`). */
+  get curvePublicKey(): string {
+    return st(this).get("curvePublicKey");
+  }
+  set curvePublicKey(v: string | Uint8Array) {
+    st(this).set("curvePublicKey", v);
+  }
+  /** Our long-term CURVE secret key, read in Z85 ("" if unset) (`XS_CURVE_SECRETKEY`). */
+  get curveSecretKey(): string {
+    return st(this).get("curveSecretKey");
+  }
+  set curveSecretKey(v: string | Uint8Array) {
+    st(this).set("curveSecretKey", v);
+  }
+  /** The server's CURVE public key; setting it makes the socket a CURVE client (`XS_CURVE_SERVERKEY`). */
+  get curveServerKey(): string {
+    return st(this).get("curveServerKey");
+  }
+  set curveServerKey(v: string | Uint8Array) {
+    st(this).set("curveServerKey", v);
+  }
+  /** The ZAP domain asked of the authenticator (`XS_ZAP_DOMAIN`, RFC 27). */
+  get zapDomain(): string {
+    return st(this).get("zapDomain");
+  }
+  set zapDomain(v: string | Uint8Array) {
+    st(this).set("zapDomain", v);
+  }
 
   // Readable aliases (zeromq.js names) of the options above; same values, same checks.
   /** Alias of `sndhwm`: outbound queue limit per peer, in messages (zeromq.js's name). */

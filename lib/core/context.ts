@@ -37,6 +37,7 @@ import { PipeBlocks } from "./blocks.ts";
 import { InprocNames } from "./inproc.ts";
 import { Waiting, type Watched } from "./waiting.ts";
 import { type LinkEvent, WorkerLink, type WorkerSource } from "./worker_link.ts";
+import { ZAP_NAME, ZapClient } from "./zap.ts";
 
 /** Options of a context. */
 export interface ContextOptions {
@@ -86,6 +87,19 @@ export class ContextCore implements SocketHost {
     terminated: () => this.terminated,
   });
   #linger: number | undefined;
+  readonly #zap = new ZapClient({
+    handlerBound: () => this.#inproc.isBound(ZAP_NAME),
+    dealer: () => {
+      const d = new SocketCore(this, this.#nextSocket++, PROTOCOLS[C.XS_XREQ]!);
+      if (this.#inproc.connect(d, ZAP_NAME) !== 0) {
+        d.close();
+        return null;
+      }
+      return d;
+    },
+    watch: (w) => this.#waiting.watch(w),
+    post: (cmd) => this.post(cmd),
+  });
 
   constructor(opts: ContextOptions = {}) {
     if (opts.ioThreads !== undefined) this.ioThreads = opts.ioThreads;
@@ -242,6 +256,7 @@ export class ContextCore implements SocketHost {
         pipe.peerIdentity = new Uint8Array(e.peerIdentity);
         pipe.peerType = e.peerType;
         pipe.peerVersion = e.version;
+        if (e.properties) pipe.properties = e.properties;
         if (!sock.attachPipe(pipe)) {
           this.#ringPipes.delete(pipe.id);
           this.#blocks.forget(pipe.id);
@@ -257,6 +272,7 @@ export class ContextCore implements SocketHost {
           rp.pipe.peerIdentity = new Uint8Array(e.peerIdentity);
           rp.pipe.peerType = e.peerType;
           rp.pipe.peerVersion = e.version;
+          rp.pipe.properties = e.properties ?? null;
           rp.pipe.connections++;
           rp.sock?.pipeUp(rp.pipe);
         }
@@ -278,6 +294,9 @@ export class ContextCore implements SocketHost {
       }
       case "monitor":
         this.#sockets.get(e.sock)?.monitorEvent(e.ev);
+        break;
+      case "zap":
+        this.#zap.ask(e);
         break;
       case "closed":
         for (const id of e.pipes) this.#blocks.release(id, "worker");

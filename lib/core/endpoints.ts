@@ -26,6 +26,7 @@ import type {
   WireOptions,
 } from "../pipe/mod.ts";
 import { currentRuntimeName } from "../runtime/mod.ts";
+import { newKeyPair, publicKeyOf, sameBytes, type SecurityConfig } from "../security/mod.ts";
 import {
   checkEndpoint,
   type Endpoint,
@@ -75,9 +76,72 @@ interface EndpointRecord {
   rcvhwm: number;
 }
 
+/**
+ * The security a new tcp/ipc endpoint of a socket with options `o` speaks (docs/security.md):
+ * CURVE if `curveServer` or a server key is set, else PLAIN if `plainServer` or a username
+ * is set, else NULL (with ZAP asked if a ZAP domain is set). Returns what is wrong, in
+ * words that never quote a key, when the keys cannot make a CURVE endpoint: a server
+ * without its secret key, a public key without the secret one, or a pair that does not
+ * match. A CURVE client with no key pair gets a fresh one for this endpoint.
+ */
+export function securityConfig(o: OptionValues): SecurityConfig | string {
+  const zapDomain = new TextDecoder().decode(o.zapDomain);
+  if (o.curveServer === 1 || o.curveServerKey.length === 32) {
+    const server = o.curveServer === 1;
+    let pub = o.curvePublicKey.length === 32 ? o.curvePublicKey : null;
+    let sec = o.curveSecretKey.length === 32 ? o.curveSecretKey : null;
+    if (sec === null) {
+      if (server) return "a CURVE server (curveServer) needs its secret key (curveSecretKey)";
+      if (pub !== null) return "curvePublicKey is set without curveSecretKey";
+      const pair = newKeyPair();
+      pub = pair.publicKey;
+      sec = pair.secretKey;
+    }
+    const derived = publicKeyOf(sec);
+    if (pub !== null && !sameBytes(pub, derived)) {
+      return "curvePublicKey is not the public key of curveSecretKey";
+    }
+    return {
+      mechanism: "CURVE",
+      server,
+      curvePublicKey: derived,
+      curveSecretKey: sec.slice(),
+      ...(server ? {} : { curveServerKey: o.curveServerKey.slice() }),
+      zapDomain,
+    };
+  }
+  if (o.plainServer === 1 || o.plainUsername.length > 0) {
+    const server = o.plainServer === 1;
+    return {
+      mechanism: "PLAIN",
+      server,
+      ...(server ? {} : {
+        plainUsername: o.plainUsername.slice(),
+        plainPassword: o.plainPassword.slice(),
+      }),
+      zapDomain,
+    };
+  }
+  return { mechanism: "NULL", server: false, zapDomain };
+}
+
+/** `XS_MECHANISM`'s value for the options `o`: XS_NULL, XS_PLAIN or XS_CURVE. */
+export function mechanismNumber(o: OptionValues): number {
+  if (o.curveServer === 1 || o.curveServerKey.length === 32) return C.XS_CURVE;
+  if (o.plainServer === 1 || o.plainUsername.length > 0) return C.XS_PLAIN;
+  return C.XS_NULL;
+}
+
 /** Options the worker needs for a new endpoint of a socket of type `info`. */
-export function wireOptions(info: ProtocolInfo, o: OptionValues): WireOptions {
+export function wireOptions(
+  info: ProtocolInfo,
+  o: OptionValues,
+  security?: SecurityConfig,
+): WireOptions {
   return {
+    ...(security && (security.mechanism !== "NULL" || security.zapDomain !== "")
+      ? { security }
+      : {}),
     type: info.zmtpName,
     peers: info.peers,
     sendsIdentity: info.sendsIdentity,
@@ -109,6 +173,8 @@ export class Endpoints {
   #problem = "";
   /** The socket's events are watched: bind and connect tell the worker so. */
   #monitored = false;
+  /** The security of the bind or connect under way (`#start` checks it). */
+  #security: SecurityConfig | undefined;
 
   /** Starts or stops the worker's events of this socket (`SocketCore.watch`). */
   setMonitored(on: boolean): void {
@@ -193,7 +259,7 @@ export class Endpoints {
         return fail(r.errno);
       }
     }
-    return this.#connectTo(ep);
+    return this.#connectTo(ep, this.#security);
   }
 
   /**
@@ -206,13 +272,14 @@ export class Endpoints {
       if (ep < 0) throw { errno: getErrno(), error: this.#problem };
       return ep;
     }
+    const security = this.#security;
     if (needsCheck(ep)) {
       const r = await this.#ctx.requestAsync({ t: "check", endpoint: ep });
       if (r.errno) throw { errno: r.errno, error: r.error };
       const st = this.#hooks.state();
       if (st) throw { errno: st };
     }
-    return this.#connectTo(ep);
+    return this.#connectTo(ep, security);
   }
 
   /** What went wrong with the last refused endpoint, in words ("" if nothing is known). */
@@ -220,7 +287,7 @@ export class Endpoints {
     return this.#problem;
   }
 
-  #connectTo(ep: Endpoint): number {
+  #connectTo(ep: Endpoint, security: SecurityConfig | undefined): number {
     const o = this.#options;
     const id = this.#nextId();
     const pipe = this.#hooks.newRingPipe(o.sndhwm, o.rcvhwm);
@@ -237,7 +304,7 @@ export class Endpoints {
       sock: this.#sock,
       ep: id,
       endpoint: ep,
-      opts: wireOptions(this.#info, o),
+      opts: wireOptions(this.#info, o, security),
       pipe: pipe.id,
       sab: this.#ctx.pipeBlock(pipe.id),
       rcvhwm: o.rcvhwm,
@@ -284,7 +351,15 @@ export class Endpoints {
       this.#problem = ep.why;
       return fail(ep.errno);
     }
-    if (ep.scheme !== "inproc") return ep;
+    if (ep.scheme !== "inproc") {
+      const sec = securityConfig(this.#options);
+      if (typeof sec === "string") {
+        this.#problem = sec;
+        return fail(C.EINVAL);
+      }
+      this.#security = sec;
+      return ep;
+    }
     const rc = this.#hooks.inproc(bind, ep.name);
     if (rc !== 0) return fail(rc);
     this.#hooks.bound(formatEndpoint(ep));
@@ -302,7 +377,7 @@ export class Endpoints {
       sock: this.#sock,
       ep: id,
       endpoint: ep,
-      opts: wireOptions(this.#info, this.#options),
+      opts: wireOptions(this.#info, this.#options, this.#security),
       ...(this.#monitored ? { monitor: true } : {}),
     };
     return { id, cmd };

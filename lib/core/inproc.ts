@@ -43,6 +43,11 @@ export class InprocNames {
     this.#kick = kick;
   }
 
+  /** True if `name` is bound. */
+  isBound(name: string): boolean {
+    return this.#bound.has(name);
+  }
+
   /** Binds `name` for `s`: 0 or EADDRINUSE. Connects waiting for the name complete. */
   bind(s: SocketCore, name: string): number {
     if (this.#bound.has(name)) return C.EADDRINUSE;

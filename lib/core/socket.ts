@@ -21,8 +21,8 @@ import * as C from "../constants.ts";
 import { fail } from "../errors.ts";
 import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "../options.ts";
 import type { Protocol, ProtocolInfo } from "../protocols/mod.ts";
-import type { MonitorEvent, Pipe, RingPipe } from "../pipe/mod.ts";
-import { type EndpointHost, Endpoints } from "./endpoints.ts";
+import { lastRead, type MonitorEvent, type Pipe, type RingPipe } from "../pipe/mod.ts";
+import { type EndpointHost, Endpoints, mechanismNumber } from "./endpoints.ts";
 import { OpQueue, type Watched } from "./waiting.ts";
 
 /**
@@ -272,8 +272,12 @@ export class SocketCore {
   }
 
   #tryRecv(): Uint8Array<ArrayBuffer>[] | number {
+    lastRead.properties = null;
     const r = this.proto.recv();
     if (this.#dying.size) this.#sweep();
+    // A secured connection's properties go with its message (docs/security.md).
+    const props = lastRead.properties;
+    if (props !== null && typeof r !== "number") withProperties(r, props);
     return r;
   }
 
@@ -395,6 +399,7 @@ export class SocketCore {
     const def = OPTIONS.get(id);
     if (!def) return fail(C.EINVAL);
     if (def.valid && !def.valid(value)) return fail(C.EINVAL);
+    if (def.store) value = def.store(value);
     const o = this.options as unknown as Record<string, unknown>;
     if (def.kind === "bytes") o[def.key] = new Uint8Array(value as Uint8Array);
     else if (def.kind === "i64") o[def.key] = BigInt(value as bigint);
@@ -415,6 +420,8 @@ export class SocketCore {
         const e = this.events();
         return e < 0 ? null : e;
       }
+      case C.XS_MECHANISM:
+        return mechanismNumber(this.options);
       case C.XS_FD:
         // There is no descriptor to poll in JavaScript; -1 says so (see xs_poll).
         return -1;
@@ -446,4 +453,12 @@ export class SocketCore {
     this.#endpoints.clear();
     return 0;
   }
+}
+
+/**
+ * Gives a received message its connection's properties: `msg.properties` (not enumerable,
+ * so the parts array stays an array of parts to every other reader).
+ */
+function withProperties(msg: Uint8Array[], props: Record<string, string>): void {
+  Object.defineProperty(msg, "properties", { value: props, enumerable: false });
 }

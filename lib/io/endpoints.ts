@@ -46,6 +46,7 @@ export function sessionConfig(o: WireOptions): SessionConfig {
     mode: o.mode,
     handshakeIvl: o.handshakeIvl ?? HANDSHAKE_IVL,
     heartbeat: heartbeatConfig(o.heartbeatIvl ?? 0, o.heartbeatTimeout ?? -1, o.heartbeatTtl ?? 0),
+    ...(o.security ? { security: o.security } : {}),
   };
 }
 

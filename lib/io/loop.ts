@@ -28,7 +28,6 @@ import {
   type ToWorker,
   WAKE_MESSAGE,
   WORKER_BELL,
-  WORKER_STATE,
   type WorkerNote,
   WorkerPipe,
 } from "../pipe/mod.ts";
@@ -36,18 +35,35 @@ import * as C from "../constants.ts";
 import type { Runtime } from "../runtime/mod.ts";
 import type { SessionOwner, StreamSession } from "../session/mod.ts";
 import type { HandshakeResult } from "../wire/mod.ts";
+import type { ZapRequest } from "../security/mod.ts";
 import { Endpoints } from "./endpoints.ts";
 import { Linger } from "./linger.ts";
 import { Tables, type WEndpoint } from "./tables.ts";
 
+/** The IP address of a remote "host:port" (brackets of IPv6 removed); "" for ipc. */
+function addressOf(remote: string): string {
+  const m = /^\[?(.*?)\]?:\d+$/.exec(remote);
+  return m ? m[1]! : "";
+}
+
 /**
- * Tells the API thread, even one blocked in Atomics.wait, whether the worker came up
- * (`WORKER_UP`) or could not (`WORKER_FAILED`): the word in the context block, then the
- * API doorbell.
+ * What the application learns of a secured connection, with each message it receives from
+ * it (docs/security.md): the peer's READY/INITIATE metadata and ZAP's, under their
+ * canonical names, `User-Id`, and `Peer-Address`.
  */
-export function reportWorkerState(block: SharedArrayBuffer, state: number): void {
-  Atomics.store(new Int32Array(block), WORKER_STATE, state);
-  new Doorbell(block, API_BELL).ring();
+function connectionProperties(r: HandshakeResult, remote: string): Record<string, string> {
+  const text = new TextDecoder();
+  const out: Record<string, string> = {};
+  for (const [k, v] of r.properties) out[canonicalName(k)] = text.decode(v);
+  if (r.userId !== "") out["User-Id"] = r.userId;
+  const address = addressOf(remote);
+  if (address !== "") out["Peer-Address"] = address;
+  return out;
+}
+
+/** "socket-type" → "Socket-Type". */
+function canonicalName(k: string): string {
+  return k.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase());
 }
 
 /** Pumps run back to back when parking finds work, before the loop yields to socket events. */
@@ -75,6 +91,9 @@ export class IoLoop implements SessionOwner {
   /** Sessions whose handshake finished (a close after it is a `disconnect` event). */
   readonly #handshaken = new WeakSet<StreamSession>();
   readonly #endpoints: Endpoints;
+  /** Sessions waiting for ZAP's answer, by request number. */
+  readonly #zapWaiting = new Map<number, StreamSession>();
+  #nextZap = 1;
 
   /**
    * @param rt the runtime adapter
@@ -155,6 +174,14 @@ export class IoLoop implements SessionOwner {
       case "shutdown":
         this.#linger.shutdown(m.sock, m.ep, m.linger);
         break;
+      case "zap": {
+        const s = this.#zapWaiting.get(m.zap);
+        if (!s) break;
+        this.#zapWaiting.delete(m.zap);
+        const metadata = new Map(m.metadata.map(([k, v]) => [k, new Uint8Array(v)]));
+        s.zapAnswer({ status: m.status, text: m.text, userId: m.userId, metadata });
+        break;
+      }
       case "close": {
         // XS_LINGER counts from the application's xs_close, not from when we got the
         // command (a worker that is still starting may see it much later).
@@ -182,6 +209,10 @@ export class IoLoop implements SessionOwner {
     }
     const identity = Array.from(r.peerIdentity);
     this.#handshaken.add(s);
+    const remote = this.#t.remotes.get(s) ?? "";
+    const properties = r.mechanism !== "NULL" || r.userId !== ""
+      ? connectionProperties(r, remote)
+      : undefined;
     if (sock.monitored) {
       this.#t.monitor(sock.id, {
         type: "handshake",
@@ -190,7 +221,8 @@ export class IoLoop implements SessionOwner {
         peerType: r.peerType,
         peerIdentity: identity,
         version: r.version,
-        mechanism: "NULL",
+        mechanism: r.mechanism,
+        ...(r.userId !== "" ? { userId: r.userId } : {}),
       });
     }
     if (s.meta.accepted) {
@@ -203,6 +235,7 @@ export class IoLoop implements SessionOwner {
         peerType: r.peerType,
         peerIdentity: identity,
         version: r.version,
+        ...(properties ? { properties } : {}),
       });
     } else {
       rec.backoff!.reset();
@@ -217,14 +250,36 @@ export class IoLoop implements SessionOwner {
         peerType: r.peerType,
         peerIdentity: identity,
         version: r.version,
+        ...(properties ? { properties } : {}),
       });
       s.attach(rec.pipe!);
     }
   }
 
+  /**
+   * SessionOwner: a server handshake asks ZAP. The API thread forwards the request to the
+   * handler bound at `inproc://zeromq.zap.01` (lib/core/zap.ts) and answers with a `zap`
+   * command; a session gone meanwhile is forgotten (`closed`).
+   */
+  zap(s: StreamSession, req: ZapRequest): void {
+    const id = this.#nextZap++;
+    this.#zapWaiting.set(id, s);
+    const remote = this.#t.remotes.get(s) ?? "";
+    this.#event({
+      t: "zap",
+      zap: id,
+      domain: s.config.security?.zapDomain ?? "",
+      address: addressOf(remote),
+      identity: Array.from(s.config.identity),
+      mechanism: req.mechanism,
+      credentials: req.credentials.map((c) => Array.from(c)),
+    });
+  }
+
   /** SessionOwner: a connection is gone. */
   closed(s: StreamSession, why: string): void {
     this.#sessions.delete(s);
+    for (const [id, w] of this.#zapWaiting) if (w === s) this.#zapWaiting.delete(id);
     this.#awaiting.delete(s.meta.conn);
     const sock = this.#sockets.get(s.meta.sock);
     const shaken = this.#handshaken.delete(s);
@@ -244,7 +299,8 @@ export class IoLoop implements SessionOwner {
     } else if (rec && rec.session === s) {
       rec.session = null;
       this.#event({ t: "down", pipe: rec.pipe!.id });
-      if (!rec.dead) this.#endpoints.retry(sock, rec);
+      // Refused credentials are not retried: libzmq's peers too drop the endpoint then.
+      if (!rec.dead && !s.refused) this.#endpoints.retry(sock, rec);
     }
     this.#linger.maybeClosed(sock);
   }
@@ -259,6 +315,8 @@ export class IoLoop implements SessionOwner {
     const remote = this.#t.remotes.get(s) ?? "";
     if (shaken) {
       this.#t.monitor(sock, { type: "disconnect", address, remote, cause: why });
+    } else if (why.startsWith("authentication failed")) {
+      this.#t.monitor(sock, { type: "handshake:error:auth", address, remote, error: why });
     } else if (/^(handshake failed|protocol error)/.test(why)) {
       this.#t.monitor(sock, { type: "handshake:error:protocol", address, remote, error: why });
     } else {

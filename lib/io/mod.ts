@@ -5,6 +5,12 @@
  *
  * Runs on: I/O worker.
  */
-export { IoLoop, reportWorkerState } from "./loop.ts";
-export { type ToWorker, WORKER_FAILED, WORKER_UP, type WorkerNote } from "../pipe/mod.ts";
+export { IoLoop } from "./loop.ts";
+export {
+  reportWorkerState,
+  type ToWorker,
+  WORKER_FAILED,
+  WORKER_UP,
+  type WorkerNote,
+} from "../pipe/mod.ts";
 export { Backoff } from "./reconnect.ts";

@@ -18,6 +18,7 @@ import type { WireMode } from "../options.ts";
 import type { Endpoint } from "../transports/mod.ts";
 import type { ExternalBatch } from "./ring_pipe.ts";
 import type { SubscriptionRole } from "./subscription.ts";
+import type { SecurityConfig } from "../security/mod.ts";
 
 /** Options the worker needs for a bind or connect, captured when the call is made. */
 export interface WireOptions {
@@ -53,6 +54,8 @@ export interface WireOptions {
   heartbeatTtl?: number;
   /** XS_HANDSHAKE_IVL, ms; 0 = no limit; absent: the default, 30 s. */
   handshakeIvl?: number;
+  /** PLAIN or CURVE, or NULL with a ZAP domain (lib/security); absent: NULL without ZAP. */
+  security?: SecurityConfig;
 }
 
 /** Commands from the API thread to the worker. */
@@ -106,7 +109,16 @@ export type ToWorker =
   /** `xs_shutdown`: end endpoint `ep`, its connections lingering `linger` ms. */
   | { t: "shutdown"; sock: number; ep: number; linger: number }
   /** `xs_close`: the socket is gone; linger counts from `at` (Date.now() at the call). */
-  | { t: "close"; sock: number; linger: number; at: number };
+  | { t: "close"; sock: number; linger: number; at: number }
+  /** ZAP's answer to the worker's request `zap` (a `zap` event); status "" = no handler. */
+  | {
+    t: "zap";
+    zap: number;
+    status: string;
+    text: string;
+    userId: string;
+    metadata: [string, number[]][];
+  };
 
 /** A `bind` command before the context numbers it (`req`). */
 export type BindCommand = Omit<Extract<ToWorker, { t: "bind" }>, "req">;
@@ -150,8 +162,10 @@ export type MonitorEvent =
     peerIdentity: number[];
     /** The dialect: "3.1", "3.0", "2.0", "1.0", "xs1" or "zmtp1". */
     version: string;
-    /** The security mechanism ("NULL"; older dialects have none and say "NULL" too). */
+    /** The security mechanism: "NULL", "PLAIN" or "CURVE" (older dialects have none: "NULL"). */
     mechanism: string;
+    /** ZAP's user id ("" when ZAP was not asked or gave none). */
+    userId?: string;
   }
   | { type: "handshake:error:protocol"; address: string; remote: string; error: string }
   | { type: "handshake:error:auth"; address: string; remote: string; error: string }
@@ -173,9 +187,19 @@ export type ToApi =
     peerIdentity: number[];
     /** The dialect spoken: "3.1", "3.0", "2.0", "1.0", "xs1" or "zmtp1". */
     version: string;
+    /** The connection's properties (`User-Id`, `Socket-Type`, ...) when secured or asked of ZAP. */
+    properties?: Record<string, string>;
   }
   /** The connect-side pipe `pipe` has a connection (again), handshake done. */
-  | { t: "up"; pipe: number; peerType: string | null; peerIdentity: number[]; version: string }
+  | {
+    t: "up";
+    pipe: number;
+    peerType: string | null;
+    peerIdentity: number[];
+    version: string;
+    /** The connection's properties (`User-Id`, `Socket-Type`, ...) when secured or asked of ZAP. */
+    properties?: Record<string, string>;
+  }
   /** The connect-side pipe `pipe` lost its connection; the worker is reconnecting. */
   | { t: "down"; pipe: number }
   /** The accepted connection of pipe `pipe` ended: the pipe is gone for good. */
@@ -183,7 +207,20 @@ export type ToApi =
   /** Socket `sock` finished closing; `pipes` are its connect-side pipes, now released. */
   | { t: "closed"; sock: number; pipes: number[] }
   /** What one of monitored socket `sock`'s connections did. */
-  | { t: "monitor"; sock: number; ev: MonitorEvent };
+  | { t: "monitor"; sock: number; ev: MonitorEvent }
+  /**
+   * A server handshake asks ZAP (RFC 27; lib/core/zap.ts): the request's frames after the
+   * request id, as docs/wire.md §5.4 lists them. Answered by a `zap` command.
+   */
+  | {
+    t: "zap";
+    zap: number;
+    domain: string;
+    address: string;
+    identity: number[];
+    mechanism: string;
+    credentials: number[][];
+  };
 
 /** Notes the worker posts to the API thread. */
 export type WorkerNote =

@@ -15,7 +15,7 @@
  *
  * Runs on: both threads.
  */
-import { BELL_FLAGS, BELL_SEQ, WAKE_NOTIFY } from "./layout.ts";
+import { API_BELL, BELL_FLAGS, BELL_SEQ, WAKE_NOTIFY, WORKER_STATE } from "./layout.ts";
 
 /** One doorbell inside the context block. */
 export class Doorbell {
@@ -73,4 +73,14 @@ export class Doorbell {
   wait(seq: number, ms: number): void {
     Atomics.wait(this.#i32, this.#seq, seq, ms < 0 ? Infinity : ms);
   }
+}
+
+/**
+ * Tells the API thread, even one blocked in Atomics.wait, whether the worker came up
+ * (`WORKER_UP`) or could not (`WORKER_FAILED`): the word in the context block, then the
+ * API doorbell.
+ */
+export function reportWorkerState(block: SharedArrayBuffer, state: number): void {
+  Atomics.store(new Int32Array(block), WORKER_STATE, state);
+  new Doorbell(block, API_BELL).ring();
 }

@@ -7,8 +7,8 @@
  */
 export * from "./layout.ts";
 export { type RingPlace, RingReader, RingWriter, writeFrameHeader } from "./ring.ts";
-export { Doorbell } from "./doorbell.ts";
-export type { Pipe } from "./pipe.ts";
+export { Doorbell, reportWorkerState } from "./doorbell.ts";
+export { lastRead, type Pipe } from "./pipe.ts";
 export { type ExternalBatch, RingPipe } from "./ring_pipe.ts";
 export { ControlReader, ControlWriter } from "./control.ts";
 export * from "./subscription.ts";

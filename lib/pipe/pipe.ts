@@ -41,6 +41,12 @@ export interface Pipe {
    */
   peerVersion: string | null;
   /**
+   * What the handshake of a secured (PLAIN, CURVE) or ZAP-checked connection told of the
+   * peer: `User-Id`, `Socket-Type`, `Peer-Address`... (docs/security.md); null otherwise.
+   * Each message read from the pipe carries it (`Received.properties`).
+   */
+  properties: Record<string, string> | null;
+  /**
    * Connections made for this pipe so far: 1 for inproc and accepted pipes; for a
    * connect-side pipe it counts (re)connections, 0 before the first.
    */
@@ -68,3 +74,10 @@ export interface Pipe {
   /** True once the far end is gone for good (queued inbound messages may remain). */
   readonly terminated: boolean;
 }
+
+/**
+ * The properties of the pipe that gave the last message read on this thread (`Pipe.read`
+ * sets it): SocketCore hands them out with the message a socket type returns, which is
+ * always the last one it read.
+ */
+export const lastRead: { properties: Record<string, string> | null } = { properties: null };

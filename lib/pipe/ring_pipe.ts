@@ -23,7 +23,7 @@
 import { F_MORE } from "./layout.ts";
 import { type RingPlace, RingWriter, writeFrameHeader } from "./ring.ts";
 import { RingInbox } from "./ring_inbox.ts";
-import type { Pipe } from "./pipe.ts";
+import { lastRead, type Pipe } from "./pipe.ts";
 import { EXT_BUFFER_BYTES, ExtBuffers } from "./ext_buffers.ts";
 
 /**
@@ -71,6 +71,7 @@ export class RingPipe implements Pipe {
   peerIdentity: Uint8Array = new Uint8Array(0);
   peerType: string | null = null;
   peerVersion: string | null = null;
+  properties: Record<string, string> | null = null;
   /** How many times a connection was established for this pipe (connect side). */
   connections = 0;
   tag: unknown = undefined;
@@ -268,6 +269,8 @@ export class RingPipe implements Pipe {
   }
 
   read(): Uint8Array<ArrayBuffer>[] | null {
-    return this.#inbox.read();
+    const m = this.#inbox.read();
+    if (m !== null) lastRead.properties = this.properties;
+    return m;
   }
 }

@@ -46,3 +46,15 @@ export function loadRuntime(): Promise<Runtime> {
 }
 
 export { type WorkerScope, workerScope } from "./worker_scope.ts";
+
+/** The primitives of CURVE: X25519, HSalsa20, XSalsa20-Poly1305 (lib/security/crypto.ts). */
+export type CryptoLib = typeof import("./crypto_npm.ts");
+
+/**
+ * Loads the cryptography of CURVE the way this runtime takes packages: `npm:` specifiers on
+ * Deno (crypto_deno.ts), the package dependency on Bun and Node (crypto_npm.ts); the other
+ * runtime's file is never loaded (its specifiers would not resolve).
+ */
+export function loadCrypto(): Promise<CryptoLib> {
+  return currentRuntimeName() === "deno" ? import("./crypto_deno.ts") : import("./crypto_npm.ts");
+}

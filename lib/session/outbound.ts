@@ -85,6 +85,11 @@ export class Outbound {
     return this.#ctrl.length > 0;
   }
 
+  /** How many control frames wait (each is written on its own). */
+  get controlCount(): number {
+    return this.#ctrl.length;
+  }
+
   /** True while a write is in progress. */
   get writing(): boolean {
     return this.#writing;

@@ -25,6 +25,7 @@ import {
   LegacyHandshake,
 } from "../wire/mod.ts";
 import type { StreamConn, StreamHandlers } from "../runtime/mod.ts";
+import type { MessageCodec, SecurityConfig, ZapAnswer, ZapRequest } from "../security/mod.ts";
 import { HANDSHAKE_IVL, Heartbeat, type HeartbeatConfig } from "./heartbeat.ts";
 import { InboundSink } from "./inbound.ts";
 import { Outbound } from "./outbound.ts";
@@ -49,6 +50,8 @@ export interface SessionConfig {
   handshakeIvl?: number;
   /** Heartbeats of ZMTP/3.x connections (docs/wire.md §7); absent: no PINGs sent. */
   heartbeat?: HeartbeatConfig;
+  /** PLAIN, CURVE, or NULL with a ZAP domain (docs/security.md); absent: NULL without ZAP. */
+  security?: SecurityConfig;
 }
 
 /** Who owns the session (lib/io/loop.ts). */
@@ -61,6 +64,8 @@ export interface SessionOwner {
   wakeApi(): void;
   /** A write completed and the pipe has nothing more to send. */
   drained(s: StreamSession): void;
+  /** The handshake waits for ZAP's answer (RFC 27): ask, then call `s.zapAnswer`. */
+  zap(s: StreamSession, req: ZapRequest): void;
 }
 
 /** One live connection. */
@@ -84,6 +89,17 @@ export class StreamSession implements StreamHandlers {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** The heartbeat timers, from the end of a ZMTP/3.x handshake to the close. */
   #hb: Heartbeat | null = null;
+  /**
+   * Set when the handshake failed on credentials or keys (ZAP refused, ERROR received, a
+   * box that does not open): a connecting side does not redial (lib/io/loop.ts).
+   */
+  refused = false;
+  /** CURVE: every frame after the handshake goes through it (lib/security/curve_stream.ts). */
+  #codec: MessageCodec | null = null;
+  /** ZAP was asked and has not answered yet. */
+  #zapAsked = false;
+  /** Why to close once the farewell (an ERROR command) is written. */
+  #closeAfterWrite: string | null = null;
   readonly #out: Outbound;
   readonly #in: InboundSink;
 
@@ -107,6 +123,7 @@ export class StreamSession implements StreamHandlers {
         acceptPeer: (t) => config.peers.includes(t),
         maxMsgSize: config.maxmsgsize,
         mode: config.mode === "zmtp3" ? "zmtp3" : "auto",
+        ...(config.security ? { security: config.security } : {}),
       });
   }
 
@@ -130,6 +147,22 @@ export class StreamSession implements StreamHandlers {
   #handshakeDone(done: HandshakeResult): void {
     this.#hs = null;
     clearTimeout(this.#timer);
+    if (done.codec) {
+      // CURVE: from now on frames are boxed both ways; the bytes that came with the last
+      // handshake frame are boxed already.
+      const codec = this.#codec = done.codec;
+      // Handshake frames still queued (the server's READY) go out in clear.
+      const clear = this.#out.controlCount;
+      this.#out.conn = new SealedConn(this.#conn!, codec, () => this.written(), clear);
+      if (done.rest.length) {
+        const plain = codec.decode(done.rest);
+        if (plain === null) {
+          this.close(`protocol error: ${codec.error}`);
+          return;
+        }
+        done.rest = plain;
+      }
+    }
     const legacy = done.version === "1.0" || done.version === "xs1" || done.version === "zmtp1";
     this.#in.version = this.#out.version = done.version;
     this.#out.framing = legacy ? "v1" : done.version === "2.0" ? "v2" : "v3";
@@ -230,15 +263,17 @@ export class StreamSession implements StreamHandlers {
   data(chunk: Uint8Array): void {
     if (this.#closed) return;
     if (this.#hs) {
-      const out = this.#hs.feed(chunk);
-      if (this.#hs.error) return this.close(`handshake failed: ${this.#hs.error}`);
-      if (out.length) this.#out.push(out);
-      const done = this.#hs.done;
-      if (done) this.#handshakeDone(done);
-      this.#out.flush();
+      if (this.#closeAfterWrite !== null) return;
+      this.#handshakeStep(this.#hs.feed(chunk));
       return;
     }
     this.#in.heard++; // traffic: the peer is alive (heartbeat.ts)
+    if (this.#codec) {
+      const plain = this.#codec.decode(chunk);
+      if (plain === null) return this.close(`protocol error: ${this.#codec.error}`);
+      if (plain.length === 0) return;
+      chunk = plain;
+    }
     if (this.#pending || !this.#pipe) {
       this.#pending = concat(this.#pending, chunk);
       this.#pause();
@@ -248,7 +283,43 @@ export class StreamSession implements StreamHandlers {
   }
 
   written(): void {
+    if (this.#closeAfterWrite !== null) return this.close(this.#closeAfterWrite);
     this.#out.written();
+  }
+
+  /** After the handshake fed or ZAP answered: write what it says, ask ZAP, finish or fail. */
+  #handshakeStep(out: Uint8Array): void {
+    const hs = this.#hs!;
+    if (hs.error) {
+      const auth = hs instanceof Handshake && hs.errorKind === "auth";
+      const why = `${auth ? "authentication failed" : "handshake failed"}: ${hs.error}`;
+      // A refused client does not come back with the same credentials (docs/wire.md §5.2).
+      if (auth) this.refused = true;
+      const bye = hs instanceof Handshake ? hs.farewell : null;
+      if (bye && bye.length && this.#conn && !this.#out.writing) {
+        // The refusal the peer should hear (an ERROR command), then the close.
+        this.#closeAfterWrite = why;
+        this.#conn.write(bye);
+        return;
+      }
+      return this.close(why);
+    }
+    if (out.length) this.#out.push(out);
+    if (hs instanceof Handshake && hs.zap && !this.#zapAsked) {
+      this.#zapAsked = true;
+      this.owner.zap(this, hs.zap);
+    }
+    const done = hs.done;
+    if (done) this.#handshakeDone(done);
+    this.#out.flush();
+  }
+
+  /** ZAP answered the request `owner.zap` was given (ignored once the session is gone). */
+  zapAnswer(a: ZapAnswer): void {
+    const hs = this.#hs;
+    if (this.#closed || !(hs instanceof Handshake) || !this.#zapAsked) return;
+    this.#zapAsked = false;
+    this.#handshakeStep(hs.zapAnswer(a));
   }
 
   closed(): void {
@@ -329,6 +400,55 @@ export class StreamSession implements StreamHandlers {
     if (this.#pending === null || p === null || !this.#dec) return false;
     const hwm = p.in.hwm;
     return p.in.free() > 9 && (hwm <= 0 || p.inOpen || p.in.queuedMessages() < hwm);
+  }
+}
+
+/**
+ * The stream a CURVE connection writes through: plain ZMTP/3 frames in, MESSAGE commands
+ * out (the codec keeps a frame a write cuts). A write that completes no frame is reported
+ * written at once (a microtask), as the stream would.
+ */
+class SealedConn implements StreamConn {
+  readonly #raw: StreamConn;
+  readonly #codec: MessageCodec;
+  readonly #written: () => void;
+  #clear: number;
+
+  /**
+   * @param clear writes to pass through unboxed first: the handshake's last frames, queued
+   *   (one write each) before the connection became CURVE's
+   */
+  constructor(raw: StreamConn, codec: MessageCodec, written: () => void, clear: number) {
+    this.#raw = raw;
+    this.#codec = codec;
+    this.#written = written;
+    this.#clear = clear;
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.#clear > 0) {
+      this.#clear--;
+      return this.#raw.write(bytes);
+    }
+    const out = this.#codec.encode(bytes);
+    if (out.length) this.#raw.write(out);
+    else queueMicrotask(this.#written);
+  }
+
+  pause(): void {
+    this.#raw.pause();
+  }
+
+  resume(): void {
+    this.#raw.resume();
+  }
+
+  close(): void {
+    this.#raw.close();
+  }
+
+  get remote(): string {
+    return this.#raw.remote;
   }
 }
 

@@ -12,7 +12,7 @@
  *
  * Runs on: API thread.
  */
-import type { Pipe } from "../pipe/mod.ts";
+import { lastRead, type Pipe } from "../pipe/mod.ts";
 
 /** One direction of an inproc pipe. */
 class Queue {
@@ -30,6 +30,7 @@ export class InprocPipe implements Pipe {
   peerIdentity: Uint8Array = new Uint8Array(0);
   peerType: string | null = null;
   peerVersion: string | null = null;
+  properties: Record<string, string> | null = null;
   readonly connections = 1;
   tag: unknown = undefined;
   /** The other end (null until a connect-before-bind pipe is bound). */
@@ -103,6 +104,7 @@ export class InprocPipe implements Pipe {
     }
     // A writer blocked at the HWM may go on now.
     this.peer?.onActivity();
+    lastRead.properties = null;
     return arrayBacked(msg);
   }
 }

@@ -1,12 +1,14 @@
 /**
  * The greeting's bytes, both ways: the 10-byte signature, the rest of the 64-byte ZMTP/3.x
- * greeting with the NULL mechanism (docs/wire.md §3.1, §4.1-§4.3), and the ZMTP/2.0 type
- * byte with its identity frame (docs/wire.md §3.9). What we send and what of the peer's is
- * checked; when each is sent and what follows is the handshake's business (handshake.ts).
+ * greeting with our security mechanism and as-server byte (docs/wire.md §3.1, §4.1-§4.3,
+ * §5.1), and the ZMTP/2.0 type byte with its identity frame (docs/wire.md §3.9). What we
+ * send and what of the peer's is checked; when each is sent and what follows is the
+ * handshake's business (handshake.ts).
  *
  * Runs on: I/O worker
  */
 import { SOCKET_TYPE_NAMES } from "../constants.ts";
+import type { MechanismName } from "../security/mod.ts";
 import { writeU64 } from "./frame.ts";
 import { encodedSize3, encodeFrame3 } from "./encoder.ts";
 
@@ -17,10 +19,14 @@ export const GREETING_LEN = 64;
 
 const MECH_OFF = 12;
 const MECH_LEN = 20;
+const AS_SERVER_OFF = 32;
 
-// "NULL" right-padded with zeros to 20 bytes.
-const NULL_MECHANISM = new Uint8Array(MECH_LEN);
-NULL_MECHANISM.set([0x4e, 0x55, 0x4c, 0x4c]);
+// A mechanism name right-padded with zeros to 20 bytes.
+function mechanismField(name: string): Uint8Array {
+  const f = new Uint8Array(MECH_LEN);
+  for (let i = 0; i < name.length && i < MECH_LEN; i++) f[i] = name.charCodeAt(i);
+  return f;
+}
 
 // ZMTP/2.0 type bytes are the XS_* socket type numbers (docs/wire.md §3.9); 5 and 6 go by
 // libzmq's names, the ones ZMTP/3.x READY carries.
@@ -40,35 +46,43 @@ export function signature(identityLength: number): Uint8Array {
   return sig;
 }
 
-/** The whole greeting zmtp3 mode sends at once: zero padding, version 3.1, NULL, as-server 0. */
-export function fullGreeting(): Uint8Array {
+/**
+ * The whole greeting zmtp3 mode sends at once: zero padding, version 3.1, our mechanism
+ * padded to 20 bytes, as-server `01` on the server side of PLAIN/CURVE (else `00`), filler.
+ */
+export function fullGreeting(mechanism: MechanismName, asServer: boolean): Uint8Array {
   const g = new Uint8Array(GREETING_LEN);
   g[0] = 0xff;
   g[9] = 0x7f;
   g[10] = 3;
   g[11] = 1;
-  g.set(NULL_MECHANISM, MECH_OFF);
+  g.set(mechanismField(mechanism), MECH_OFF);
+  g[AS_SERVER_OFF] = asServer ? 1 : 0;
   return g;
 }
 
 /**
  * What auto mode sends once the peer's revision says 3.x (bytes 11-63 of the greeting; the
- * major `03` went earlier): minor `01`, "NULL" padded to 20 bytes, as-server `00`, filler.
+ * major `03` went earlier): minor `01`, our mechanism padded to 20 bytes, as-server (`01`
+ * on the server side of PLAIN/CURVE, else `00`), filler.
  */
-export function greetingTail(): Uint8Array {
+export function greetingTail(mechanism: MechanismName, asServer: boolean): Uint8Array {
   const rest = new Uint8Array(GREETING_LEN - SIG_LEN - 1);
   rest[0] = 1;
-  rest.set(NULL_MECHANISM, 1);
+  rest.set(mechanismField(mechanism), MECH_OFF - SIG_LEN - 1);
+  rest[AS_SERVER_OFF - SIG_LEN - 1] = asServer ? 1 : 0;
   return rest;
 }
 
 /**
- * Null if the whole greeting in `b` names the NULL mechanism (an exact 20-byte compare, so
- * `null` does not pass), else the name it gives instead.
+ * Null if the whole greeting in `b` names our mechanism `ours` (an exact 20-byte compare,
+ * so `null` is not `NULL`), else the name it gives instead. The peer's as-server byte is
+ * not read (docs/wire.md §5.1).
  */
-export function foreignMechanism(b: Uint8Array): string | null {
+export function foreignMechanism(b: Uint8Array, ours: MechanismName): string | null {
+  const want = mechanismField(ours);
   for (let i = 0; i < MECH_LEN; i++) {
-    if (b[MECH_OFF + i] !== NULL_MECHANISM[i]) {
+    if (b[MECH_OFF + i] !== want[i]) {
       return String.fromCharCode(...b.subarray(MECH_OFF, MECH_OFF + MECH_LEN))
         .replace(/\0+$/, "");
     }

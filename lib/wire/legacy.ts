@@ -89,6 +89,11 @@ export class LegacyHandshake {
       peerType: null,
       peerIdentity: identity,
       rest,
+      // The legacy wires have no security (docs/wire.md §5).
+      mechanism: "NULL",
+      properties: new Map(),
+      userId: "",
+      codec: null,
     };
   }
 

@@ -64,7 +64,9 @@ function sendPart(st: SockState, part: Uint8Array, flags: number): number {
 function recvPart(
   st: SockState,
   flags: number,
-): { part: Uint8Array<ArrayBuffer>; more: boolean } | null {
+):
+  | { part: Uint8Array<ArrayBuffer>; more: boolean; properties: Record<string, string> | null }
+  | null {
   let part: Uint8Array<ArrayBuffer>;
   if (st.inNext < st.inParts.length) {
     part = st.inParts[st.inNext++]!;
@@ -78,12 +80,13 @@ function recvPart(
     part = parts[0] ?? new Uint8Array(0);
   }
   const more = st.inNext < st.inParts.length;
+  const properties = (st.inParts as { properties?: Record<string, string> }).properties ?? null;
   if (!more) {
     st.inParts = [];
     st.inNext = 0;
   }
   st.core.rcvmore = more ? 1 : 0;
-  return { part, more };
+  return { part, more, properties };
 }
 
 /** The socket behind `s` when it and `buf`/`len` are usable; else null with errno set. */
@@ -249,6 +252,6 @@ export function xs_recvmsg(s: XsSocket | null, msg: xs_msg_t, flags: number): nu
     if (getErrno() === C.EAGAIN && st!.core.info.number !== C.XS_XPUB) msgEmpty(msg);
     return -1;
   }
-  msgReceived(msg, r.part, r.more);
+  msgReceived(msg, r.part, r.more, r.properties);
   return r.part.length;
 }

@@ -1,7 +1,8 @@
 /**
  * The Crossroads C face's public names, from the files that hold them: the context and
  * socket calls (api.ts), message storage (msg_t.ts) and the message functions (msg.ts),
- * polling and the stopwatch (poll.ts), the monitor extension (monitor.ts). xs.ts
+ * polling and the stopwatch (poll.ts), the monitor extension (monitor.ts), the CURVE key
+ * helpers (curve.ts). xs.ts
  * re-exports this list; nothing else of the folder is public.
  *
  * Runs on: API thread.
@@ -29,11 +30,13 @@ export {
   XsSocket,
 } from "./api.ts";
 export { type xs_free_fn, xs_msg_t } from "./msg_t.ts";
+export { xs_curve_keypair, xs_curve_public, xs_z85_decode, xs_z85_encode } from "./curve.ts";
 export {
   xs_getmsgopt,
   xs_msg_close,
   xs_msg_copy,
   xs_msg_data,
+  xs_msg_gets,
   xs_msg_init,
   xs_msg_init_data,
   xs_msg_init_size,

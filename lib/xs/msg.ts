@@ -307,6 +307,39 @@ export function xs_getmsgopt(
   return 0;
 }
 
+/**
+ * Reads a property of the connection a received message came from (extension, libzmq's
+ * `zmq_msg_gets(3)`; docs/security.md): `"User-Id"` (what the ZAP handler answered),
+ * `"Socket-Type"`, `"Identity"`, `"Peer-Address"`, and the properties of the ZAP reply's
+ * metadata. Only messages received through a PLAIN or CURVE connection, or a NULL one
+ * whose socket set `XS_ZAP_DOMAIN`, have properties. Names are compared without case.
+ *
+ * @param msg a live message
+ * @param property the property's name
+ * @returns the value, or null with errno EINVAL (no such property) or EFAULT (`msg` not live)
+ *
+ * @example A message made locally has no properties
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as xs from "@crossroads/xs/xs";
+ * const msg = new xs.xs_msg_t();
+ * xs.xs_msg_init(msg);
+ * assert.equal(xs.xs_msg_gets(msg, "User-Id"), null);
+ * assert.equal(xs.xs_errno(), xs.EINVAL);
+ * xs.xs_msg_close(msg);
+ * ```
+ */
+export function xs_msg_gets(msg: xs_msg_t, property: string): string | null {
+  const st = live(msg);
+  if (!st) return fail(C.EFAULT), null;
+  const props = st.properties;
+  if (props && typeof property === "string") {
+    const want = property.toLowerCase();
+    for (const k in props) if (k.toLowerCase() === want) return props[k]!;
+  }
+  return fail(C.EINVAL), null;
+}
+
 // ---------------------------------------------------------------- for io.ts
 
 /** True if `msg` is a live message. */
@@ -334,11 +367,17 @@ export function msgSent(msg: xs_msg_t): void {
 }
 
 /** Replaces the content of a live message with a received part (over an ArrayBuffer). */
-export function msgReceived(msg: xs_msg_t, part: Uint8Array<ArrayBuffer>, more: boolean): void {
+export function msgReceived(
+  msg: xs_msg_t,
+  part: Uint8Array<ArrayBuffer>,
+  more: boolean,
+  properties: Record<string, string> | null = null,
+): void {
   const st = live(msg)!;
   const c = st.content;
   st.content = { data: part, refs: 1, ffn: null, source: null, hint: undefined };
   st.more = more;
+  st.properties = properties;
   release(c);
 }
 

@@ -34,6 +34,8 @@ export interface MsgState {
   live: boolean;
   content: Content | null;
   more: boolean;
+  /** The properties of the connection a received part came from (`xs_msg_gets`). */
+  properties?: Record<string, string> | null;
 }
 
 const states = new WeakMap<object, MsgState>();

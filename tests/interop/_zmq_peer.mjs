@@ -6,6 +6,11 @@
  *
  *   {op:"socket", id, type:"PUSH"|"PULL"|"PAIR"|"REQ"|"REP"|"DEALER"|"ROUTER"|"PUB"|"SUB"|
  *                          "XPUB"|"XSUB", options?:{linger, sendHighWaterMark, ...}}
+ *                                        options are zeromq.js socket properties, security too:
+ *                                        curveServer, curvePublicKey, curveSecretKey,
+ *                                        curveServerKey (Z85), plainServer, plainUsername,
+ *                                        plainPassword, zapDomain, routingId
+ *   {op:"setopt", id, options:{...}}     sets the same properties on an existing socket
  *   {op:"bind", id, endpoint}            -> {ok, endpoint}  (the actual endpoint, port resolved)
  *   {op:"connect", id, endpoint}
  *   {op:"subscribe", id, prefix?}        (SUB; prefix base64, default everything)
@@ -17,7 +22,22 @@
  *   {op:"recvMany", id, count, timeout?} -> {ok, messages:[[base64...]...]} (timeout is for all)
  *   {op:"close", id, linger?}
  *   {op:"monitor", id}                   start recording the socket's events (before connect)
- *   {op:"events", id}                    -> {ok, events:[{type, address}...]} recorded so far
+ *   {op:"events", id}                    -> {ok, events:[{type, address, error?}...]} recorded
+ *                                        so far; error: handshake:error:auth -> the ZAP status
+ *                                        ("400"), handshake:error:protocol -> zeromq.js's code
+ *   {op:"curveKeypair"}                  -> {ok, publicKey, secretKey} (Z85, from libzmq)
+ *   {op:"zapStart", users?:{name:password}, curveKeys?:[Z85...]|"*", allowNull?}
+ *                                        binds a ZAP handler (RFC 27) at inproc://zeromq.zap.01
+ *                                        in the peer's context: PLAIN is allowed if the user is
+ *                                        listed with that password, CURVE if the client's key
+ *                                        is listed (or curveKeys is "*"), NULL if allowNull
+ *                                        (default true); else 400. User id: the PLAIN username,
+ *                                        the CURVE key in Z85 (as pyzmq's authenticator)
+ *   {op:"zapRequests"}                   -> {ok, requests:[{version, requestId, domain, address,
+ *                                        identity, mechanism, credentials, status, userId}...]}
+ *                                        every request so far; credentials: PLAIN [username,
+ *                                        password], CURVE [client key in Z85]; identity base64
+ *   {op:"zapStop"}                       unbinds the handler (also on exit)
  *   {op:"pid"}                           -> {ok, pid} (tests freeze the peer with SIGSTOP)
  *   {op:"exit"}                          -> {ok} then the process exits (also on stdin end)
  *
@@ -47,6 +67,66 @@ const DEFAULT_TIMEOUT = 5000;
 const sockets = new Map();
 /** Socket id → the events recorded since `monitor`. */
 const events = new Map();
+
+/** The running ZAP handler: its socket, allow lists and the requests it answered. */
+let zap = null;
+
+const Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+
+/** Z85 (RFC 32) of `b`, whose length is a multiple of 4 (a 32-byte key gives 40 chars). */
+function z85(b) {
+  let out = "";
+  for (let i = 0; i < b.length; i += 4) {
+    let v = ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+    let chunk = "";
+    for (let j = 0; j < 5; j++) {
+      chunk = Z85[v % 85] + chunk;
+      v = Math.floor(v / 85);
+    }
+    out += chunk;
+  }
+  return out;
+}
+
+/** Answers one ZAP request (frames after the envelope) and records it. */
+function zapAnswer(f) {
+  const [version, requestId, domain, address, identity, mechanism, ...creds] = f;
+  const mech = mechanism?.toString() ?? "";
+  let status = "400", text = "denied", userId = "", credentials = [];
+  if (version?.toString() !== "1.0") {
+    status = "500";
+    text = "bad version";
+  } else if (mech === "PLAIN") {
+    credentials = creds.map((c) => c.toString());
+    const [user, pass] = credentials;
+    if (Object.hasOwn(zap.users, user) && zap.users[user] === pass) {
+      status = "200";
+      userId = user;
+    }
+  } else if (mech === "CURVE") {
+    const key = creds[0] && creds[0].length === 32 ? z85(creds[0]) : "";
+    credentials = [key];
+    if (key && (zap.curveKeys === "*" || zap.curveKeys.includes(key))) {
+      status = "200";
+      userId = key;
+    }
+  } else if (mech === "NULL" && zap.allowNull) {
+    status = "200";
+  }
+  if (status === "200") text = "OK";
+  zap.requests.push({
+    version: version?.toString() ?? "",
+    requestId: requestId?.toString() ?? "",
+    domain: domain?.toString() ?? "",
+    address: address?.toString() ?? "",
+    identity: identity ? b64(identity) : "",
+    mechanism: mech,
+    credentials,
+    status,
+    userId,
+  });
+  return [version ?? "1.0", requestId ?? "", status, text, userId, ""];
+}
 
 const b64 = (buf) => Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString("base64");
 const unb64 = (s) => Buffer.from(s, "base64");
@@ -79,6 +159,44 @@ const handlers = {
     if (sockets.has(c.id)) throw new Error(`socket ${c.id} exists`);
     const s = new Cls({ linger: 1000, ...(c.options ?? {}) });
     sockets.set(c.id, s);
+    return {};
+  },
+  setopt(c) {
+    Object.assign(sock(c.id), c.options ?? {});
+    return {};
+  },
+  curveKeypair() {
+    return zmq.curveKeyPair();
+  },
+  async zapStart(c) {
+    if (zap) throw new Error("a ZAP handler runs already");
+    const router = new zmq.Router({ linger: 0 });
+    await router.bind("inproc://zeromq.zap.01");
+    zap = {
+      router,
+      users: c.users ?? {},
+      curveKeys: c.curveKeys ?? [],
+      allowNull: c.allowNull ?? true,
+      requests: [],
+    };
+    const z = zap;
+    (async () => {
+      // Envelope from libzmq's session: [routing id, "", ...request frames].
+      for await (const [rid, delim, ...f] of router) {
+        if (z !== zap) break;
+        await router.send([rid, delim, ...zapAnswer(f)]);
+      }
+    })().catch(() => {}); // ends when the router closes
+    return {};
+  },
+  zapRequests() {
+    return { requests: zap?.requests ?? [] };
+  },
+  zapStop() {
+    if (zap) {
+      zap.router.close();
+      zap = null;
+    }
     return {};
   },
   async bind(c) {
@@ -160,7 +278,12 @@ const handlers = {
     const log = [];
     events.set(c.id, log);
     (async () => {
-      for await (const e of s.events) log.push({ type: e.type, address: e.address });
+      for await (const e of s.events) {
+        const ev = { type: e.type, address: e.address };
+        if (e.type === "handshake:error:auth") ev.error = String(e.error?.status ?? "");
+        else if (e.type.startsWith("handshake:error")) ev.error = String(e.error?.code ?? "");
+        log.push(ev);
+      }
     })().catch(() => {}); // ends with the socket
     return {};
   },
@@ -180,6 +303,7 @@ function reply(obj) {
 }
 
 function shutdown(code) {
+  handlers.zapStop();
   for (const s of sockets.values()) {
     try {
       s.linger = 0;

@@ -34,6 +34,7 @@ const SUITE = [
   "pipe",
   "process",
   "protocols",
+  "security",
   "session",
   "spec",
   "transports",

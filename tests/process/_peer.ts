@@ -9,7 +9,8 @@
  * receiver checks order, completeness and content without sharing state with the sender.
  *
  * Roles (`role` in the config; every role also takes `opts`, more socket options by their
- * idiomatic names, such as heartbeats):
+ * idiomatic names, such as heartbeats or CURVE keys, and `auth`, a ZAP handler to start in
+ * the process: `{ plain: { user: password }, curve: [public keys] | "*" }`):
  * - `send`: `type`, `endpoint`, `bind`, `plan` (part sizes of each message, repeated for
  *   `count` messages), `linger`, `idle` (ms after the last send before `close`), `term`
  *   (false: close and let the process end by itself), `warm` (send warm-up messages until
@@ -44,7 +45,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import { Context, type Socket, type SocketType } from "../../mod.ts";
+import { Authenticator, Context, type Socket, type SocketType } from "../../mod.ts";
 import { checkMessage, makeMessage } from "./_messages.ts";
 
 export { checkMessage, fill, makeMessage } from "./_messages.ts";
@@ -56,6 +57,7 @@ const deadline = setTimeout(() => {
   process.exit(9);
 }, cfg.maxMs ?? 60_000);
 
+const authenticated = new WeakSet<Context>();
 const lines: string[] = [];
 const lineWaiters: ((l: string) => void)[] = [];
 let buf = "";
@@ -87,7 +89,15 @@ const stats = () => {
 };
 
 async function open(ctx: Context, type: string, opts: Record<string, unknown> = {}) {
-  // `opts` in the config: further socket options of any role (heartbeats, say).
+  // `auth` in the config: a ZAP handler in this process ({ plain: { user: password },
+  // curve: [public keys] | "*" }); it lives until the context terminates.
+  if (cfg.auth && !authenticated.has(ctx)) {
+    authenticated.add(ctx);
+    const auth = new Authenticator(ctx);
+    if (cfg.auth.plain) auth.allowPlain(cfg.auth.plain);
+    if (cfg.auth.curve) auth.allowCurve(cfg.auth.curve);
+  }
+  // `opts` in the config: further socket options of any role (heartbeats, keys, say).
   const s = ctx.socket(type as SocketType, { ...opts, ...cfg.opts });
   if (type === "SUB") s.subscribe("");
   if (cfg.bind) await s.bind(cfg.endpoint);

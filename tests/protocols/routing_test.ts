@@ -29,6 +29,7 @@ class FakePipe implements Pipe {
   peerIdentity = new Uint8Array(0);
   peerType: string | null = null;
   peerVersion: string | null = null;
+  properties: Record<string, string> | null = null;
   connections = 1;
   tag: unknown = null;
   terminated = false;

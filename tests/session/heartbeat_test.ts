@@ -71,6 +71,7 @@ class Owner implements SessionOwner {
   }
   wakeApi(): void {}
   drained(): void {}
+  zap(): void {}
 }
 
 /** The 64-byte ZMTP/3.x NULL greeting of a peer, minor version `minor`. */

@@ -73,6 +73,7 @@ class Owner implements SessionOwner {
     this.wakes++;
   }
   drained(): void {}
+  zap(): void {}
 }
 
 /** A PULL session that finished its handshake with a PUSH peer, serving a fresh pipe. */

@@ -1278,6 +1278,7 @@ export class SessionRig {
       closed: (_s, why) => void (closedBy = why),
       wakeApi: () => {},
       drained: () => {},
+      zap: () => {},
     };
     const s = new StreamSession({
       type: c.socket.type,

@@ -56,6 +56,8 @@ const ROUTER_READY = hex(
   '04 29 05 "READY" 0B "Socket-Type" 00 00 00 06 "ROUTER" 08 "Identity" 00 00 00 00',
 );
 const PUSH_READY = readyFrame("PUSH", null);
+/** The security part of a result without security (1.0, 2.0, NULL without ZAP). */
+const NULL_SECURITY = { mechanism: "NULL", properties: new Map(), userId: "", codec: null };
 
 /** Runs our side through the whole greeting, returning it ready for the peer's READY. */
 function afterGreeting(h: Handshake, greeting = LIBZMQ_GREETING): Uint8Array {
@@ -94,6 +96,8 @@ test("Handshake completes libzmq's DEALER greeting fed one byte at a time", () =
     peerType: "DEALER",
     peerIdentity: new Uint8Array(0),
     rest: new Uint8Array(0),
+    ...NULL_SECURITY,
+    properties: new Map([["socket-type", ascii("DEALER")], ["identity", new Uint8Array(0)]]),
   });
 });
 
@@ -275,6 +279,7 @@ test("Handshake takes a first byte other than FF as a legacy identity frame", ()
     peerType: null,
     peerIdentity: ascii("XY"),
     rest: hex("06 00 68 65"),
+    ...NULL_SECURITY,
   });
 });
 
@@ -356,6 +361,7 @@ test("Handshake speaks ZMTP/2.0 to a revision 01 peer", () => {
     peerType: "DEALER",
     peerIdentity: new Uint8Array(0),
     rest: new Uint8Array(0),
+    ...NULL_SECURITY,
   });
 });
 
