@@ -39,8 +39,9 @@ export interface ZapRequestInfo {
   address: string;
   /** "NULL", "PLAIN" or "CURVE". */
   mechanism: string;
-  /** PLAIN: the username and password the client sent. */
+  /** PLAIN: the username the client sent. */
   username?: string;
+  /** PLAIN: the password the client sent (compare it in constant time). */
   password?: string;
   /** CURVE: the client's long-term public key, in Z85. */
   publicKey?: string;

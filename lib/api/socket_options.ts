@@ -8,6 +8,7 @@
  *
  * Runs on: API thread.
  */
+import { XS_CURVE, XS_MECHANISM, XS_PLAIN } from "../constants.ts";
 import type { WireMode } from "./options.ts";
 import { type SocketState, stateOf } from "./socket_state.ts";
 
@@ -260,6 +261,16 @@ export class SocketOptionAccessors {
   }
   set curveServerKey(v: string | Uint8Array) {
     st(this).set("curveServerKey", v);
+  }
+  /**
+   * The security mechanism later tcp/ipc endpoints speak, as the options above make it
+   * (read only; `XS_MECHANISM`, docs/security.md §2).
+   */
+  get mechanism(): "NULL" | "PLAIN" | "CURVE" {
+    const s = st(this);
+    s.check("Cannot read mechanism");
+    const n = s.core.getOption(XS_MECHANISM);
+    return n === XS_CURVE ? "CURVE" : n === XS_PLAIN ? "PLAIN" : "NULL";
   }
   /** The ZAP domain asked of the authenticator (`XS_ZAP_DOMAIN`, RFC 27). */
   get zapDomain(): string {

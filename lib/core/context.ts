@@ -78,7 +78,11 @@ export class ContextCore implements SocketHost {
   readonly #blocks = new PipeBlocks();
   readonly #waiting = new Waiting({
     bell: () => this.#link.apiBell,
-    process: () => this.#link.process(),
+    process: () => {
+      this.#link.process();
+      // A handler's ZAP replies are local (inproc): a blocking C-face call takes them too.
+      this.#zap.service();
+    },
     pending: () => this.#link.pending(),
     flush: () => {
       for (const { pipe } of this.#ringPipes.values()) pipe.flush();
@@ -325,6 +329,7 @@ export class ContextCore implements SocketHost {
 
   /** A socket was closed: release its names, hand its connections to the worker. */
   socketClosed(s: SocketCore, pipes: Set<Pipe>): void {
+    if (this.#inproc.ownerOf(ZAP_NAME) === s) this.#zap.reset();
     this.#inproc.release(s);
     for (const p of pipes) {
       if (p instanceof InprocPipe) {

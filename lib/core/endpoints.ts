@@ -26,7 +26,13 @@ import type {
   WireOptions,
 } from "../pipe/mod.ts";
 import { currentRuntimeName } from "../runtime/mod.ts";
-import { newKeyPair, publicKeyOf, sameBytes, type SecurityConfig } from "../security/mod.ts";
+import {
+  cryptoMissing,
+  newKeyPair,
+  publicKeyOf,
+  sameBytes,
+  type SecurityConfig,
+} from "../security/mod.ts";
 import {
   checkEndpoint,
   type Endpoint,
@@ -86,7 +92,14 @@ interface EndpointRecord {
  */
 export function securityConfig(o: OptionValues): SecurityConfig | string {
   const zapDomain = new TextDecoder().decode(o.zapDomain);
+  const mode = WIRE_MODES[o.wireMode];
+  if ((mode === "xs1" || mode === "zmtp1") && (mechanismNumber(o) !== C.XS_NULL || zapDomain)) {
+    // The legacy wires have no security: never let them carry a secured socket in clear.
+    return `security (PLAIN, CURVE or a ZAP domain) needs ZMTP/3.x; wire "${mode}" has none`;
+  }
   if (o.curveServer === 1 || o.curveServerKey.length === 32) {
+    const missing = cryptoMissing();
+    if (missing !== null) return `CURVE is not available: ${missing}`;
     const server = o.curveServer === 1;
     let pub = o.curvePublicKey.length === 32 ? o.curvePublicKey : null;
     let sec = o.curveSecretKey.length === 32 ? o.curveSecretKey : null;

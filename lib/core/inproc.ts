@@ -48,6 +48,11 @@ export class InprocNames {
     return this.#bound.has(name);
   }
 
+  /** The socket bound at `name`, if any. */
+  ownerOf(name: string): SocketCore | undefined {
+    return this.#bound.get(name)?.socket;
+  }
+
   /** Binds `name` for `s`: 0 or EADDRINUSE. Connects waiting for the name complete. */
   bind(s: SocketCore, name: string): number {
     if (this.#bound.has(name)) return C.EADDRINUSE;

@@ -12,8 +12,11 @@
  * - A reply that breaks RFC 27 (lib/security/zap.ts `parseZapReply`) answers "500"; one
  *   for no known request is dropped. A handler that never answers leaves the connection to
  *   its handshake timeout (XS_HANDSHAKE_IVL).
- * - The handler runs on this thread: the application must let it run (await, or a C-face
- *   wait; a blocking call of the C face does serve it, see `Waiting.waitSync`).
+ * - The handler runs on this thread: the application must let it run. Its replies are
+ *   taken by every service round, including a blocking C-face call's (the context's
+ *   `process` hook), but a handler written as C-face calls only answers when the program
+ *   calls it, so it cannot sit in the same thread as a blocking receive on the server.
+ * - A handler that closes with requests in flight: they are answered "500".
  *
  * Runs on: API thread.
  */
@@ -84,11 +87,16 @@ export class ZapClient implements Watched {
     this.#host.watch(this);
   }
 
-  /** The handler went away (unbound): requests in flight will not be answered by it. */
+  /**
+   * The handler closed: requests in flight will not be answered by it. They fail with
+   * "500" (never "" = no handler, which would let a CURVE client in unchecked).
+   */
   reset(): void {
     this.#dealer?.close();
     this.#dealer = null;
-    for (const zap of this.#waiting.values()) this.#answer(zap, "", "no ZAP handler", "");
+    for (const zap of this.#waiting.values()) {
+      this.#answer(zap, "500", "the ZAP handler closed before answering", "");
+    }
     this.#waiting.clear();
   }
 
@@ -107,7 +115,7 @@ export class ZapClient implements Watched {
 
   service(): void {
     const d = this.#dealer;
-    if (d === null) return;
+    if (d === null || this.#waiting.size === 0) return;
     for (;;) {
       const msg = d.recv(C.XS_DONTWAIT);
       if (msg === null) break;

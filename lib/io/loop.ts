@@ -210,7 +210,8 @@ export class IoLoop implements SessionOwner {
     const identity = Array.from(r.peerIdentity);
     this.#handshaken.add(s);
     const remote = this.#t.remotes.get(s) ?? "";
-    const properties = r.mechanism !== "NULL" || r.userId !== ""
+    // Secured connections, and NULL ones checked by ZAP (a ZAP domain), carry properties.
+    const properties = r.mechanism !== "NULL" || r.userId !== "" || s.config.security
       ? connectionProperties(r, remote)
       : undefined;
     if (sock.monitored) {

@@ -210,7 +210,7 @@ export type ToApi =
   | { t: "monitor"; sock: number; ev: MonitorEvent }
   /**
    * A server handshake asks ZAP (RFC 27; lib/core/zap.ts): the request's frames after the
-   * request id, as docs/wire.md §5.4 lists them. Answered by a `zap` command.
+   * request id, as docs/security.md §7 lists them. Answered by a `zap` command.
    */
   | {
     t: "zap";

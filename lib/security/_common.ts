@@ -20,7 +20,7 @@ import type {
   ZapRequest,
 } from "./mechanism.ts";
 import { encodeMetadata, parseMetadata } from "../wire/metadata.ts";
-import { parseError } from "../wire/commands.ts";
+import { parseCommand, parseError } from "../wire/commands.ts";
 
 /** `n` random bytes; injected by tests, `randomBytes` otherwise. */
 export type Rng = (n: number) => Uint8Array;
@@ -140,6 +140,26 @@ export abstract class MechanismBase implements Mechanism {
     return null;
   }
 
+  /**
+   * The next handshake command of a CURVE side: the body's command if it is `expected`, else
+   * the failure's frames (an ERROR from the peer, a malformed or unexpected command), after
+   * `wipe` cleared the side's secrets.
+   */
+  protected expectCommand(
+    body: Uint8Array,
+    expected: string,
+    wipe: () => void,
+  ): Uint8Array[] | null {
+    const cmd = parseCommand(body);
+    if (cmd !== null && cmd.name === expected) return null;
+    wipe();
+    if (cmd === null) return this.fail("Malformed command received during the handshake");
+    if (cmd.name === "ERROR") return this.peerError(cmd.data);
+    return this.fail(
+      `Unexpected command ${cmd.name} received during the CURVE handshake (expected ${expected})`,
+    );
+  }
+
   /** Fails on an ERROR received from the peer: "auth" if it carries a ZAP refusal code. */
   protected peerError(data: Uint8Array, forceAuth = false): Uint8Array[] {
     const reason = parseError(data);
@@ -151,7 +171,7 @@ export abstract class MechanismBase implements Mechanism {
   }
 }
 
-/** Classifies a ZAP status (docs/wire.md §5.4); an unknown status counts as "500". */
+/** Classifies a ZAP status (docs/security.md §7); an unknown status counts as "500". */
 export function zapVerdict(answer: ZapAnswer): { verdict: ZapVerdict; code: string } {
   switch (answer.status) {
     case "200":

@@ -1,5 +1,5 @@
 /**
- * What the CURVE client and server share (ZeroMQ RFC 25/26, docs/wire.md §5.3): command
+ * What the CURVE client and server share (ZeroMQ RFC 25/26, docs/security.md §6): command
  * sizes, nonce prefixes, nonce builders, counter reading and key derivation that reports a
  * low-order public key instead of throwing.
  *

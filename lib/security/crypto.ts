@@ -15,12 +15,30 @@
  *
  * Runs on: both threads (keys on the API thread; handshakes and messages on the I/O worker).
  */
-import { loadCrypto } from "../runtime/mod.ts";
+import { type CryptoLib, loadCrypto } from "../runtime/mod.ts";
 
 // Deno takes the packages through `npm:` specifiers, Bun and Node as dependencies
 // (lib/runtime/crypto_deno.ts, crypto_npm.ts). Loaded once, before anything here runs: the
-// functions below are synchronous, as the handshake and the codec need them.
-const { hsalsa, xsalsa20poly1305, x25519 } = await loadCrypto();
+// functions below are synchronous, as the handshake and the codec need them. Where they
+// cannot be loaded (a Deno checkout without `npm install`, say) everything but CURVE works,
+// and CURVE says why it cannot (`cryptoMissing`).
+let lib: CryptoLib | null = null;
+let why = "";
+try {
+  lib = await loadCrypto();
+} catch (e) {
+  why = (e as Error)?.message ?? String(e);
+}
+
+/** Null if CURVE's cryptography is loaded, else why not. */
+export function cryptoMissing(): string | null {
+  return lib ? null : `the packages @noble/curves and @noble/ciphers could not be loaded (${why})`;
+}
+
+function need(): CryptoLib {
+  if (lib) return lib;
+  throw new Error(`CURVE is not available: ${cryptoMissing()}`);
+}
 
 /** Length of a Curve25519 key, public or secret. */
 export const KEY_BYTES = 32;
@@ -38,13 +56,13 @@ export function randomBytes(n: number): Uint8Array {
 
 /** The public key of a 32-byte secret key. */
 export function publicKeyOf(secret: Uint8Array): Uint8Array {
-  return x25519.getPublicKey(secret);
+  return need().x25519.getPublicKey(secret);
 }
 
 /** A fresh key pair from the CSPRNG. */
 export function newKeyPair(): { publicKey: Uint8Array; secretKey: Uint8Array } {
   const secretKey = randomBytes(KEY_BYTES);
-  return { publicKey: x25519.getPublicKey(secretKey), secretKey };
+  return { publicKey: need().x25519.getPublicKey(secretKey), secretKey };
 }
 
 const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
@@ -56,6 +74,7 @@ const ZERO16 = new Uint32Array(4);
  * as a refused handshake.
  */
 export function boxKey(theirPublic: Uint8Array, mySecret: Uint8Array): Uint8Array {
+  const { x25519, hsalsa } = need();
   const shared = x25519.getSharedSecret(mySecret, theirPublic);
   const k = new Uint32Array(8);
   for (let i = 0; i < 8; i++) k[i] = readLE32(shared, i * 4);
@@ -68,14 +87,14 @@ export function boxKey(theirPublic: Uint8Array, mySecret: Uint8Array): Uint8Arra
 
 /** XSalsa20-Poly1305: tag (16) + ciphertext of `m` under `key` and the 24-byte `nonce`. */
 export function seal(key: Uint8Array, nonce: Uint8Array, m: Uint8Array): Uint8Array {
-  return xsalsa20poly1305(key, nonce).encrypt(m);
+  return need().xsalsa20poly1305(key, nonce).encrypt(m);
 }
 
 /** Opens a `seal`ed box; null if it is too short or its tag does not verify. */
 export function open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Uint8Array | null {
   if (box.length < BOX_OVERHEAD) return null;
   try {
-    return xsalsa20poly1305(key, nonce).decrypt(box);
+    return need().xsalsa20poly1305(key, nonce).decrypt(box);
   } catch {
     return null;
   }

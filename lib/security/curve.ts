@@ -1,5 +1,5 @@
 /**
- * The CURVE mechanism (ZeroMQ RFC 25/26, docs/wire.md §5.3) behind one class:
+ * The CURVE mechanism (ZeroMQ RFC 25/26, docs/security.md §6) behind one class:
  * `CurveMechanism` is the client (curve_client.ts) or the server (curve_server.ts) as
  * `config.security.server` says, with the same members. The layouts, nonces, counters and
  * checks are described in those two files and in _curve_common.ts.

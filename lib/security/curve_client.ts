@@ -1,5 +1,5 @@
 /**
- * The client side of CURVE (ZeroMQ RFC 25/26, docs/wire.md §5.3): HELLO → (WELCOME) →
+ * The client side of CURVE (ZeroMQ RFC 25/26, docs/security.md §6): HELLO → (WELCOME) →
  * INITIATE → (READY), then a `CurveStream` codec for the traffic.
  *
  * - `start()`: HELLO, 200 bytes: version 1.0, 72 zero bytes, our transient key C′, counter
@@ -47,7 +47,7 @@ import {
 } from "./_curve_common.ts";
 import { KEY_BYTES, open, publicKeyOf, randomBytes, seal } from "./crypto.ts";
 import { CurveStream } from "./curve_stream.ts";
-import { encodeCommand, parseCommand } from "../wire/commands.ts";
+import { encodeCommand } from "../wire/commands.ts";
 
 type Phase = "new" | "welcome" | "ready";
 
@@ -114,18 +114,9 @@ export class CurveClient extends MechanismBase {
     if (this.state !== "busy" || this.#phase === "new") {
       return this.#fail(`Unexpected frame received in CURVE state ${this.state}`);
     }
-    const cmd = parseCommand(body);
-    if (cmd === null) return this.#fail("Malformed command received during the handshake");
-    if (cmd.name === "ERROR") {
-      this.#wipe();
-      return this.peerError(cmd.data);
-    }
     const expected = this.#phase === "welcome" ? "WELCOME" : "READY";
-    if (cmd.name !== expected) {
-      return this.#fail(
-        `Unexpected command ${cmd.name} received during the CURVE handshake (expected ${expected})`,
-      );
-    }
+    const refused = this.expectCommand(body, expected, () => this.#wipe());
+    if (refused !== null) return refused;
     return this.#phase === "welcome" ? this.#welcome(body) : this.#ready(body);
   }
 

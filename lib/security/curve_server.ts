@@ -1,5 +1,5 @@
 /**
- * The server side of CURVE (ZeroMQ RFC 25/26, docs/wire.md §5.3): (HELLO) → WELCOME →
+ * The server side of CURVE (ZeroMQ RFC 25/26, docs/security.md §6): (HELLO) → WELCOME →
  * (INITIATE) → ZAP → READY or ERROR, then a `CurveStream` codec for the traffic.
  *
  * Every field is checked (RFC 26: "validate all fields"), each failure with kind
@@ -49,7 +49,7 @@ import {
 } from "./_curve_common.ts";
 import { KEY_BYTES, open, publicKeyOf, randomBytes, sameBytes, seal } from "./crypto.ts";
 import { CurveStream } from "./curve_stream.ts";
-import { encodeCommand, errorFrame, parseCommand } from "../wire/commands.ts";
+import { encodeCommand, errorFrame } from "../wire/commands.ts";
 
 type Phase = "new" | "hello" | "initiate" | "answered";
 
@@ -106,18 +106,9 @@ export class CurveServer extends MechanismBase {
     if (this.state !== "busy" || (this.#phase !== "hello" && this.#phase !== "initiate")) {
       return this.#fail(`Unexpected frame received in CURVE state ${this.state}`);
     }
-    const cmd = parseCommand(body);
-    if (cmd === null) return this.#fail("Malformed command received during the handshake");
-    if (cmd.name === "ERROR") {
-      this.#wipe();
-      return this.peerError(cmd.data);
-    }
     const expected = this.#phase === "hello" ? "HELLO" : "INITIATE";
-    if (cmd.name !== expected) {
-      return this.#fail(
-        `Unexpected command ${cmd.name} received during the CURVE handshake (expected ${expected})`,
-      );
-    }
+    const refused = this.expectCommand(body, expected, () => this.#wipe());
+    if (refused !== null) return refused;
     return this.#phase === "hello" ? this.#hello(body) : this.#initiate(body);
   }
 

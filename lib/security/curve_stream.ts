@@ -1,5 +1,5 @@
 /**
- * The CURVE traffic codec (ZeroMQ RFC 26 MESSAGE; docs/wire.md §5.3 "Nonces" and "MESSAGE"):
+ * The CURVE traffic codec (ZeroMQ RFC 26 MESSAGE; docs/security.md §6.2, §6.5):
  * after a CURVE handshake every ZMTP/3 frame travels boxed in its own MESSAGE command, and
  * `CurveStream` converts between the plain frame stream (what the engine would write to, or
  * read from, a NULL peer) and the wire stream. Both directions accept their input split

@@ -25,7 +25,7 @@ export { NullMechanism } from "./null.ts";
 export { PLAIN_NEEDS_ZAP, PlainMechanism } from "./plain.ts";
 export { CurveClient, CurveMechanism, CurveServer, type Rng } from "./curve.ts";
 export { z85Decode, z85Encode } from "./z85.ts";
-export { newKeyPair, publicKeyOf, sameBytes } from "./crypto.ts";
+export { cryptoMissing, newKeyPair, publicKeyOf, sameBytes } from "./crypto.ts";
 export { type CurveKeyPair, curveKeyPair, curvePublicKey, parseKey } from "./keys.ts";
 export { CurveStream } from "./curve_stream.ts";
 export {

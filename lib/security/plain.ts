@@ -1,5 +1,5 @@
 /**
- * The PLAIN mechanism (ZeroMQ RFC 24, docs/wire.md §5.2): a username and a password in
+ * The PLAIN mechanism (ZeroMQ RFC 24, docs/security.md §5): a username and a password in
  * clear, checked by the server's ZAP handler. Flow: client HELLO → server WELCOME (or
  * ERROR) → client INITIATE (metadata) → server READY (metadata).
  *
@@ -7,7 +7,7 @@
  * be exactly `07 "WELCOME"` (8 bytes, as libzmq's client requires); INITIATE carries our
  * `Socket-Type` (and `Identity`); the server's READY metadata is checked and we are ready.
  * An ERROR fails with kind "auth", spelled `05 "ERROR"` or libzmq's `5E "RROR"` (its PLAIN
- * server's malformed literal, docs/wire.md §5.2).
+ * server's malformed literal, docs/security.md §5).
  *
  * Server: HELLO must be well formed with no trailing bytes; then state "zap" with the
  * credentials [username, password]. "200": WELCOME, then the client's INITIATE is checked
@@ -37,7 +37,7 @@ type Phase = "new" | "welcome" | "ready" | "hello" | "initiate";
 /**
  * One side of a PLAIN handshake; `config.security.server` picks the side.
  *
- * @example The client's HELLO (docs/wire.md §5.2 capture)
+ * @example The client's HELLO (docs/security.md §5 capture)
  * ```ts
  * import { PlainMechanism } from "./plain.ts";
  * const te = new TextEncoder();

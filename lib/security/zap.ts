@@ -1,5 +1,5 @@
 /**
- * ZAP, the ZeroMQ Authentication Protocol (ZeroMQ RFC 27; docs/wire.md §5.4): the frames a
+ * ZAP, the ZeroMQ Authentication Protocol (ZeroMQ RFC 27; docs/security.md §7): the frames a
  * server-side mechanism's request and the handler's reply consist of, as a libzmq-compatible
  * handler socket bound at `inproc://zeromq.zap.01` exchanges them. Both sides are here: the
  * asking side (`zapRequestFrames`, `parseZapReply`) and the handler side, for our
@@ -52,7 +52,7 @@ function quote(frame: Uint8Array): string {
 }
 
 /**
- * The frames of a ZAP request (docs/wire.md §5.4), without envelope.
+ * The frames of a ZAP request (docs/security.md §7), without envelope.
  *
  * @param r The request: `requestId` (libzmq always uses "1"), the socket's `zapDomain`,
  *   the peer's address (IP text, no port), `identity` (libzmq: the server socket's own

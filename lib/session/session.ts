@@ -100,6 +100,8 @@ export class StreamSession implements StreamHandlers {
   #zapAsked = false;
   /** Why to close once the farewell (an ERROR command) is written. */
   #closeAfterWrite: string | null = null;
+  /** The farewell, while a write in flight delays it. */
+  #farewell: Uint8Array | null = null;
   readonly #out: Outbound;
   readonly #in: InboundSink;
 
@@ -283,7 +285,12 @@ export class StreamSession implements StreamHandlers {
   }
 
   written(): void {
-    if (this.#closeAfterWrite !== null) return this.close(this.#closeAfterWrite);
+    if (this.#closeAfterWrite !== null) {
+      const bye = this.#farewell;
+      this.#farewell = null;
+      if (bye) return this.#conn!.write(bye);
+      return this.close(this.#closeAfterWrite);
+    }
     this.#out.written();
   }
 
@@ -293,16 +300,16 @@ export class StreamSession implements StreamHandlers {
     if (hs.error) {
       const auth = hs instanceof Handshake && hs.errorKind === "auth";
       const why = `${auth ? "authentication failed" : "handshake failed"}: ${hs.error}`;
-      // A refused client does not come back with the same credentials (docs/wire.md §5.2).
+      // A refused client does not come back with the same credentials (docs/security.md §9.3).
       if (auth) this.refused = true;
       const bye = hs instanceof Handshake ? hs.farewell : null;
-      if (bye && bye.length && this.#conn && !this.#out.writing) {
-        // The refusal the peer should hear (an ERROR command), then the close.
-        this.#closeAfterWrite = why;
-        this.#conn.write(bye);
-        return;
-      }
-      return this.close(why);
+      if (!bye || !bye.length || !this.#conn) return this.close(why);
+      // The refusal the peer should hear (an ERROR command), then the close; after the
+      // write in flight, if one is (`written`).
+      this.#closeAfterWrite = why;
+      if (this.#out.writing) this.#farewell = bye;
+      else this.#conn.write(bye);
+      return;
     }
     if (out.length) this.#out.push(out);
     if (hs instanceof Handshake && hs.zap && !this.#zapAsked) {

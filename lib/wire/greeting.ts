@@ -77,7 +77,7 @@ export function greetingTail(mechanism: MechanismName, asServer: boolean): Uint8
 /**
  * Null if the whole greeting in `b` names our mechanism `ours` (an exact 20-byte compare,
  * so `null` is not `NULL`), else the name it gives instead. The peer's as-server byte is
- * not read (docs/wire.md §5.1).
+ * not read (docs/security.md §1).
  */
 export function foreignMechanism(b: Uint8Array, ours: MechanismName): string | null {
   const want = mechanismField(ours);

@@ -20,7 +20,7 @@
  *      bytes, and wait for the peer's 64 bytes. Only the mechanism (exact 20-byte compare
  *      with ours, so `null` fails) is checked; padding, byte 9 bits 1-7, as-server and
  *      filler are ignored. Major `03` with minor `00` gives "3.0", everything else "3.1".
- *    Security is ZMTP/3.x only (docs/wire.md §5): with PLAIN, CURVE or a ZAP domain, a 1.0
+ *    Security is ZMTP/3.x only (docs/security.md §1): with PLAIN, CURVE or a ZAP domain, a 1.0
  *    or 2.0 peer is an error.
  * 4. 3.x only: after the peer's whole greeting (never before, docs/wire.md §9 item 15) the
  *    mechanism is created (`createMechanism`) and what its `start()` returns is sent (NULL's
@@ -260,7 +260,7 @@ export class Handshake {
     return this.#security.mechanism !== "NULL" && this.#security.server;
   }
 
-  /** What forbids ZMTP/1.0 and 2.0 peers (docs/wire.md §5), in words; null if nothing. */
+  /** What forbids ZMTP/1.0 and 2.0 peers (docs/security.md §1), in words; null if nothing. */
   #secure(): string | null {
     const sec = this.#security;
     if (sec.mechanism !== "NULL") return `the ${sec.mechanism} mechanism`;

@@ -89,7 +89,7 @@ export class LegacyHandshake {
       peerType: null,
       peerIdentity: identity,
       rest,
-      // The legacy wires have no security (docs/wire.md §5).
+      // The legacy wires have no security (docs/security.md §1).
       mechanism: "NULL",
       properties: new Map(),
       userId: "",

@@ -43,6 +43,15 @@ const EXAMPLES: Record<string, RegExp[]> = {
     /^XS_REQ received a reply of 10 bytes: ABCDEFGHJK$/m,
     /^c_face_reqrep: done$/m,
   ],
+  "secure_reqrep.ts": [
+    /^server received "hello" from User-Id \S{40}$/m,
+    /^server handshake: mechanism CURVE$/m,
+    /^server refused: authentication failed: ZAP refused the peer: 400/m,
+    /^stranger was told: authentication failed: .*"400"$/m,
+    /^nothing from the stranger within \d+ ms$/m,
+    /^stranger did not dial again/m,
+    /^secure_reqrep: done$/m,
+  ],
 };
 
 /** The examples are TypeScript run as they are: Deno and Bun only (Node 20 cannot). */

@@ -3,7 +3,7 @@
  * and ZAP (RFC 27) with real libzmq: pyzmq (libzmq 4.3.4) and zeromq.js (libzmq 4.3.5),
  * each in its own child process, whose ZAP handler (an allow list bound at
  * inproc://zeromq.zap.01 in the peer) records every request it answers
- * (docs/wire.md §5, §8.3, §10 items 11-12).
+ * (docs/security.md, docs/wire.md §8.3).
  *
  * The matrix, over tcp: mechanism {PLAIN, CURVE} × our role {client, server} × peer
  * {pyzmq, zeromq.js} × outcome {accepted, refused by ZAP}; plus ipc for one accepted case
@@ -11,7 +11,7 @@
  * server's messages carry the ZAP user id (`User-Id`), our events report the mechanism.
  * Refused (wrong password, unlisted key): PUSH/PULL; nothing reaches the receiving side; a
  * refusal by our server shows as `handshake:error:auth`; our client refused by libzmq (ERROR
- * "400", malformed "^RROR" for PLAIN: docs/wire.md §5) stops: the peer's handler sees one
+ * "400", malformed "^RROR" for PLAIN: docs/security.md §1) stops: the peer's handler sees one
  * request only. A libzmq client we refuse may reconnect (docs/wire.md §8.3): not counted.
  * Then CURVE PUB/SUB with the subscription encrypted, both directions; wrong server keys
  * both ways (our server keeps serving a good client meanwhile); a PLAIN client against a
@@ -589,7 +589,7 @@ for (const kind of PEERS) {
         assert.equal(ours.secretKey.length, 40);
         assert.equal(curvePublicKey(ours.secretKey), ours.publicKey, "our pair");
         assert.notEqual(curveKeyPair().secretKey, ours.secretKey, "fresh pairs differ");
-        // The pair of libzmq's zmq_curve(7) manual (docs/wire.md §5).
+        // The pair of libzmq's zmq_curve(7) manual (docs/security.md §1).
         assert.equal(
           curvePublicKey("JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6"),
           "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7",

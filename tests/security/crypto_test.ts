@@ -1,5 +1,5 @@
 /**
- * Tests of lib/security/crypto.ts against every CURVE test vector of docs/wire.md §5.3
+ * Tests of lib/security/crypto.ts against every CURVE test vector of docs/security.md §6
  * (computed with libsodium): the long-term and transient public keys, `beforenm`, the
  * HELLO box, K and the client MESSAGE box; plus tampering and `sameBytes`.
  *

@@ -1,6 +1,6 @@
 /**
  * Tests of lib/security/curve_stream.ts: CURVE MESSAGE boxing of ZMTP/3 frames
- * (docs/wire.md §5.3 "Nonces" and "MESSAGE", §8.1 rows 22, 23, 30-33): the libzmq test
+ * (docs/security.md §6.2, §6.5, §8.1 rows 22, 23, 30-33): the libzmq test
  * vector byte for byte, round trips in both directions under every split of the input,
  * and every way a received stream fails (replay, reorder, tampering, oversize, ERROR, MORE).
  *
@@ -18,7 +18,7 @@ import {
 } from "../../lib/wire/frame.ts";
 import { ascii, cat, hex } from "../wire/_hex.ts";
 
-/** K = beforenm(S′, c′) of the docs/wire.md §5.3 test vectors. */
+/** K = beforenm(S′, c′) of the docs/security.md §6 test vectors. */
 const K = hex("333eb29d53c51accd045b6f4a9cfe9db6c3b2424a5136c760dd93ffd3982a83f");
 
 /** A plain ZMTP/3 frame. */
@@ -102,7 +102,7 @@ function sameBytes(a: Uint8Array | null, b: Uint8Array, what: string): void {
   }
 }
 
-test("a client MESSAGE is byte for byte libzmq's (docs/wire.md §5.3 vector)", () => {
+test("a client MESSAGE is byte for byte libzmq's (docs/security.md §6 vector)", () => {
   const { client } = pair();
   const wire = client.encode(frame(0, ascii("hello")));
   // Outer flags 00, size 38 = 33 + 5; counter 3; the box of the test vector.

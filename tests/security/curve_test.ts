@@ -1,6 +1,6 @@
 /**
  * Tests of the CURVE mechanism (lib/security/curve*.ts) alone and through
- * lib/wire/handshake.ts: the command layouts and test vectors of docs/wire.md §5.3 (HELLO
+ * lib/wire/handshake.ts: the command layouts and test vectors of docs/security.md §6 (HELLO
  * box and K from injected keys, the client's first MESSAGE box), two handshakes with every
  * ZAP answer, traffic through the resulting codecs, and attacks: a wrong server key, an
  * impostor's WELCOME, tampered HELLO and INITIATE, a cookie replayed to another connection,
@@ -47,7 +47,7 @@ function rngOf(...queue: Uint8Array[]): (n: number) => Uint8Array {
   };
 }
 
-// docs/wire.md §5.3 test vectors.
+// docs/security.md §6 test vectors.
 const s = seq(0x01);
 const S = unhex("07a37cbc142093c8b755dc1b10e86cb426374ad16aa853ed0bdfc0b2b86d1c7c");
 const cn = seq(0x21);
@@ -130,7 +130,7 @@ function forgeInitiate(welcome: Uint8Array, o: {
   return encodeCommand("INITIATE", cat(cookie, counter, box));
 }
 
-test("CURVE test vectors: S, C′, S′ and K (docs/wire.md §5.3)", () => {
+test("CURVE test vectors: S, C′, S′ and K (docs/security.md §6)", () => {
   assert.deepEqual(publicKeyOf(s), S);
   assert.deepEqual(publicKeyOf(cn), CN);
   assert.deepEqual(publicKeyOf(sn), SN);

@@ -48,7 +48,7 @@ test("NULL with a ZAP domain asks ZAP after the greeting and withholds READY", (
   const h = new Handshake(hsOpts("PULL", nullSecurity("global")));
   h.start();
   const sent = h.feed(NULL_GREETING);
-  // Major and the greeting's tail, but no READY before ZAP answered (docs/wire.md §5.4).
+  // Major and the greeting's tail, but no READY before ZAP answered (docs/security.md §7).
   assert.deepEqual(sent, cat(hex('03 01 "NULL"'), fill(16, 0), fill(32, 0)));
   assert.deepEqual(h.zap, { mechanism: "NULL", credentials: [] });
   // The peer's READY and a first message arrive meanwhile: held, not read.

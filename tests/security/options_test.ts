@@ -11,7 +11,7 @@ import { Context, curveKeyPair, curvePublicKey, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 import { assert, test } from "../_harness.ts";
 
-// The pair of libzmq's zmq_curve(7) (docs/wire.md §5.3).
+// The pair of libzmq's zmq_curve(7) (docs/security.md §6).
 const SECRET = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6";
 const PUBLIC = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
 
@@ -28,6 +28,11 @@ test("security options: keys are set as Z85 or bytes and read back as Z85", asyn
   assert.equal(s.plainUsername, "admin");
   s.zapDomain = "global";
   assert.equal(s.zapDomain, "global");
+  assert.equal(s.mechanism, "CURVE");
+  using p = ctx.socket("REQ", { plainUsername: "admin" });
+  assert.equal(p.mechanism, "PLAIN");
+  using n = ctx.socket("REQ");
+  assert.equal(n.mechanism, "NULL");
   using t = ctx.socket("REP", { curveServer: true, curveSecretKey: SECRET });
   assert.equal(t.curveServer, true);
   assert.equal(curvePublicKey(SECRET), PUBLIC);
@@ -107,6 +112,11 @@ test("security options: a CURVE endpoint that cannot work is refused at bind and
   await assert.rejects(mismatched.connect("tcp://127.0.0.1:5999"), /not the public key/);
   using half = ctx.socket("REQ", { curveServerKey: PUBLIC, curvePublicKey: other.publicKey });
   await assert.rejects(half.connect("tcp://127.0.0.1:5999"), /without curveSecretKey/);
+  // The legacy wires have no security: a secured socket is refused there, never sent in clear.
+  using legacy = ctx.socket("PULL", { curveServer: true, curveSecretKey: SECRET, wire: "xs1" });
+  await assert.rejects(legacy.bind("tcp://127.0.0.1:*"), /needs ZMTP\/3\.x/);
+  using legacyPlain = ctx.socket("PUSH", { plainUsername: "u", wire: "zmtp1" });
+  await assert.rejects(legacyPlain.connect("tcp://127.0.0.1:5999"), /needs ZMTP\/3\.x/);
   // inproc has no security: the options do not matter there.
   await server.bind("inproc://security-options");
   const c = xs.xs_init()!;

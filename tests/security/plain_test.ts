@@ -1,6 +1,6 @@
 /**
  * Tests of the PLAIN mechanism (lib/security/plain.ts) alone and through
- * lib/wire/handshake.ts: the libzmq captures of docs/wire.md §5.2 (HELLO for admin/secret,
+ * lib/wire/handshake.ts: the libzmq captures of docs/security.md §5 (HELLO for admin/secret,
  * WELCOME, a PUSH's INITIATE, a ROUTER's READY, both ERROR spellings), the greeting's
  * mechanism and as-server byte, every ZAP answer, and malformed or mismatched peers.
  *
@@ -16,7 +16,7 @@ const SIG0 = hex("FF 00 00 00 00 00 00 00 01 7F");
 const HELLO = hex('04 13 05 "HELLO" 05 "admin" 06 "secret"');
 const WELCOME = hex('04 08 07 "WELCOME"');
 const PUSH_INITIATE = hex('04 1D 08 "INITIATE" 0B "Socket-Type" 00 00 00 04 "PUSH"');
-// docs/wire.md §5.2 prints this capture's header as `04 2B`; its body is 44 (0x2C) bytes.
+// Its header is `04 2C`: the body is 44 bytes (docs/security.md §5).
 const ROUTER_READY = hex(
   '04 2C 05 "READY" 0B "Socket-Type" 00 00 00 06 "ROUTER" 08 "Identity" 00 00 00 03 "SRV"',
 );
@@ -51,7 +51,7 @@ test("PLAIN greeting carries the name and as-server 01 on the server side only",
 // The captures pair a PUSH client with a ROUTER server: the socket-type check is lifted.
 const anyPeer = { acceptPeer: () => true };
 
-test("PLAIN client sends libzmq's HELLO and INITIATE bytes (docs/wire.md §5.2)", () => {
+test("PLAIN client sends libzmq's HELLO and INITIATE bytes (docs/security.md §5)", () => {
   const h = new Handshake(hsOpts("PUSH", client(), anyPeer));
   h.start();
   const sent = h.feed(greeting("PLAIN"));

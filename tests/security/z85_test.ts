@@ -1,6 +1,6 @@
 /**
  * Tests of lib/security/z85.ts (ZeroMQ RFC 32) and lib/security/keys.ts: the RFC's vector,
- * round trips, refusal of malformed text, the known key pairs of docs/wire.md §5.3, how key
+ * round trips, refusal of malformed text, the known key pairs of docs/security.md §6, how key
  * options are read, and that error messages never quote a key.
  *
  * Runs on: the test runner's main thread.
@@ -51,7 +51,7 @@ test("Z85 refuses bad lengths, characters outside the alphabet and groups over 3
   assert.equal(z85Decode("HelloWorld#####"), null);
 });
 
-test("curvePublicKey gives the known pairs of docs/wire.md §5.3", () => {
+test("curvePublicKey gives the known pairs of docs/security.md §6", () => {
   for (const [secret, pub] of KNOWN_PAIRS) {
     assert.equal(curvePublicKey(secret), pub);
     assert.equal(curvePublicKey(z85Decode(secret)!), pub);

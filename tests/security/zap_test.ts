@@ -1,5 +1,5 @@
 /**
- * Tests of lib/security/zap.ts: ZAP (ZeroMQ RFC 27) frames as docs/wire.md §5.4 gives
+ * Tests of lib/security/zap.ts: ZAP (ZeroMQ RFC 27) frames as docs/security.md §7 gives
  * them: the request of a libzmq PLAIN server byte for byte, the checks libzmq applies to a
  * reply (frame count, version, request id, status code, metadata), and the handler side
  * (`parseZapRequest`, `zapReplyFrames`) round-tripping with the asking side.
