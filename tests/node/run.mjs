@@ -11,6 +11,7 @@ import {
   cpSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -69,7 +70,12 @@ mkdirSync(out, { recursive: true });
 for (const p of ["mod.ts", "xs.ts", "lib", "workers", "tests", "docs", "README.md", "deno.json"]) {
   cpSync(join(root, p), join(out, p), { recursive: true });
 }
-writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module", private: true }));
+// The compiled tree depends on what the sources do (the cryptography of CURVE).
+const { dependencies } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+writeFileSync(
+  join(out, "package.json"),
+  JSON.stringify({ type: "module", private: true, dependencies }),
+);
 // Tests start Deno and Bun peers from node_modules/.bin under the tree's root.
 symlinkSync(join(root, "node_modules"), join(out, "node_modules"));
 // Scripts that tests start as processes (imported by nobody, so named here).
