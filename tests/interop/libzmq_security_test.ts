@@ -5,15 +5,16 @@
  * inproc://zeromq.zap.01 in the peer) records every request it answers
  * (docs/security.md, docs/wire.md §8.3).
  *
- * The matrix, over tcp: mechanism {PLAIN, CURVE} × our role {client, server} × peer
- * {pyzmq, zeromq.js} × outcome {accepted, refused by ZAP}; plus ipc for one accepted case
- * per mechanism. Accepted: REQ/REP round trips; the libzmq handler saw our credentials, our
+ * The matrix: mechanism {PLAIN, CURVE} × our role {client, server} × peer {pyzmq,
+ * zeromq.js} × outcome {accepted, refused by ZAP} × transport {tcp, ipc}. Accepted: REQ/REP
+ * round trips; the libzmq handler saw our credentials, our
  * server's messages carry the ZAP user id (`User-Id`), our events report the mechanism.
  * Refused (wrong password, unlisted key): PUSH/PULL; nothing reaches the receiving side; a
  * refusal by our server shows as `handshake:error:auth`; our client refused by libzmq (ERROR
  * "400", malformed "^RROR" for PLAIN: docs/security.md §1) stops: the peer's handler sees one
  * request only. A libzmq client we refuse may reconnect (docs/wire.md §8.3): not counted.
- * Then CURVE PUB/SUB with the subscription encrypted, both directions; wrong server keys
+ * Then PUSH/PULL accepted both ways (100 messages, one of 100 KiB); PUB/SUB under both
+ * mechanisms, both directions (CURVE: the subscription encrypted); wrong server keys
  * both ways (our server keeps serving a good client meanwhile); a PLAIN client against a
  * libzmq CURVE server; the callback form and the address lists of our `Authenticator`; our
  * key helpers against libzmq's keys; and a self-check of the two peers among themselves
@@ -295,12 +296,12 @@ async function ourClientAccepted(s: Scene, mechanism: Mechanism, t: Transport) {
 }
 
 /** Refused, our client: our PUSH → a libzmq PULL server whose handler says 400. */
-async function ourClientRefused(s: Scene, mechanism: Mechanism) {
+async function ourClientRefused(s: Scene, mechanism: Mechanism, t: Transport) {
   const { peer } = s;
   const c = await makeCreds(mechanism, peer);
   await peer.cmd(c.peerZap);
   await peer.cmd({ op: "socket", id: "pull", type: "PULL", options: c.peerServer });
-  const { endpoint } = await peer.cmd({ op: "bind", id: "pull", endpoint: s.endpoint("tcp") });
+  const { endpoint } = await peer.cmd({ op: "bind", id: "pull", endpoint: s.endpoint(t) });
   using push = s.ctx.socket("PUSH", c.ourClient.bad);
   const log = recordEvents(push);
   await push.connect(endpoint);
@@ -346,13 +347,13 @@ async function ourServerAccepted(s: Scene, mechanism: Mechanism, t: Transport) {
 }
 
 /** Refused, our server: a libzmq PUSH client with bad credentials → our PULL. */
-async function ourServerRefused(s: Scene, mechanism: Mechanism) {
+async function ourServerRefused(s: Scene, mechanism: Mechanism, t: Transport) {
   const { peer } = s;
   const c = await makeCreds(mechanism, peer);
   c.allow(s.track(new Authenticator(s.ctx)));
   using pull = s.ctx.socket("PULL", c.ourServer);
   const log = recordEvents(pull);
-  await pull.bind(s.endpoint("tcp"));
+  await pull.bind(s.endpoint(t));
   await peer.cmd({ op: "socket", id: "push", type: "PUSH", options: c.peerClient.bad });
   await peer.cmd({ op: "connect", id: "push", endpoint: pull.lastEndpoint });
   await peer.cmd({ op: "send", id: "push", parts: [b64("must not pass")] }); // queued by libzmq
@@ -361,54 +362,88 @@ async function ourServerRefused(s: Scene, mechanism: Mechanism) {
   assert.equal(handshakeMechanism(log), null, "no handshake succeeded");
 }
 
-// The matrix over tcp.
+/**
+ * Accepted, PUSH/PULL both ways: a libzmq PUSH → our PULL server (its Authenticator admits
+ * it), then our PUSH → the libzmq PULL server (its handler admits us); 100 numbered
+ * messages each way, one of them 100 KiB.
+ */
+async function pushPullAccepted(s: Scene, mechanism: Mechanism, t: Transport) {
+  const { peer } = s;
+  const c = await makeCreds(mechanism, peer);
+  c.allow(s.track(new Authenticator(s.ctx)));
+  await peer.cmd(c.peerZap);
+  const big = "x".repeat(100 * 1024);
+  const body = (i: number) => (i === 50 ? big : `m${i}`);
+  using pull = s.ctx.socket("PULL", c.ourServer);
+  await pull.bind(s.endpoint(t));
+  await peer.cmd({ op: "socket", id: "push", type: "PUSH", options: c.peerClient.good });
+  await peer.cmd({ op: "connect", id: "push", endpoint: pull.lastEndpoint });
+  await peer.cmd({
+    op: "sendMany",
+    id: "push",
+    messages: Array.from({ length: 100 }, (_, i) => [b64(body(i))]),
+  });
+  for (let i = 0; i < 100; i++) {
+    const m = await pull.receive({ timeout: RECV_MS });
+    assert.equal(dec.decode(m[0]!), body(i), `message ${i} at ours`);
+    assert.equal(userIdOf(m), c.peerUserId, "User-Id");
+  }
+  await peer.cmd({ op: "socket", id: "pull", type: "PULL", options: c.peerServer });
+  const { endpoint } = await peer.cmd({ op: "bind", id: "pull", endpoint: s.endpoint(t) });
+  using push = s.ctx.socket("PUSH", c.ourClient.good);
+  await push.connect(endpoint);
+  for (let i = 0; i < 100; i++) await push.send(body(i), { timeout: RECV_MS });
+  for (let i = 0; i < 100; i++) {
+    const m = await peer.cmd({ op: "recv", id: "pull", timeout: RECV_MS });
+    assert.equal(peerTexts(m)[0], body(i), `message ${i} at libzmq`);
+  }
+}
+
+// The matrix: mechanism × peer × transport × our role × accepted or refused by ZAP.
 for (const mechanism of MECHANISMS) {
   for (const kind of PEERS) {
-    const opts = { skip: SKIP[kind] };
+    for (const t of ["tcp", "ipc"] as const) {
+      const opts = { skip: SKIP[kind] };
+      test(
+        `${mechanism} (${kind}): our client is accepted by a libzmq server's ZAP, REQ/REP over ${t}`,
+        () => withScene(kind, (s) => ourClientAccepted(s, mechanism, t)),
+        opts,
+      );
+      test(
+        `${mechanism} (${kind}): our client refused by a libzmq server's ZAP stops, PUSH/PULL over ${t}`,
+        () => withScene(kind, (s) => ourClientRefused(s, mechanism, t)),
+        opts,
+      );
+      test(
+        `${mechanism} (${kind}): our server's Authenticator accepts a libzmq client, REQ/REP over ${t}`,
+        () => withScene(kind, (s) => ourServerAccepted(s, mechanism, t)),
+        opts,
+      );
+      test(
+        `${mechanism} (${kind}): our server's Authenticator refuses a libzmq client, PUSH/PULL over ${t}`,
+        () => withScene(kind, (s) => ourServerRefused(s, mechanism, t)),
+        opts,
+      );
+    }
     test(
-      `${mechanism} (${kind}): our client is accepted by a libzmq server's ZAP, REQ/REP over tcp`,
-      () => withScene(kind, (s) => ourClientAccepted(s, mechanism, "tcp")),
-      opts,
-    );
-    test(
-      `${mechanism} (${kind}): our client refused by a libzmq server's ZAP stops, PUSH/PULL over tcp`,
-      () => withScene(kind, (s) => ourClientRefused(s, mechanism)),
-      opts,
-    );
-    test(
-      `${mechanism} (${kind}): our server's Authenticator accepts a libzmq client, REQ/REP over tcp`,
-      () => withScene(kind, (s) => ourServerAccepted(s, mechanism, "tcp")),
-      opts,
-    );
-    test(
-      `${mechanism} (${kind}): our server's Authenticator refuses a libzmq client, PUSH/PULL over tcp`,
-      () => withScene(kind, (s) => ourServerRefused(s, mechanism)),
-      opts,
+      `${mechanism} (${kind}): PUSH/PULL both ways, accepted, 100 messages each way over tcp`,
+      () => withScene(kind, (s) => pushPullAccepted(s, mechanism, "tcp")),
+      { skip: SKIP[kind] },
     );
   }
 }
 
-// One accepted case per mechanism over ipc (the ZAP address of ipc is not checked).
-test(
-  "PLAIN (pyzmq): our client is accepted by a libzmq server's ZAP, REQ/REP over ipc",
-  () => withScene("pyzmq", (s) => ourClientAccepted(s, "PLAIN", "ipc")),
-  { skip: SKIP.pyzmq },
-);
-test(
-  "CURVE (zeromq.js): our server's Authenticator accepts a libzmq client, REQ/REP over ipc",
-  () => withScene("zeromq.js", (s) => ourServerAccepted(s, "CURVE", "ipc")),
-  { skip: SKIP["zeromq.js"] },
-);
-
-for (const kind of PEERS) {
+for (const [kind, mechanism] of PEERS.flatMap((k) => MECHANISMS.map((m) => [k, m] as const))) {
   const opts = { skip: SKIP[kind] };
 
   test(
-    `CURVE (${kind}): our SUB subscribes to "a" through a libzmq PUB, encrypted`,
+    `${mechanism} (${kind}): our SUB subscribes to "a" through a libzmq PUB, ${
+      mechanism === "CURVE" ? "encrypted" : "logged in"
+    }`,
     () =>
       withScene(kind, async (s) => {
         const { peer } = s;
-        const c = await makeCreds("CURVE", peer);
+        const c = await makeCreds(mechanism, peer);
         await peer.cmd(c.peerZap);
         await peer.cmd({ op: "socket", id: "pub", type: "PUB", options: c.peerServer });
         const { endpoint } = await peer.cmd({ op: "bind", id: "pub", endpoint: s.endpoint("tcp") });
@@ -444,11 +479,13 @@ for (const kind of PEERS) {
   );
 
   test(
-    `CURVE (${kind}): our PUB sends a libzmq SUB only its prefix "a", encrypted`,
+    `${mechanism} (${kind}): our PUB sends a libzmq SUB only its prefix "a", ${
+      mechanism === "CURVE" ? "encrypted" : "logged in"
+    }`,
     () =>
       withScene(kind, async (s) => {
         const { peer } = s;
-        const c = await makeCreds("CURVE", peer);
+        const c = await makeCreds(mechanism, peer);
         c.allow(s.track(new Authenticator(s.ctx)));
         using pub = s.ctx.socket("PUB", c.ourServer);
         await pub.bind(s.endpoint("tcp"));
@@ -477,6 +514,10 @@ for (const kind of PEERS) {
       }),
     opts,
   );
+}
+
+for (const kind of PEERS) {
+  const opts = { skip: SKIP[kind] };
 
   test(
     `CURVE (${kind}): our client with a wrong server key gets nothing through`,
