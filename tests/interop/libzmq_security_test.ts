@@ -769,3 +769,47 @@ test(
 function curveOf(k: { publicKey: string; secretKey: string }) {
   return { curvePublicKey: k.publicKey, curveSecretKey: k.secretKey };
 }
+
+for (const kind of PEERS) {
+  for (const pinger of ["ours", "libzmq"] as const) {
+    test(
+      `CURVE (${kind}): ${pinger === "ours" ? "our" : "libzmq's"} PINGs, boxed, are answered`,
+      () =>
+        withScene(kind, async (s) => {
+          // Only one side pings, and neither sends anything else meanwhile: the connection
+          // lives only if the PINGs it boxes (inner COMMAND flag, docs/security.md §6.5)
+          // are read as PINGs and the PONGs come back boxed the same way; else the pinger's
+          // heartbeat timeout (300 ms) closes it.
+          const { peer } = s;
+          const c = await makeCreds("CURVE", peer);
+          c.allow(s.track(new Authenticator(s.ctx)));
+          const ours = pinger === "ours" ? { heartbeatIvl: 100, heartbeatTimeout: 300 } : {};
+          const theirs = pinger === "libzmq"
+            ? { heartbeatInterval: 100, heartbeatTimeout: 300 }
+            : {};
+          using pull = s.ctx.socket("PULL", { ...c.ourServer, ...ours });
+          const log = recordEvents(pull);
+          await pull.bind(s.endpoint("tcp"));
+          await peer.cmd({
+            op: "socket",
+            id: "push",
+            type: "PUSH",
+            options: { ...c.peerClient.good, ...theirs },
+          });
+          await peer.cmd({ op: "monitor", id: "push" });
+          await peer.cmd({ op: "connect", id: "push", endpoint: pull.lastEndpoint });
+          await peer.cmd({ op: "send", id: "push", parts: [b64("before")] });
+          assert.equal(dec.decode((await pull.receive({ timeout: RECV_MS }))[0]!), "before");
+          await delay(1_500); // a scenario delay: fifteen intervals, five timeouts
+          await peer.cmd({ op: "send", id: "push", parts: [b64("after")] });
+          assert.equal(dec.decode((await pull.receive({ timeout: RECV_MS }))[0]!), "after");
+          const mine = log.map((e) => e.type);
+          assert.equal(mine.filter((t) => t === "handshake").length, 1, mine.join(" "));
+          assert.ok(!mine.includes("disconnect"), `our side dropped it: ${mine.join(" ")}`);
+          const peers = (await peerEvents(peer, "push")).map((e) => e.type);
+          assert.ok(!peers.includes("disconnect"), `libzmq dropped it: ${peers.join(" ")}`);
+        }),
+      { skip: SKIP[kind] },
+    );
+  }
+}
