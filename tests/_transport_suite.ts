@@ -21,7 +21,7 @@ import { Context, type Socket, XsError } from "../mod.ts";
 import * as xs from "../xs.ts";
 
 /** A URL scheme the suite knows. */
-export type Scheme = "inproc" | "ipc" | "tcp";
+export type Scheme = "inproc" | "ipc" | "tcp" | "ws";
 
 /** Makes a fresh endpoint of the scheme that nobody binds yet. */
 export type MakeEndpoint = () => string | Promise<string>;

@@ -70,7 +70,8 @@ const ALLOWED: Record<string, string[]> = {
   "lib/security": ["lib/wire", "lib/runtime"],
   "lib/pipe": [],
   "lib/runtime": [],
-  "lib/transports": ["lib/pipe", "lib/runtime"],
+  // ws:// translates WebSocket to ZMTP/3 with wire's codecs (lib/transports/ws.ts).
+  "lib/transports": ["lib/pipe", "lib/runtime", "lib/wire"],
   "lib/session": ["lib/wire", "lib/pipe", "lib/security"],
   "lib/io": [
     "lib/session",

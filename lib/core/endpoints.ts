@@ -425,6 +425,6 @@ export class Endpoints {
  * any tcp on Deno (its net permission). A numeric address elsewhere has nothing to check.
  */
 function needsCheck(ep: Endpoint): boolean {
-  if (ep.scheme !== "tcp") return false;
+  if (ep.scheme !== "tcp" && ep.scheme !== "ws") return false;
   return currentRuntimeName() === "deno" || !isNumericHost(ep.host);
 }

@@ -17,7 +17,12 @@ import {
   type SessionOwner,
   StreamSession,
 } from "../session/mod.ts";
-import { formatEndpoint, TRANSPORTS } from "../transports/mod.ts";
+import {
+  type Endpoint,
+  formatEndpoint,
+  type TransportOptions,
+  TRANSPORTS,
+} from "../transports/mod.ts";
 import type { Linger } from "./linger.ts";
 import { Backoff } from "./reconnect.ts";
 import type { Tables, WEndpoint, WSocket } from "./tables.ts";
@@ -34,8 +39,12 @@ const ERRNO: Record<string, number> = {
   ENAMETOOLONG: C.ENAMETOOLONG,
 };
 
-/** What every connection of an endpoint is configured with: the one place it is built. */
-export function sessionConfig(o: WireOptions): SessionConfig {
+/**
+ * What every connection of an endpoint is configured with: the one place it is built. A
+ * ws:// connection speaks ZMTP/3 to the session (lib/transports/ws.ts translates), so its
+ * wire mode is always "zmtp3".
+ */
+export function sessionConfig(o: WireOptions, ep?: Endpoint): SessionConfig {
   return {
     type: o.type,
     peers: o.peers,
@@ -43,10 +52,20 @@ export function sessionConfig(o: WireOptions): SessionConfig {
     subscriptions: o.subscriptions,
     identity: new Uint8Array(o.identity),
     maxmsgsize: o.maxmsgsize,
-    mode: o.mode,
+    mode: ep?.scheme === "ws" ? "zmtp3" : o.mode,
     handshakeIvl: o.handshakeIvl ?? HANDSHAKE_IVL,
     heartbeat: heartbeatConfig(o.heartbeatIvl ?? 0, o.heartbeatTimeout ?? -1, o.heartbeatTtl ?? 0),
     ...(o.security ? { security: o.security } : {}),
+  };
+}
+
+/** What a transport is told of an endpoint's options. */
+function transportOptions(o: WireOptions): TransportOptions {
+  return {
+    backlog: o.backlog,
+    keepalive: o.keepalive,
+    mechanism: o.security?.mechanism ?? "NULL",
+    maxMsgSize: o.maxmsgsize,
   };
 }
 
@@ -77,7 +96,7 @@ export class Endpoints {
     const ep = m.endpoint;
     const opts = m.opts;
     const transport = TRANSPORTS[ep.scheme];
-    const rec: WEndpoint = { id: m.ep, endpoint: ep, config: sessionConfig(opts), opts };
+    const rec: WEndpoint = { id: m.ep, endpoint: ep, config: sessionConfig(opts, ep), opts };
     try {
       // The API thread serves inproc itself: only tcp and ipc come here.
       if (!transport) throw new TypeError(`no worker transport for ${ep.scheme}`);
@@ -88,7 +107,7 @@ export class Endpoints {
         this.#t.monitor(sock.id, { type: "accept", address: rec.address!, remote: conn.remote });
         queueMicrotask(() => s.begin(conn));
         return s;
-      }, { backlog: opts.backlog, keepalive: opts.keepalive });
+      }, transportOptions(opts));
       rec.listener = listener;
       rec.address = formatEndpoint(bound);
       this.#t.monitor(sock.id, { type: "listening", address: rec.address });
@@ -118,7 +137,7 @@ export class Endpoints {
    */
   async check(m: Extract<ToWorker, { t: "check" }>): Promise<{ errno: number; error?: string }> {
     const ep = m.endpoint;
-    if (ep.scheme !== "tcp") return { errno: 0 };
+    if (ep.scheme !== "tcp" && ep.scheme !== "ws") return { errno: 0 };
     const denied = this.#rt.netDenied(ep.host, ep.port);
     if (denied) return { errno: C.EACCES, error: denied };
     try {
@@ -138,7 +157,7 @@ export class Endpoints {
     const rec: WEndpoint = {
       id: m.ep,
       endpoint: m.endpoint,
-      config: sessionConfig(opts),
+      config: sessionConfig(opts, m.endpoint),
       opts,
       pipe: new WorkerPipe(m.pipe, m.sab),
       session: null,
@@ -156,7 +175,7 @@ export class Endpoints {
     if (!transport) throw new TypeError(`no worker transport for ${rec.endpoint.scheme}`);
     const address = rec.address ??= formatEndpoint(rec.endpoint);
     this.#t.monitor(sock.id, { type: "connect:delay", address });
-    transport.dial(this.#rt, rec.endpoint, { keepalive: rec.opts.keepalive }).then((attach) => {
+    transport.dial(this.#rt, rec.endpoint, transportOptions(rec.opts)).then((attach) => {
       if (rec.dead) {
         attach({ data() {}, written() {}, closed() {} }).close();
         return;

@@ -1,5 +1,6 @@
 /**
- * Endpoint strings: `inproc://name`, `ipc:///path`, `tcp://host:port`, parsed and
+ * Endpoint strings: `inproc://name`, `ipc:///path`, `tcp://host:port`, and
+ * `ws://host:port/path` (ZeroMQ over WebSocket, libzmq's syntax; the path defaults to `/`), parsed and
  * checked the way Crossroads I/O 1.2.0 does (docs/behaviour.md §2.3, §5), with our
  * deliberate difference that a bind may ask for any free port (`*` or `0`).
  *
@@ -11,7 +12,9 @@ import { EINVAL, ENAMETOOLONG, ENODEV, EPROTONOSUPPORT } from "../constants.ts";
 export type Endpoint =
   | { scheme: "inproc"; name: string }
   | { scheme: "ipc"; path: string }
-  | { scheme: "tcp"; host: string; port: number; ipv6: boolean };
+  | { scheme: "tcp"; host: string; port: number; ipv6: boolean }
+  /** ZeroMQ over WebSocket (ZWS 2.0, RFC 45): a tcp address and the HTTP path. */
+  | { scheme: "ws"; host: string; port: number; ipv6: boolean; path: string };
 
 /** Why an endpoint string was refused: the errno Crossroads gives, and the reason in words. */
 export interface EndpointProblem {
@@ -55,13 +58,26 @@ export function checkEndpoint(
       return { scheme, path: addr };
     case "tcp":
       return parseTcp(addr, bind, ipv4only);
+    case "ws": {
+      const slash = addr.indexOf("/");
+      const hostPort = slash < 0 ? addr : addr.slice(0, slash);
+      const path = slash < 0 ? "/" : addr.slice(slash);
+      if (/[\s?#]/.test(path)) {
+        return { errno: EINVAL, why: `bad path "${path}": no spaces, query or fragment` };
+      }
+      const t = parseTcp(hostPort, bind, ipv4only);
+      if ("errno" in t || t.scheme !== "tcp") return t;
+      return { scheme: "ws", host: t.host, port: t.port, ipv6: t.ipv6, path };
+    }
+    case "wss":
+      return { errno: EPROTONOSUPPORT, why: "wss:// (WebSocket over TLS) is not supported yet" };
     case "pgm":
     case "epgm":
       return { errno: EPROTONOSUPPORT, why: `${scheme} (multicast) is not supported` };
     default:
       return {
         errno: EPROTONOSUPPORT,
-        why: `unknown transport "${scheme}" (tcp, ipc and inproc are supported)`,
+        why: `unknown transport "${scheme}" (tcp, ipc, ws and inproc are supported)`,
       };
   }
 }
@@ -147,5 +163,6 @@ export function isNumericHost(h: string): boolean {
 export function formatEndpoint(e: Endpoint): string {
   if (e.scheme === "inproc") return `inproc://${e.name}`;
   if (e.scheme === "ipc") return `ipc://${e.path}`;
-  return e.ipv6 ? `tcp://[${e.host}]:${e.port}` : `tcp://${e.host}:${e.port}`;
+  const address = e.ipv6 ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
+  return e.scheme === "ws" ? `ws://${address}${e.path}` : `tcp://${address}`;
 }

@@ -13,6 +13,10 @@ import type { Endpoint } from "./endpoint.ts";
 export interface TransportOptions {
   backlog?: number;
   keepalive?: boolean;
+  /** ws://: the security mechanism, which names the WebSocket subprotocol (ZWS2.0/NULL...). */
+  mechanism?: "NULL" | "PLAIN" | "CURVE";
+  /** ws://: the inbound part size limit (-1 none), checked on WebSocket frame headers. */
+  maxMsgSize?: number;
 }
 
 /** One URL scheme served by the worker. */

@@ -32,3 +32,5 @@ export * from "./commands.ts";
 export * from "./handshake.ts";
 export * from "./legacy.ts";
 export * from "./subscription.ts";
+export * from "./websocket.ts";
+export * from "./zws.ts";
