@@ -349,3 +349,44 @@ const utf8 = new TextDecoder();
 
 /** The parts of a message as UTF-8 strings. */
 export const texts = (parts: Uint8Array[]): string[] => parts.map((p) => utf8.decode(p));
+
+/** An HTTP server of the runtime's own (Bun.serve, Deno.serve), for mounted endpoints. */
+export interface TestHttpServer {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `Bun.serve` or `Deno.serve` on 127.0.0.1 and a free port. `fetch` gets the request
+ * and how to upgrade it: `bun` (Bun's server, for `WebSocketEndpoint.upgrade`) or
+ * `denoUpgrade` (`Deno.upgradeWebSocket`, for `upgradeWith`). `websocket`: Bun's handlers.
+ * Null on Node (no such server there).
+ */
+export function serveHttp(
+  fetch: (
+    req: Request,
+    how: { bun?: any; denoUpgrade?: any },
+  ) => Response | undefined | Promise<Response | undefined>,
+  websocket?: unknown,
+): TestHttpServer | null {
+  const g = globalThis as any;
+  if (runtime === "bun") {
+    const server = g.Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (req: Request, srv: unknown) => fetch(req, { bun: srv }),
+      websocket,
+    });
+    return { port: server.port, stop: async () => void server.stop(true) };
+  }
+  if (runtime === "deno") {
+    const server = g.Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen() {} },
+      async (req: Request) =>
+        (await fetch(req, { denoUpgrade: g.Deno.upgradeWebSocket })) ??
+          new Response("not upgraded", { status: 500 }),
+    );
+    return { port: server.addr.port, stop: () => server.shutdown() };
+  }
+  return null;
+}

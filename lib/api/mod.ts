@@ -38,3 +38,10 @@ export {
   type ZapRequestInfo,
   type ZapVerdict,
 } from "./authenticator.ts";
+export {
+  type BunHandlers,
+  type BunServerLike,
+  type BunWebSocketLike,
+  type StandardWebSocketLike,
+  WebSocketEndpoint,
+} from "./ws_endpoint.ts";

@@ -33,6 +33,7 @@ import {
 import { PROTOCOLS } from "../protocols/mod.ts";
 import { SocketCore, type SocketHost } from "./socket.ts";
 import { InprocPipe } from "../transports/inproc.ts";
+import { WsPipe } from "../transports/ws_pipe.ts";
 import { PipeBlocks } from "./blocks.ts";
 import { InprocNames } from "./inproc.ts";
 import { Waiting, type Watched } from "./waiting.ts";
@@ -215,6 +216,11 @@ export class ContextCore implements SocketHost {
 
   // ---------------------------------------------------------------- pipes
 
+  /** A fresh pipe id. */
+  newPipeId(): number {
+    return this.#nextPipe++;
+  }
+
   /** The socket no longer uses `pipe` (detached, or its socket closed). */
   pipeReleased(pipe: Pipe): void {
     if (pipe instanceof RingPipe) this.#blocks.release(pipe.id, "api");
@@ -332,6 +338,8 @@ export class ContextCore implements SocketHost {
     if (this.#inproc.ownerOf(ZAP_NAME) === s) this.#zap.reset();
     this.#inproc.release(s);
     for (const p of pipes) {
+      // A mounted WebSocket's peer goes with its socket (lib/transports/ws_pipe.ts).
+      if (p instanceof WsPipe) p.close();
       if (p instanceof InprocPipe) {
         const peer = p.peer;
         if (peer) {

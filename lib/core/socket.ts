@@ -54,6 +54,8 @@ export interface SocketHost extends EndpointHost {
   inprocConnect(s: SocketCore, name: string): number;
   /** `s` closed; `pipes` were its pipes. */
   socketClosed(s: SocketCore, pipes: Set<Pipe>): void;
+  /** A fresh pipe id (a mounted WebSocket's pipe: lib/api/ws_endpoint.ts). */
+  newPipeId(): number;
 }
 
 /** The engine-side socket. */

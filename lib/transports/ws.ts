@@ -85,6 +85,9 @@ export class WsConn implements StreamConn, StreamHandlers {
   #head: Uint8Array = EMPTY;
   /** The session's write held until the upgrade is done. */
   #held: Uint8Array | null = null;
+  /** The accept value is being computed (asynchronously): received bytes wait in `#early`. */
+  #accepting = false;
+  #early: Uint8Array = EMPTY;
   /** Raw writes waiting for the one in flight; `session` marks the session's own. */
   #queue: { bytes: Uint8Array; session: boolean }[] = [];
   #writing: { session: boolean } | null = null;
@@ -161,6 +164,11 @@ export class WsConn implements StreamConn, StreamHandlers {
 
   data(chunk: Uint8Array): void {
     if (this.#closed || this.#failed) return;
+    if (this.#accepting) {
+      // Frames that came right behind the upgrade, while its accept value is computed.
+      this.#early = concat(this.#early, chunk);
+      return;
+    }
     if (!this.#open) return this.#upgradeData(chunk);
     this.#frames(chunk);
   }
@@ -197,14 +205,14 @@ export class WsConn implements StreamConn, StreamHandlers {
           }" (this endpoint speaks ZWS2.0/${this.#mechanism})`,
         );
       }
-      const rest = this.#head.slice(r.length);
+      this.#early = this.#head.slice(r.length);
       this.#head = EMPTY;
-      this.#failed = true; // until the accept value is computed: ignore further bytes
+      this.#accepting = true;
       acceptKey(r.req.key).then((accept) => {
-        if (this.#closed) return;
-        this.#failed = false;
+        this.#accepting = false;
+        if (this.#closed || this.#failed) return;
         this.#rawWrite(serverResponse(accept, protocol), false);
-        this.#opened(rest);
+        this.#opened();
       }, (e) => this.#fail(`cannot compute the WebSocket accept value: ${e}`));
       return;
     }
@@ -218,19 +226,24 @@ export class WsConn implements StreamConn, StreamHandlers {
     if (r.protocol === null || !wanted.includes(r.protocol)) {
       return this.#fail(`the server chose subprotocol "${r.protocol ?? ""}", not one we offered`);
     }
-    const rest = this.#head.slice(r.length);
+    this.#early = this.#head.slice(r.length);
     this.#head = EMPTY;
-    this.#failed = true;
+    this.#accepting = true;
     acceptKey(this.#key).then((accept) => {
-      if (this.#closed) return;
+      this.#accepting = false;
+      if (this.#closed || this.#failed) return;
       if (r.accept !== accept) return this.#fail("wrong Sec-WebSocket-Accept from the server");
-      this.#failed = false;
-      this.#opened(rest);
+      this.#opened();
     }, (e) => this.#fail(`cannot compute the WebSocket accept value: ${e}`));
   }
 
-  /** The upgrade is done: the session hears the peer's greeting, then the held writes go. */
-  #opened(rest: Uint8Array): void {
+  /**
+   * The upgrade is done: the session hears the peer's greeting, the held write goes, and
+   * the frames that came behind the upgrade are read.
+   */
+  #opened(): void {
+    const rest = this.#early;
+    this.#early = EMPTY;
     this.#open = true;
     this.#up?.data(syntheticGreeting(this.#mechanism, this.#role === "client"));
     const held = this.#held;
@@ -291,6 +304,7 @@ export class WsConn implements StreamConn, StreamHandlers {
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b.slice();
   const c = new Uint8Array(a.length + b.length);
   c.set(a);
   c.set(b, a.length);

@@ -17,7 +17,11 @@
  *   errors; fragmented messages are reassembled (browsers and proxies may fragment); the
  *   decoder refuses a payload over `maxMsgSize + 1` before holding it.
  * - A ping is answered with a pong of the same payload, a close with a close echoing the
- *   status code; pongs count as nothing. Heartbeats are WebSocket pings (`ping()`).
+ *   status code. Heartbeats are WebSocket pings, as libzmq's ws engine has them: the
+ *   session's PING commands leave as pings, and a pong reaches the session as a PONG
+ *   command (traffic, for its heartbeat timeout).
+ * - The synthetic greeting says ZMTP/3.0, so the session sends subscriptions as data frames
+ *   (`01`/`00` + topic), which libzmq reads over ws (SUBSCRIBE commands it ignores).
  *
  * Runs on: I/O worker.
  */
@@ -106,7 +110,11 @@ export function syntheticGreeting(
   mechanism: "NULL" | "PLAIN" | "CURVE",
   asServer: boolean,
 ): Uint8Array {
-  return fullGreeting(mechanism, asServer);
+  const g = fullGreeting(mechanism, asServer);
+  // Minor 0 (ZMTP/3.0): the session then sends subscriptions as `01`/`00` data frames,
+  // which is what libzmq's ws engine reads (it ignores SUBSCRIBE commands over ws).
+  g[11] = 0;
+  return g;
 }
 
 /** ZWS flags of a ZMTP/3 flags byte. */
@@ -119,6 +127,19 @@ interface Piece {
   flags: number;
   body: Uint8Array;
 }
+
+/** `04 "PING"`: the start of a PING command's body. */
+const PING_NAME = [4, 0x50, 0x49, 0x4e, 0x47];
+
+/** A ZMTP PING command (a heartbeat of the session's). */
+function isPing(p: Piece): boolean {
+  if (!(p.flags & ZWS_COMMAND) || p.body.length < PING_NAME.length) return false;
+  for (let i = 0; i < PING_NAME.length; i++) if (p.body[i] !== PING_NAME[i]) return false;
+  return true;
+}
+
+/** The ZWS message of a PONG command without context: flags `02`, `04 "PONG"`. */
+const PONG_MESSAGE = new Uint8Array([ZWS_COMMAND, 4, 0x50, 0x4f, 0x4e, 0x47]);
 
 /**
  * One connection's ZWS codec, both directions (see the file comment for the rules).
@@ -257,15 +278,20 @@ export class ZwsStream {
     const out = new Uint8Array(total);
     let off = 0;
     for (const p of pieces) {
-      const len = 1 + p.body.length;
       const key = this.#mask ? this.#maskKey() : null;
+      if (isPing(p)) {
+        // A heartbeat: a WebSocket ping (libzmq's ws engine ignores PING commands).
+        off += writeWsFrameHeader(out, off, OP_PING, 0, key);
+        continue;
+      }
+      const len = 1 + p.body.length;
       off += writeWsFrameHeader(out, off, OP_BINARY, len, key);
       out[off] = p.flags;
       out.set(p.body, off + 1);
       if (key !== null) applyMask(out, off, off + len, key);
       off += len;
     }
-    return out;
+    return off === out.length ? out : out.subarray(0, off);
   }
 
   /**
@@ -299,6 +325,10 @@ export class ZwsStream {
         total += header3Size(d.length - 1) + d.length - 1;
       } else if (e.kind === "ping") {
         this.#control.push(encodeFrame(OP_PONG, e.data, this.#mask, this.#key()));
+      } else if (e.kind === "pong") {
+        // The answer to our heartbeat: the session hears a PONG command.
+        bodies.push(PONG_MESSAGE);
+        total += 2 + PONG_MESSAGE.length - 1;
       } else if (e.kind === "close") {
         this.#closed = true;
         if (!this.#closeSent) {

@@ -11,7 +11,10 @@
  *                                        curveServerKey (Z85), plainServer, plainUsername,
  *                                        plainPassword, zapDomain, routingId
  *   {op:"setopt", id, options:{...}}     sets the same properties on an existing socket
- *   {op:"bind", id, endpoint}            -> {ok, endpoint}  (the actual endpoint, port resolved)
+ *   {op:"bind", id, endpoint}            -> {ok, endpoint}  (the actual endpoint, port resolved;
+ *                                        ws://: with its path, "/" if none. libzmq accepts a
+ *                                        port of 0 or * for ws too, and a path of one segment
+ *                                        only: a bind to ws://h:p/a/b fails with EINVAL)
  *   {op:"connect", id, endpoint}
  *   {op:"subscribe", id, prefix?}        (SUB; prefix base64, default everything)
  *   {op:"send", id, parts:[base64...], timeout?}
@@ -25,6 +28,8 @@
  *   {op:"events", id}                    -> {ok, events:[{type, address, error?}...]} recorded
  *                                        so far; error: handshake:error:auth -> the ZAP status
  *                                        ("400"), handshake:error:protocol -> zeromq.js's code
+ *                                        (over ws:// libzmq 4.3.5 reports "handshake" twice per
+ *                                        connection: count connects or accepts, not handshakes)
  *   {op:"curveKeypair"}                  -> {ok, publicKey, secretKey} (Z85, from libzmq)
  *   {op:"zapStart", users?:{name:password}, curveKeys?:[Z85...]|"*", allowNull?}
  *                                        binds a ZAP handler (RFC 27) at inproc://zeromq.zap.01
@@ -38,6 +43,10 @@
  *                                        every request so far; credentials: PLAIN [username,
  *                                        password], CURVE [client key in Z85]; identity base64
  *   {op:"zapStop"}                       unbinds the handler (also on exit)
+ *   {op:"transports"}                    -> {ok, ws, wss, version}: whether this libzmq binds
+ *                                        ws:// and wss:// (draft builds only; zeromq.js
+ *                                        6.8's libzmq 4.3.5 has ws, not wss), found by a
+ *                                        bind of a throwaway socket to 127.0.0.1 port *
  *   {op:"pid"}                           -> {ok, pid} (tests freeze the peer with SIGSTOP)
  *   {op:"exit"}                          -> {ok} then the process exits (also on stdin end)
  *
@@ -289,6 +298,20 @@ const handlers = {
   },
   events(c) {
     return { events: events.get(c.id) ?? [] };
+  },
+  async transports() {
+    const can = async (scheme) => {
+      const s = new zmq.Pair({ linger: 0 });
+      try {
+        await s.bind(`${scheme}://127.0.0.1:*/probe`);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        s.close();
+      }
+    };
+    return { ws: await can("ws"), wss: await can("wss"), version: zmq.version };
   },
   pid() {
     return { pid: process.pid };

@@ -138,10 +138,12 @@ test("subprotocols: the four names; the server chooses only its own mechanism's"
   assert.deepEqual(offeredProtocols("NULL"), ["ZWS2.0/NULL"]);
 });
 
-test("syntheticGreeting is a ZMTP/3.1 greeting with the mechanism and as-server byte", () => {
+test("syntheticGreeting is a ZMTP/3.0 greeting with the mechanism and as-server byte", () => {
+  // 3.0, so that the session sends subscriptions as 01/00 data frames (libzmq's ws engine
+  // ignores SUBSCRIBE commands).
   const g = syntheticGreeting("PLAIN", true);
   assert.equal(g.length, 64);
-  sameBytes(g.subarray(0, 12), hex("FF 00 00 00 00 00 00 00 00 7F 03 01"), "signature");
+  sameBytes(g.subarray(0, 12), hex("FF 00 00 00 00 00 00 00 00 7F 03 00"), "signature");
   sameBytes(g.subarray(12, 32), cat(ascii("PLAIN"), new Uint8Array(15)), "mechanism");
   assert.equal(g[32], 1);
   sameBytes(g.subarray(33), new Uint8Array(31), "filler");
@@ -190,7 +192,8 @@ test('§6.2: "hello", ["a","bc"], subscribe "topic", ping and pong', () => {
   sameBytes(client.decode(hex("89 00")), new Uint8Array(0), "a ping gives no ZMTP bytes");
   sameBytes(client.takeControl(), hex("8A 80 12 34 56 78"), "pong");
   assert.equal(client.takeControl(), null, "the queue is emptied");
-  sameBytes(server.decode(hex("8A 80 12 34 56 78")), new Uint8Array(0), "pong ignored");
+  // A pong reaches the session as a PONG command (traffic for its heartbeat timeout).
+  sameBytes(server.decode(hex("8A 80 12 34 56 78")), hex('04 05 04 "PONG"'), "pong as PONG");
   assert.equal(server.takeControl(), null);
   assert.equal(server.error, null);
 });
@@ -206,13 +209,26 @@ test("the greeting is dropped however it is split, and the first frame follows i
   assert.equal(s.encode(GREETING.subarray(30)).length, 0);
 });
 
+test("encode: a PING command leaves as a WebSocket ping (libzmq's ws heartbeats)", () => {
+  const s = new ZwsStream("server", -1);
+  s.encode(GREETING);
+  sameBytes(s.encode(frame(FLAG_COMMAND, hex('04 "PING" 00 0A'))), hex("89 00"), "ping");
+  const c = new ZwsStream("client", -1, () => hex("12 34 56 78"));
+  c.encode(GREETING);
+  sameBytes(
+    c.encode(frame(FLAG_COMMAND, hex('04 "PING" 00 00'))),
+    hex("89 80 12 34 56 78"),
+    "masked",
+  );
+});
+
 test("encode: flags 01 MORE and 02 COMMAND, never LONG or reserved bits", () => {
   const s = new ZwsStream("server", -1);
   s.encode(GREETING);
   const cases: [Uint8Array, number][] = [
     [frame(0, ascii("d")), 0x00],
     [frame(FLAG_MORE, ascii("d")), 0x01],
-    [frame(FLAG_COMMAND, hex('04 "PING" 00 00')), 0x02],
+    [frame(FLAG_COMMAND, hex('07 "CONTEXT" 00 00')), 0x02],
     [frame(FLAG_MORE, pattern(300, 1)), 0x01], // LONG set in the ZMTP header
     [hex('F8 01 "d"'), 0x00], // reserved bits in the ZMTP header
   ];
