@@ -27,6 +27,13 @@ export interface ContextOptions {
    * their default of 0.
    */
   linger?: number | undefined;
+  /**
+   * Who serves `ws://` connects: "worker" (the I/O worker, the default in Deno, Bun and
+   * Node: every mechanism, messages queue before the connection) or "thread" (this thread,
+   * with the platform's standard `WebSocket`, bare ZWS2.0, no security; the default in a
+   * browser, which has no worker sockets). Binds always need the worker.
+   */
+  webSocket?: "worker" | "thread" | undefined;
 }
 
 const ALIASES: Record<string, number> = { DEALER: C.XS_DEALER, ROUTER: C.XS_ROUTER };
@@ -85,7 +92,7 @@ export class Context {
    * @throws {RangeError} for an out-of-range option
    */
   constructor(options: ContextOptions = {}) {
-    const { ioThreads, maxSockets, linger } = options;
+    const { ioThreads, maxSockets, linger, webSocket } = options;
     if (ioThreads !== undefined && !(Number.isInteger(ioThreads) && ioThreads >= 1)) {
       throw new RangeError("ioThreads must be an integer of at least 1");
     }
@@ -95,7 +102,10 @@ export class Context {
     if (linger !== undefined && !(Number.isInteger(linger) && linger >= -1)) {
       throw new RangeError("linger must be an integer of at least -1 (ms; -1 = for ever)");
     }
-    this.#core = new ContextCore({ ioThreads, maxSockets, linger });
+    if (webSocket !== undefined && webSocket !== "worker" && webSocket !== "thread") {
+      throw new TypeError('webSocket must be "worker" or "thread"');
+    }
+    this.#core = new ContextCore({ ioThreads, maxSockets, linger, webSocket });
   }
 
   /**

@@ -13,7 +13,7 @@
 import { stateOf } from "./socket_state.ts";
 import type { Socket } from "./socket.ts";
 import type { SocketCore } from "../core/mod.ts";
-import { type MessageSocket, WsPipe, type WsPipeOwner } from "../transports/ws_pipe.ts";
+import { type MessageSocket, WsPipe } from "../transports/ws_pipe.ts";
 
 /**
  * The subprotocols served, preferred first: `ZWS2.0/NULL` (READY with the socket type) and
@@ -68,8 +68,9 @@ export interface BunHandlers {
   close(ws: BunWebSocketLike): void;
 }
 
-/** The key under which a Bun WebSocket's `data` holds its pipe. */
+/** The keys under which a Bun WebSocket's `data` holds its pipe and its endpoint. */
 const PIPE = Symbol("zws pipe");
+const ENDPOINT = Symbol("zws endpoint");
 
 /**
  * Serves ZeroMQ peers over the WebSockets of the application's HTTP server, for one socket.
@@ -131,19 +132,22 @@ export class WebSocketEndpoint {
     if (protocol === null) return refusal();
     const ok = server.upgrade(req, {
       headers: { "Sec-WebSocket-Protocol": protocol },
-      data: { [PIPE]: null, protocol },
+      data: { [PIPE]: null, protocol, [ENDPOINT]: this },
     });
     return ok ? undefined : new Response("WebSocket upgrade failed", { status: 400 });
   }
 
   /**
    * `Bun.serve`'s `websocket` handlers for the WebSockets `upgrade` made (use the object
-   * as it is, or call its functions from handlers of your own).
+   * as it is, or call its functions from handlers of your own). A server has one set of
+   * handlers: any endpoint's serve the WebSockets of every endpoint mounted in it.
    */
   readonly websocket: BunHandlers = {
     open: (ws) => {
-      const protocol = (ws.data as { protocol?: string })?.protocol ?? PROTOCOLS[0];
-      const pipe = this.#serve(protocol, {
+      const data = ws.data as { protocol?: string; [ENDPOINT]?: WebSocketEndpoint };
+      // Any endpoint's handlers serve every endpoint of the server: `upgrade` noted whose.
+      const ep = data?.[ENDPOINT] ?? this;
+      const pipe = ep.#serve(data?.protocol ?? PROTOCOLS[0], {
         send: (d) => void ws.send(d),
         close: (code, reason) => ws.close(code, reason),
         buffered: () => ws.getBufferedAmount?.() ?? 0,
@@ -206,22 +210,7 @@ export class WebSocketEndpoint {
 
   #serve(protocol: string, ws: MessageSocket): WsPipe {
     const core = this.#core;
-    const o = core.options;
-    const owner: WsPipeOwner = {
-      type: core.info.zmtpName,
-      peers: core.info.peers,
-      sendsIdentity: core.info.sendsIdentity,
-      identity: o.identity,
-      subscriptions: core.info.subscriptions ?? "none",
-      maxmsgsize: o.maxmsgsize < 0n ? -1 : Number(o.maxmsgsize),
-      sndhwm: o.sndhwm,
-      ready: (p) => !core.closed && core.attachPipe(p),
-      gone: (p) => {
-        this.#pipes.delete(p);
-        core.pipeGone(p);
-      },
-      activity: () => core.ctx.kick(),
-    };
+    const owner = core.wsPipeOwner((p) => this.#pipes.delete(p));
     const pipe = new WsPipe(core.ctx.newPipeId(), ws, owner, protocol);
     this.#pipes.add(pipe);
     return pipe;

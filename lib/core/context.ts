@@ -39,6 +39,7 @@ import { InprocNames } from "./inproc.ts";
 import { Waiting, type Watched } from "./waiting.ts";
 import { type LinkEvent, WorkerLink, type WorkerSource } from "./worker_link.ts";
 import { ZAP_NAME, ZapClient } from "./zap.ts";
+import { hasIoWorker } from "../runtime/mod.ts";
 
 /** Options of a context. */
 export interface ContextOptions {
@@ -55,6 +56,12 @@ export interface ContextOptions {
   workerSource?: WorkerSource | undefined;
   /** How long the I/O worker may take to start, ms (default 10 000; tests shorten it). */
   workerStartMs?: number | undefined;
+  /**
+   * Who serves ws:// connects: the I/O worker ("worker", the default where one can run:
+   * every mechanism, queueing before the connection) or this thread with the platform's
+   * standard WebSocket ("thread", the default in a browser; bare ZWS2.0, NULL only).
+   */
+  webSocket?: "worker" | "thread" | undefined;
 }
 
 /** The engine-side context. */
@@ -92,6 +99,8 @@ export class ContextCore implements SocketHost {
     terminated: () => this.terminated,
   });
   #linger: number | undefined;
+  /** ws:// connects are served on this thread (ContextOptions.webSocket). */
+  readonly wsOnThread: boolean;
   readonly #zap = new ZapClient({
     handlerBound: () => this.#inproc.isBound(ZAP_NAME),
     dealer: () => {
@@ -110,6 +119,8 @@ export class ContextCore implements SocketHost {
     if (opts.ioThreads !== undefined) this.ioThreads = opts.ioThreads;
     if (opts.maxSockets !== undefined) this.maxSockets = opts.maxSockets;
     if (opts.linger !== undefined) this.#linger = opts.linger;
+    this.wsOnThread = opts.webSocket === "thread" ||
+      (opts.webSocket === undefined && !hasIoWorker());
     this.#link = new WorkerLink({
       source: opts.workerSource ?? "auto",
       startMs: opts.workerStartMs,

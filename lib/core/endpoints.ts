@@ -39,6 +39,8 @@ import {
   formatEndpoint,
   isNumericHost,
 } from "../transports/endpoint.ts";
+import { hasStandardWebSocket, WsDialer } from "../transports/ws_dial.ts";
+import type { WsPipeOwner } from "../transports/ws_pipe.ts";
 
 /** What the endpoints need of the context (part of SocketHost, socket.ts). */
 export interface EndpointHost {
@@ -50,6 +52,10 @@ export interface EndpointHost {
   requestAsync(cmd: RequestCommand): Promise<Reply>;
   /** The shared block of ring pipe `id`. */
   pipeBlock(id: number): SharedArrayBuffer;
+  /** ws:// connects are served on this thread (lib/transports/ws_dial.ts). */
+  readonly wsOnThread: boolean;
+  /** A fresh pipe id. */
+  newPipeId(): number;
 }
 
 /** What the endpoints need of their socket (SocketCore hands them closures). */
@@ -58,6 +64,8 @@ export interface EndpointHooks {
   state(): number;
   /** True once the socket was closed. */
   closed(): boolean;
+  /** The socket's side of a WebSocket pipe served on this thread. */
+  wsPipeOwner(): WsPipeOwner;
   /** Binds (or connects) the socket to inproc name `name`: 0 or an errno. */
   inproc(bind: boolean, name: string): number;
   /** A new worker-served pipe of this socket. */
@@ -77,6 +85,8 @@ interface EndpointRecord {
   endpoint: Endpoint;
   /** The connect-side pipe (tcp/ipc), which lives as long as the endpoint. */
   pipe: RingPipe | null;
+  /** A ws:// connect served on this thread: stops its dialling. */
+  stop?: () => void;
   /** Options captured at bind time for the pipes of accepted connections. */
   sndhwm: number;
   rcvhwm: number;
@@ -231,6 +241,7 @@ export class Endpoints {
 
   /** The socket closed: every endpoint goes (the worker closes them at `close`). */
   clear(): void {
+    for (const ep of this.#endpoints.values()) ep?.stop?.();
     this.#endpoints.clear();
   }
 
@@ -336,6 +347,10 @@ export class Endpoints {
     const ep = this.#endpoints.get(id);
     if (!ep) return fail(C.EINVAL);
     this.#endpoints.delete(id);
+    if (ep.stop) {
+      ep.stop();
+      return 0;
+    }
     this.#ctx.post({ t: "shutdown", sock: this.#sock, ep: id, linger: this.#options.linger });
     if (ep.pipe) {
       ep.pipe.flush();
@@ -364,6 +379,7 @@ export class Endpoints {
       this.#problem = ep.why;
       return fail(ep.errno);
     }
+    if (ep.scheme === "ws" && this.#ctx.wsOnThread) return this.#wsOnThread(ep, bind, url);
     if (ep.scheme !== "inproc") {
       const sec = securityConfig(this.#options);
       if (typeof sec === "string") {
@@ -377,6 +393,42 @@ export class Endpoints {
     if (rc !== 0) return fail(rc);
     this.#hooks.bound(formatEndpoint(ep));
     return 0;
+  }
+
+  /** A ws:// endpoint served on this thread: connect only (lib/transports/ws_dial.ts). */
+  #wsOnThread(ep: Endpoint, bind: boolean, url: unknown): number {
+    if (bind) {
+      this.#problem = "ws:// binds need the I/O worker (a page cannot listen); bind in a server";
+      return fail(C.EPROTONOSUPPORT);
+    }
+    if (mechanismNumber(this.#options) !== C.XS_NULL) {
+      this.#problem = "a ws:// connect served on this thread speaks no security mechanism";
+      return fail(C.EINVAL);
+    }
+    if (!hasStandardWebSocket()) {
+      this.#problem = "this platform has no standard WebSocket";
+      return fail(C.EPROTONOSUPPORT);
+    }
+    const o = this.#options;
+    const id = this.#nextId();
+    const dialer = new WsDialer(
+      String(url),
+      () => this.#hooks.wsPipeOwner(),
+      () => this.#ctx.newPipeId(),
+      o.reconnectIvl,
+      o.reconnectIvlMax,
+    );
+    this.#endpoints.set(id, {
+      id,
+      bind: false,
+      endpoint: ep,
+      pipe: null,
+      sndhwm: o.sndhwm,
+      rcvhwm: o.rcvhwm,
+      stop: () => dialer.stop(),
+    });
+    this.#hooks.bound(formatEndpoint(ep));
+    return id;
   }
 
   #bindStart(url: unknown): number | { id: number; cmd: BindCommand } {

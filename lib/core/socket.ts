@@ -23,6 +23,7 @@ import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "../options
 import type { Protocol, ProtocolInfo } from "../protocols/mod.ts";
 import { lastRead, type MonitorEvent, type Pipe, type RingPipe } from "../pipe/mod.ts";
 import { type EndpointHost, Endpoints, mechanismNumber } from "./endpoints.ts";
+import type { WsPipe, WsPipeOwner } from "../transports/ws_pipe.ts";
 import { OpQueue, type Watched } from "./waiting.ts";
 
 /**
@@ -97,6 +98,7 @@ export class SocketCore {
       state: () => this.#state(),
       closed: () => this.#closed,
       inproc: (bind, name) => bind ? ctx.inprocBind(this, name) : ctx.inprocConnect(this, name),
+      wsPipeOwner: () => this.wsPipeOwner(),
       newRingPipe: (snd, rcv) => ctx.newRingPipe(snd, rcv, this),
       attach: (pipe) => {
         this.#pipes.add(pipe);
@@ -110,6 +112,29 @@ export class SocketCore {
   /** True once `close` was called. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * The socket's side of a WebSocket peer served on this thread (lib/transports/ws_pipe.ts:
+   * a mounted WebSocket, or a ws:// connect of a page); `gone` hears of its end too.
+   */
+  wsPipeOwner(gone?: (p: WsPipe) => void): WsPipeOwner {
+    const o = this.options;
+    return {
+      type: this.info.zmtpName,
+      peers: this.info.peers,
+      sendsIdentity: this.info.sendsIdentity,
+      identity: o.identity,
+      subscriptions: this.info.subscriptions ?? "none",
+      maxmsgsize: o.maxmsgsize < 0n ? -1 : Number(o.maxmsgsize),
+      sndhwm: o.sndhwm,
+      ready: (p) => !this.#closed && this.attachPipe(p),
+      gone: (p) => {
+        gone?.(p);
+        this.pipeGone(p);
+      },
+      activity: () => this.ctx.kick(),
+    };
   }
 
   // ---------------------------------------------------------------- events

@@ -79,3 +79,14 @@ export function currentRuntimeName(): "deno" | "bun" | "node" {
   if (typeof g.Bun?.listen === "function") return "bun";
   return "node";
 }
+
+/**
+ * True where an I/O worker can run the tcp/ipc/ws transports: Deno, Bun, Node. False in a
+ * browser (no sockets to listen or dial with), where ws:// connects are served on the
+ * page's thread instead (lib/transports/ws_dial.ts).
+ */
+export function hasIoWorker(): boolean {
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  return currentRuntimeName() !== "node" || typeof g.process?.versions?.node === "string";
+}

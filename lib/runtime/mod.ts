@@ -17,12 +17,12 @@
  * l.close();
  * ```
  */
-import { currentRuntimeName } from "./_common.ts";
+import { currentRuntimeName, hasIoWorker } from "./_common.ts";
 import type { Runtime } from "./runtime.ts";
 
 export type * from "./runtime.ts";
 
-export { currentRuntimeName };
+export { currentRuntimeName, hasIoWorker };
 
 let loading: Promise<Runtime> | null = null;
 
