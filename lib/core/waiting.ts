@@ -22,7 +22,7 @@
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
-import { type Doorbell, WAKE_MESSAGE, WAKE_NOTIFY } from "../pipe/mod.ts";
+import { type Doorbell, sharedBuffer, WAKE_MESSAGE, WAKE_NOTIFY } from "../pipe/mod.ts";
 
 /** What the waiting needs of its context (ContextCore, through its WorkerLink). */
 export interface WaitHost {
@@ -400,7 +400,7 @@ export function waitSyncAny(
 }
 
 /** A cell nothing ever notifies: waiting on it only returns by timing out. */
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const sleeper = new Int32Array(sharedBuffer(4));
 
 /** Blocks the thread until `deadline` (a performance.now() value), with nothing to watch. */
 export function sleepSync(deadline: number): void {

@@ -24,6 +24,7 @@ import {
   type ExternalBatch,
   type Reply,
   type RequestCommand,
+  sharedBuffer,
   type ToApi,
   type ToWorker,
   WAKE_MESSAGE,
@@ -68,7 +69,7 @@ export interface LinkHooks {
 /** The link to one context's I/O worker. */
 export class WorkerLink {
   readonly #hooks: LinkHooks;
-  #sab = new SharedArrayBuffer(CONTEXT_BLOCK_BYTES);
+  #sab = sharedBuffer(CONTEXT_BLOCK_BYTES);
   #apiBell = new Doorbell(this.#sab, API_BELL);
   #workerBell = new Doorbell(this.#sab, WORKER_BELL);
   #control = new ControlReader(controlPlace(this.#sab));
@@ -232,7 +233,7 @@ export class WorkerLink {
   #ensureWorker(): WorkerHandle {
     if (!this.#worker) {
       if (this.#workerStart !== 0) {
-        this.#sab = new SharedArrayBuffer(CONTEXT_BLOCK_BYTES);
+        this.#sab = sharedBuffer(CONTEXT_BLOCK_BYTES);
         this.#apiBell = new Doorbell(this.#sab, API_BELL);
         this.#workerBell = new Doorbell(this.#sab, WORKER_BELL);
         this.#control = new ControlReader(controlPlace(this.#sab));

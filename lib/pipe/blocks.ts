@@ -26,7 +26,19 @@ export function controlPlace(sab: SharedArrayBuffer): RingPlace {
 
 /** A new pipe block with rings of `outBytes` and `inBytes` (powers of two). */
 export function newPipeBlock(outBytes: number, inBytes: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(pipeBlockBytes(outBytes, inBytes));
+  return sharedBuffer(pipeBlockBytes(outBytes, inBytes));
+}
+
+/**
+ * `bytes` of shared memory; where there is none (a page that is not cross-origin isolated
+ * has no `SharedArrayBuffer`), plain memory in its place: such a context never starts a
+ * worker (its ws:// connects are served on its thread), so nothing else reads it, and
+ * `Atomics` work on it except `wait`, which only the C face's blocking calls use.
+ */
+export function sharedBuffer(bytes: number): SharedArrayBuffer {
+  return typeof SharedArrayBuffer === "function"
+    ? new SharedArrayBuffer(bytes)
+    : new ArrayBuffer(bytes) as unknown as SharedArrayBuffer;
 }
 
 /** The OUT (API → worker) and IN (worker → API) ring places of a pipe block. */

@@ -24,6 +24,6 @@ export type {
   WorkerNote,
 } from "./commands.ts";
 
-export { controlPlace, newPipeBlock, pipePlaces } from "./blocks.ts";
+export { controlPlace, newPipeBlock, pipePlaces, sharedBuffer } from "./blocks.ts";
 export { type ExternalMessage, WorkerPipe } from "./worker_pipe.ts";
 export { EXT_BUFFER_BYTES, ExtBuffers } from "./ext_buffers.ts";
