@@ -1,6 +1,7 @@
 /**
  * `deno bench` cases of PUSH→PULL, 64-byte messages, one process, on the API thread:
- * inproc (the baseline: no I/O worker on the path), ipc and tcp (through the I/O worker).
+ * inproc (the baseline: no I/O worker on the path), ipc, tcp and ws (ZeroMQ over WebSocket)
+ * through the I/O worker.
  * One iteration moves 10 000 messages; the context, sockets and connection are set up
  * before the timed section and torn down after it, so msg/s = 10 000 / (time per iter).
  * The sender uses `trySend`, falling back to an awaited `send` when the pipe is full; the
@@ -19,7 +20,7 @@ const MSGS = 10_000;
 const SIZE = 64;
 let seq = 0;
 
-function caseFor(transport: "inproc" | "ipc" | "tcp") {
+function caseFor(transport: "inproc" | "ipc" | "tcp" | "ws") {
   return async (b: BenchTimer) => {
     const ctx = new Context();
     let dir: string | null = null;
@@ -29,6 +30,7 @@ function caseFor(transport: "inproc" | "ipc" | "tcp") {
       let ep = "tcp://127.0.0.1:*";
       if (transport === "ipc") ep = `ipc://${(dir = await makeTempDir())}/b.sock`;
       else if (transport === "inproc") ep = `inproc://bench-${++seq}`;
+      else if (transport === "ws") ep = "ws://127.0.0.1:*/bench";
       await pull.bind(ep);
       await push.connect(pull.lastEndpoint);
       // One message through first, so the connection is up before timing starts.
@@ -59,3 +61,4 @@ const group = "push_pull 64 B x10000";
 bench({ name: "inproc", group, baseline: true, n: 20, warmup: 2, fn: caseFor("inproc") });
 bench({ name: "ipc", group, n: 20, warmup: 2, fn: caseFor("ipc") });
 bench({ name: "tcp", group, n: 20, warmup: 2, fn: caseFor("tcp") });
+bench({ name: "ws", group, n: 20, warmup: 2, fn: caseFor("ws") });

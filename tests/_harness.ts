@@ -377,7 +377,13 @@ export function serveHttp(
       fetch: (req: Request, srv: unknown) => fetch(req, { bun: srv }),
       websocket,
     });
-    return { port: server.port, stop: async () => void server.stop(true) };
+    return {
+      port: server.port,
+      stop: () => {
+        server.stop(true);
+        return Promise.resolve();
+      },
+    };
   }
   if (runtime === "deno") {
     const server = g.Deno.serve(
