@@ -5,15 +5,25 @@
  * is there twice: as `workers/io_worker.js` (started from its file) and embedded in
  * `lib/runtime/_worker_bundle.js` (started when a bundler left the file behind).
  *
+ * `./browser` is the face for web pages (lib/api/browser.ts). Its `browser` condition, the
+ * one bundlers use when they build for a browser (esbuild, Vite, webpack, Bun), is the
+ * self-contained bundle `browser/xs.js` (bench/_build_browser.ts: no `node:` import, no
+ * worker source, no CURVE) that a page could also load as it is; the compiled module
+ * `lib/api/browser.js` is the default, for Node, Deno and Bun (where it is the same
+ * `Context` as `.`'s, I/O worker included). One declaration file types both: the bundle
+ * exports the same names.
+ *
  * Run: `deno run -A bench/_build_npm.ts` or `bun bench/_build_npm.ts`; then `npm pack` in
  * the output folder. tests/package/ builds it, installs the tarball into scratch projects
  * and runs a message over tcp on Node, Bun and Deno.
  *
- * Runs on: a development machine (Deno or Bun; TypeScript's compiler runs under Node).
- * Not part of the package.
+ * Runs on: a development machine (Deno or Bun; TypeScript's compiler runs under Node, the
+ * browser bundle is made by Bun's bundler). Not part of the package.
  */
+import { execFileSync } from "node:child_process";
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -44,7 +54,7 @@ mkdirSync(out, { recursive: true });
 emitJs({
   root,
   outDir: out,
-  files: ["mod.ts", "xs.ts", "workers/io_worker.ts"],
+  files: ["mod.ts", "xs.ts", "workers/io_worker.ts", "lib/api/browser.ts"],
   declaration: true,
 });
 
@@ -78,7 +88,20 @@ for (const f of files.filter((f) => f.endsWith(".js"))) {
   if (bad) throw new Error(`${f}: a .ts import survived the build: ${bad[0]}`);
 }
 
-// 4. The consumer manifest and the files a user expects.
+// 4. The browser bundle, by Bun's bundler: this Bun, or the one `npm install` put in the repo.
+const g = globalThis as { Bun?: unknown; process?: { execPath: string } };
+const localBun = join(root, "node_modules", ".bin", "bun");
+const bun = g.Bun ? g.process!.execPath : existsSync(localBun) ? localBun : "bun";
+const browserBundle = join(out, "browser", "xs.js");
+execFileSync(bun, [join(root, "bench", "_build_browser.ts"), `--out=${browserBundle}`], {
+  stdio: ["ignore", "ignore", "inherit"],
+});
+const bundled = readFileSync(browserBundle, "utf8");
+if (/\bfrom\s*["']node:|\bimport\s*\(\s*["']node:/.test(bundled)) {
+  throw new Error(`${browserBundle} imports a node: module`);
+}
+
+// 5. The consumer manifest and the files a user expects.
 const entry = (name: string) => ({ types: `./${name}.d.ts`, default: `./${name}.js` });
 const manifest = {
   name: denoJson.name,
@@ -88,7 +111,16 @@ const manifest = {
     "wire-compatible with libzmq.",
   license: denoJson.license,
   type: "module",
-  exports: { ".": entry("mod"), "./xs": entry("xs"), "./package.json": "./package.json" },
+  exports: {
+    ".": entry("mod"),
+    "./xs": entry("xs"),
+    "./browser": {
+      types: "./lib/api/browser.d.ts",
+      browser: "./browser/xs.js",
+      default: "./lib/api/browser.js",
+    },
+    "./package.json": "./package.json",
+  },
   main: "./mod.js",
   types: "./mod.d.ts",
   files: [
@@ -98,6 +130,7 @@ const manifest = {
     "xs.d.ts",
     "lib/",
     "workers/",
+    "browser/",
     "README.md",
     "LICENSE",
     "CHANGELOG.md",

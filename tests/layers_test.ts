@@ -91,7 +91,14 @@ const ALLOWED: Record<string, string[]> = {
   // The two faces sit on the engine core and never on each other.
   // Both faces take keys and ZAP frames from lib/security.
   // ws_endpoint.ts serves mounted WebSockets with the API-thread transport ws_pipe.ts.
-  "lib/api": ["lib/core", "lib/options.ts", "lib/security", "lib/transports/ws_pipe.ts"],
+  "lib/api": [
+    "lib/core",
+    "lib/options.ts",
+    "lib/security",
+    "lib/transports/ws_pipe.ts",
+    // browser.ts, the page's entry, gives VERSION as mod.ts does.
+    "lib/version.ts",
+  ],
   "lib/xs": ["lib/core", "lib/options.ts", "lib/security"],
   "lib/core": [
     "lib/protocols",

@@ -2,11 +2,12 @@
  * Runs every program in examples/ as a separate OS process on the runtime running the
  * suite (`deno run -A` under Deno, `bun` under Bun) and checks that it exits with code 0
  * and printed the lines that show it did its job. Each run is bounded: the child is
- * killed after RUN_MS and the case fails after CASE_MS.
+ * killed after RUN_MS and the case fails after CASE_MS. An example that is a folder (an
+ * app) has a test file of its own, named in APPS.
  *
  * Runs on: the test runner's main thread (the examples run in child processes).
  */
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { assert, runCommand, runtime, test } from "../_harness.ts";
 
 const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
@@ -63,9 +64,23 @@ function commandFor(file: string): [string, string[]] {
   return runtime === "deno" ? [bin, ["run", "-A", file]] : [bin, [file]];
 }
 
+/**
+ * Examples that are a folder (an app of several files that runs until stopped): the test
+ * file beside this one that runs each.
+ */
+const APPS: Record<string, string> = {
+  "ws_app": "ws_app_test.ts", // a server, its workers and a page in headless Chromium
+};
+
 test("every example in examples/ has a case here", () => {
-  const files = readdirSync(ROOT + "examples").filter((f) => f.endsWith(".ts")).sort();
-  assert.deepEqual(files, Object.keys(EXAMPLES).sort());
+  const entries = readdirSync(ROOT + "examples", { withFileTypes: true });
+  const files = entries.filter((e) => e.isFile() && e.name.endsWith(".ts")).map((e) => e.name);
+  assert.deepEqual(files.sort(), Object.keys(EXAMPLES).sort());
+  const apps = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  assert.deepEqual(apps.sort(), Object.keys(APPS).sort());
+  for (const t of Object.values(APPS)) {
+    assert.ok(existsSync(new URL(t, import.meta.url)), `tests/examples/${t} exists`);
+  }
 });
 
 for (const [name, expected] of Object.entries(EXAMPLES)) {
