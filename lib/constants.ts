@@ -227,6 +227,20 @@ export const XS_CURVE_SERVERKEY = 1016;
 export const XS_ZAP_DOMAIN = 1017;
 /** Socket option (extension, read only): the mechanism later endpoints speak: XS_NULL 0, XS_PLAIN 1, XS_CURVE 2. */
 export const XS_MECHANISM = 1018;
+
+// Extensions (not in xs.h): wss:// (ZeroMQ over WebSocket over TLS), as libzmq's
+// ZMQ_WSS_KEY_PEM 101, ZMQ_WSS_CERT_PEM 102, ZMQ_WSS_TRUST_PEM 103, ZMQ_WSS_HOSTNAME 104 and
+// ZMQ_WSS_TRUST_SYSTEM 105, renumbered after ours; copied at bind/connect.
+/** Socket option (extension): a wss:// bind's private key, PEM. */
+export const XS_WSS_KEY_PEM = 1020;
+/** Socket option (extension): a wss:// bind's certificate chain, PEM (leaf first). */
+export const XS_WSS_CERT_PEM = 1021;
+/** Socket option (extension): certificates a wss:// connect trusts, PEM (one or more). */
+export const XS_WSS_TRUST_PEM = 1022;
+/** Socket option (extension): the name a wss:// server's certificate must carry (default: the endpoint's host). */
+export const XS_WSS_HOSTNAME = 1023;
+/** Socket option (extension): 1 (default) = a wss:// connect also trusts the runtime's root certificates. */
+export const XS_WSS_TRUST_SYSTEM = 1024;
 /** XS_MECHANISM: no security. */
 export const XS_NULL = 0;
 /** XS_MECHANISM: PLAIN (RFC 24). */

@@ -7,7 +7,8 @@
  * `key` unless `faceKey` says otherwise). docs/api.md §6 lists the same rows for readers.
  * Our extensions follow them, numbered from 1001: `XS_WIRE_MODE`, then libzmq's heartbeat
  * and handshake options (`XS_HEARTBEAT_IVL`, `_TIMEOUT`, `_TTL`, `XS_HANDSHAKE_IVL`), and its
- * security options from 1010 (`XS_PLAIN_*`, `XS_CURVE_*`, `XS_ZAP_DOMAIN`; docs/security.md).
+ * security options from 1010 (`XS_PLAIN_*`, `XS_CURVE_*`, `XS_ZAP_DOMAIN`; docs/security.md), and
+ * its wss:// options from 1020 (`XS_WSS_*`: PEM texts, a host name, a flag).
  * A row's `store`, if any, turns an accepted value into the one kept (a Z85 key into its
  * 32 bytes).
  *
@@ -23,6 +24,7 @@ const nonNeg = (v: Value) => (v as number) >= 0;
 const positive = (v: Value) => (v as number) > 0;
 const bool = (v: Value) => v === 0 || v === 1;
 const upTo255 = (v: Value) => v instanceof Uint8Array && v.length <= 255;
+const upTo64K = (v: Value) => v instanceof Uint8Array && v.length <= 65536;
 const isKey = (v: Value) => v instanceof Uint8Array && parseKey(v) instanceof Uint8Array;
 const keyBytes = (v: Value) => parseKey(v) as Uint8Array;
 
@@ -407,5 +409,60 @@ export const ROWS = [
     valid: upTo255,
     applies: "endpoints made after",
     face: "text",
+  },
+  {
+    id: C.XS_WSS_KEY_PEM,
+    name: "XS_WSS_KEY_PEM",
+    range: "PEM, 0–65536 bytes",
+    key: "wssKeyPem",
+    kind: "bytes",
+    default: new Uint8Array(0),
+    valid: upTo64K,
+    applies: "endpoints made after",
+    face: "text",
+  },
+  {
+    id: C.XS_WSS_CERT_PEM,
+    name: "XS_WSS_CERT_PEM",
+    range: "PEM, 0–65536 bytes",
+    key: "wssCertPem",
+    kind: "bytes",
+    default: new Uint8Array(0),
+    valid: upTo64K,
+    applies: "endpoints made after",
+    face: "text",
+  },
+  {
+    id: C.XS_WSS_TRUST_PEM,
+    name: "XS_WSS_TRUST_PEM",
+    range: "PEM, 0–65536 bytes",
+    key: "wssTrustPem",
+    kind: "bytes",
+    default: new Uint8Array(0),
+    valid: upTo64K,
+    applies: "endpoints made after",
+    face: "text",
+  },
+  {
+    id: C.XS_WSS_HOSTNAME,
+    name: "XS_WSS_HOSTNAME",
+    range: "0–255 bytes",
+    key: "wssHostname",
+    kind: "bytes",
+    default: new Uint8Array(0),
+    valid: upTo255,
+    applies: "endpoints made after",
+    face: "text",
+  },
+  {
+    id: C.XS_WSS_TRUST_SYSTEM,
+    name: "XS_WSS_TRUST_SYSTEM",
+    range: "0 or 1",
+    key: "wssTrustSystem",
+    kind: "int",
+    default: 1,
+    valid: bool,
+    applies: "endpoints made after",
+    face: "bool",
   },
 ] as const;

@@ -21,7 +21,7 @@ export type OptionKind = "int" | "i64" | "bytes";
 
 /**
  * How the idiomatic face shows a value: as the C kind, or as a boolean, a wire-mode name,
- * UTF-8 text (`text`), or a CURVE key in Z85 (`key`: set as Z85 or 32 bytes).
+ * UTF-8 text (`text`: PLAIN credentials, the ZAP domain, wss:// PEMs), or a CURVE key in Z85 (`key`: set as Z85 or 32 bytes).
  */
 export type FaceKind = OptionKind | "bool" | "wire" | "text" | "key";
 
@@ -110,6 +110,16 @@ export interface OptionValues {
   curveServerKey: Uint8Array;
   /** XS_ZAP_DOMAIN (extension). */
   zapDomain: Uint8Array;
+  /** XS_WSS_KEY_PEM (extension). */
+  wssKeyPem: Uint8Array;
+  /** XS_WSS_CERT_PEM (extension). */
+  wssCertPem: Uint8Array;
+  /** XS_WSS_TRUST_PEM (extension). */
+  wssTrustPem: Uint8Array;
+  /** XS_WSS_HOSTNAME (extension). */
+  wssHostname: Uint8Array;
+  /** XS_WSS_TRUST_SYSTEM (extension). */
+  wssTrustSystem: number;
 }
 
 /** The idiomatic face's option names (the key, or `faceKey` where a row has one). */
@@ -147,7 +157,12 @@ export type FaceKey =
   | "curvePublicKey"
   | "curveSecretKey"
   | "curveServerKey"
-  | "zapDomain";
+  | "zapDomain"
+  | "wssKeyPem"
+  | "wssCertPem"
+  | "wssTrustPem"
+  | "wssHostname"
+  | "wssTrustSystem";
 
 type Row = typeof ROWS[number];
 type FaceKeyOf<R> = R extends { faceKey: infer F } ? F : R extends { key: infer K } ? K : never;

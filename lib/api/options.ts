@@ -106,6 +106,21 @@ export interface SocketOptions {
   /** The ZAP domain the authenticator is asked about (0–255 bytes); set on a NULL socket, it makes ZAP be asked too. */
   zapDomain?: string | Uint8Array | undefined;
 
+  // wss:// (extensions, libzmq's ZMQ_WSS_*), for later wss:// endpoints.
+  /** A wss:// bind's private key, PEM (`XS_WSS_KEY_PEM`); a bind needs it and `wssCertPem`. */
+  wssKeyPem?: string | Uint8Array | undefined;
+  /** A wss:// bind's certificate chain, PEM, leaf first (`XS_WSS_CERT_PEM`). */
+  wssCertPem?: string | Uint8Array | undefined;
+  /** Certificates a wss:// connect trusts (a CA, or the server's own), PEM (`XS_WSS_TRUST_PEM`). */
+  wssTrustPem?: string | Uint8Array | undefined;
+  /** The name a wss:// server's certificate must carry; "" = the endpoint's host (`XS_WSS_HOSTNAME`). */
+  wssHostname?: string | Uint8Array | undefined;
+  /**
+   * A wss:// connect also trusts the runtime's root certificates (default true;
+   * `XS_WSS_TRUST_SYSTEM`). Deno adds its roots to `wssTrustPem` regardless.
+   */
+  wssTrustSystem?: boolean | undefined;
+
   // Readable aliases, under zeromq.js's names (OPTION_ALIASES); same values and checks.
   /** Alias of `sndhwm`. */
   sendHighWaterMark?: number | undefined;
@@ -205,11 +220,18 @@ export type OptionRead = {
     : Exclude<SocketOptions[K], undefined>;
 };
 
-/** The options read as text: PLAIN credentials, the ZAP domain, CURVE keys (Z85, "" if unset). */
+/**
+ * The options read as text: PLAIN credentials, the ZAP domain, CURVE keys (Z85, "" if
+ * unset), the wss:// PEMs and host name.
+ */
 type TextKey =
   | "plainUsername"
   | "plainPassword"
   | "zapDomain"
+  | "wssKeyPem"
+  | "wssCertPem"
+  | "wssTrustPem"
+  | "wssHostname"
   | "curvePublicKey"
   | "curveSecretKey"
   | "curveServerKey";

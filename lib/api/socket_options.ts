@@ -279,6 +279,41 @@ export class SocketOptionAccessors {
   set zapDomain(v: string | Uint8Array) {
     st(this).set("zapDomain", v);
   }
+  /** A wss:// bind's private key, PEM (extension `XS_WSS_KEY_PEM`). */
+  get wssKeyPem(): string {
+    return st(this).get("wssKeyPem");
+  }
+  set wssKeyPem(v: string | Uint8Array) {
+    st(this).set("wssKeyPem", v);
+  }
+  /** A wss:// bind's certificate chain, PEM, leaf first (`XS_WSS_CERT_PEM`). */
+  get wssCertPem(): string {
+    return st(this).get("wssCertPem");
+  }
+  set wssCertPem(v: string | Uint8Array) {
+    st(this).set("wssCertPem", v);
+  }
+  /** Certificates a wss:// connect trusts, PEM (`XS_WSS_TRUST_PEM`). */
+  get wssTrustPem(): string {
+    return st(this).get("wssTrustPem");
+  }
+  set wssTrustPem(v: string | Uint8Array) {
+    st(this).set("wssTrustPem", v);
+  }
+  /** The name a wss:// server's certificate must carry; "" = the endpoint's host (`XS_WSS_HOSTNAME`). */
+  get wssHostname(): string {
+    return st(this).get("wssHostname");
+  }
+  set wssHostname(v: string | Uint8Array) {
+    st(this).set("wssHostname", v);
+  }
+  /** A wss:// connect also trusts the runtime's root certificates; default true (`XS_WSS_TRUST_SYSTEM`). */
+  get wssTrustSystem(): boolean {
+    return st(this).get("wssTrustSystem");
+  }
+  set wssTrustSystem(v: boolean) {
+    st(this).set("wssTrustSystem", v);
+  }
 
   // Readable aliases (zeromq.js names) of the options above; same values, same checks.
   /** Alias of `sndhwm`: outbound queue limit per peer, in messages (zeromq.js's name). */

@@ -181,7 +181,26 @@ export function wireOptions(
     heartbeatTimeout: o.heartbeatTimeout,
     heartbeatTtl: o.heartbeatTtl,
     handshakeIvl: o.handshakeIvl,
+    ...(wssSet(o)
+      ? {
+        wss: {
+          certPem: text.decode(o.wssCertPem),
+          keyPem: text.decode(o.wssKeyPem),
+          trustPem: text.decode(o.wssTrustPem),
+          hostname: text.decode(o.wssHostname),
+          trustSystem: o.wssTrustSystem === 1,
+        },
+      }
+      : {}),
   };
+}
+
+const text = new TextDecoder();
+
+/** True if any XS_WSS_* option differs from its default (they then go to the worker). */
+function wssSet(o: OptionValues): boolean {
+  return o.wssCertPem.length > 0 || o.wssKeyPem.length > 0 || o.wssTrustPem.length > 0 ||
+    o.wssHostname.length > 0 || o.wssTrustSystem !== 1;
 }
 
 /** The endpoints of one socket. */
@@ -380,6 +399,18 @@ export class Endpoints {
       return fail(ep.errno);
     }
     if (ep.scheme === "ws" && this.#ctx.wsOnThread) return this.#wsOnThread(ep, bind, url);
+    if (ep.scheme === "wss" && this.#ctx.wsOnThread) {
+      this.#problem = "wss:// needs the I/O worker (Deno, Bun or Node)";
+      return fail(C.EPROTONOSUPPORT);
+    }
+    if (ep.scheme === "wss" && bind) {
+      const o = this.#options;
+      if (o.wssCertPem.length === 0 || o.wssKeyPem.length === 0) {
+        this.#problem = "a wss:// bind needs a certificate and its private key: set " +
+          "wssCertPem and wssKeyPem (XS_WSS_CERT_PEM, XS_WSS_KEY_PEM) first";
+        return fail(C.EINVAL);
+      }
+    }
     if (ep.scheme !== "inproc") {
       const sec = securityConfig(this.#options);
       if (typeof sec === "string") {
@@ -477,6 +508,6 @@ export class Endpoints {
  * any tcp on Deno (its net permission). A numeric address elsewhere has nothing to check.
  */
 function needsCheck(ep: Endpoint): boolean {
-  if (ep.scheme !== "tcp" && ep.scheme !== "ws") return false;
+  if (ep.scheme !== "tcp" && ep.scheme !== "ws" && ep.scheme !== "wss") return false;
   return currentRuntimeName() === "deno" || !isNumericHost(ep.host);
 }

@@ -37,6 +37,7 @@ const ERRNO: Record<string, number> = {
   ENODEV: C.ENODEV,
   EINVAL: C.EINVAL,
   ENAMETOOLONG: C.ENAMETOOLONG,
+  EPROTONOSUPPORT: C.EPROTONOSUPPORT,
 };
 
 /**
@@ -52,7 +53,7 @@ export function sessionConfig(o: WireOptions, ep?: Endpoint): SessionConfig {
     subscriptions: o.subscriptions,
     identity: new Uint8Array(o.identity),
     maxmsgsize: o.maxmsgsize,
-    mode: ep?.scheme === "ws" ? "zmtp3" : o.mode,
+    mode: ep?.scheme === "ws" || ep?.scheme === "wss" ? "zmtp3" : o.mode,
     handshakeIvl: o.handshakeIvl ?? HANDSHAKE_IVL,
     heartbeat: heartbeatConfig(o.heartbeatIvl ?? 0, o.heartbeatTimeout ?? -1, o.heartbeatTtl ?? 0),
     ...(o.security ? { security: o.security } : {}),
@@ -61,12 +62,25 @@ export function sessionConfig(o: WireOptions, ep?: Endpoint): SessionConfig {
 
 /** What a transport is told of an endpoint's options. */
 function transportOptions(o: WireOptions): TransportOptions {
+  const w = o.wss;
   return {
     backlog: o.backlog,
     keepalive: o.keepalive,
     mechanism: o.security?.mechanism ?? "NULL",
     maxMsgSize: o.maxmsgsize,
+    tls: {
+      cert: w?.certPem ?? "",
+      key: w?.keyPem ?? "",
+      ca: w ? pemCertificates(w.trustPem) : [],
+      servername: w?.hostname ?? "",
+      trustSystem: w?.trustSystem ?? true,
+    },
   };
+}
+
+/** The certificates of a PEM bundle, one PEM text each (what the runtimes' `ca` lists take). */
+function pemCertificates(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
 }
 
 /** Binding, connecting and redialling, over the worker's tables. */
@@ -137,7 +151,7 @@ export class Endpoints {
    */
   async check(m: Extract<ToWorker, { t: "check" }>): Promise<{ errno: number; error?: string }> {
     const ep = m.endpoint;
-    if (ep.scheme !== "tcp" && ep.scheme !== "ws") return { errno: 0 };
+    if (ep.scheme !== "tcp" && ep.scheme !== "ws" && ep.scheme !== "wss") return { errno: 0 };
     const denied = this.#rt.netDenied(ep.host, ep.port);
     if (denied) return { errno: C.EACCES, error: denied };
     try {

@@ -56,6 +56,21 @@ export interface WireOptions {
   handshakeIvl?: number;
   /** PLAIN or CURVE, or NULL with a ZAP domain (lib/security); absent: NULL without ZAP. */
   security?: SecurityConfig;
+  /** wss:// (XS_WSS_* options, as text); absent: none set and the system roots trusted. */
+  wss?: WssOptions;
+}
+
+/** The TLS material of a wss:// endpoint (XS_WSS_*); an unset PEM or name is "". */
+export interface WssOptions {
+  /** XS_WSS_CERT_PEM, XS_WSS_KEY_PEM: a bind's certificate chain and key. */
+  certPem: string;
+  keyPem: string;
+  /** XS_WSS_TRUST_PEM: a connect's extra trust anchors (one or more certificates). */
+  trustPem: string;
+  /** XS_WSS_HOSTNAME: the name the server's certificate must carry ("" = the endpoint's host). */
+  hostname: string;
+  /** XS_WSS_TRUST_SYSTEM: the runtime's roots are trusted too. */
+  trustSystem: boolean;
 }
 
 /** Commands from the API thread to the worker. */

@@ -90,3 +90,48 @@ export function hasIoWorker(): boolean {
   const g = globalThis as any;
   return currentRuntimeName() !== "node" || typeof g.process?.versions?.node === "string";
 }
+
+/**
+ * How long a TLS client handshake may take (`connectTls`), ms: a server that accepts and
+ * never answers must not hold a dial for ever (the session's own handshake timer starts
+ * only once the stream exists).
+ */
+export const TLS_HANDSHAKE_MS = 10_000;
+
+/**
+ * `p` (a TLS handshake), rejected with an ETIMEDOUT NetError if it takes longer than
+ * `TLS_HANDSHAKE_MS`; `abort` then tears the connection down. The timer never outlives `p`.
+ */
+export function handshakeBound<T>(p: Promise<T>, what: string, abort: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const e = new Error(`no TLS handshake within ${TLS_HANDSHAKE_MS} ms`) as NetError;
+      e.code = "ETIMEDOUT";
+      reject(netError(e, what));
+      abort();
+    }, TLS_HANDSHAKE_MS);
+    p.then((v) => {
+      clearTimeout(timer);
+      resolve(v);
+    }, (e) => {
+      clearTimeout(timer);
+      // Already one of ours (named by the adapter): kept; anything else is said as `what`.
+      reject((e as Error)?.name === "NetError" ? e : netError(e, what));
+    });
+  });
+}
+
+/**
+ * The trust anchors of a Node or Bun TLS client (`ca` replaces the built-in roots there):
+ * undefined (the runtime's roots) when only the system is trusted, else `ca`, plus the
+ * runtime's roots (`system`) if `trustSystem` is not false.
+ */
+export function trustList(
+  ca: string[] | undefined,
+  trustSystem: boolean | undefined,
+  system: () => readonly string[],
+): string[] | undefined {
+  const own = ca ?? [];
+  if (trustSystem === false) return own;
+  return own.length ? [...system(), ...own] : undefined;
+}

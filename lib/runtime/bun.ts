@@ -1,6 +1,8 @@
 /**
  * The Bun adapter of the runtime contract: tcp and unix streams on Bun's native
- * `Bun.listen` / `Bun.connect` (faster than `node:net` on Bun, and usable in a Worker).
+ * `Bun.listen` / `Bun.connect` (faster than `node:net` on Bun, and usable in a Worker), and
+ * TLS ones on the same calls with their `tls` option (the same `BunStream`; a client
+ * resolves once the `handshake` handler reported a verified server).
  *
  * - Reads: Bun pushes chunks to the socket's `data` handler. Backpressure uses the native
  *   `socket.pause()` / `resume()` (present in Bun 1.4: they stop and restart polling the
@@ -14,7 +16,8 @@
  * Runs on: I/O worker.
  */
 import { unlinkSync } from "node:fs";
-import { hostPort, netError, offer, resolveHost } from "./_common.ts";
+import { rootCertificates } from "node:tls";
+import { handshakeBound, hostPort, netError, offer, resolveHost, trustList } from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
@@ -51,7 +54,17 @@ interface BunSocketOptions {
   unix?: string;
   exclusive?: boolean;
   data: null;
-  socket: ReturnType<typeof handlers>;
+  socket: ReturnType<typeof handlers> & {
+    handshake?(s: BunSocket, success: boolean, authorizationError: Error | null): void;
+  };
+  /** TLS (bun-types `TLSOptions`): a server's `cert`/`key`, a client's `ca`/`serverName`. */
+  tls?: {
+    cert?: string;
+    key?: string;
+    ca?: string[] | undefined;
+    serverName?: string;
+    rejectUnauthorized?: boolean;
+  };
 }
 declare const Bun: {
   listen(o: BunSocketOptions): BunListenerHandle;
@@ -254,24 +267,36 @@ function connected(s: BunSocket): (h: StreamHandlers) => StreamConn {
   return (h) => st.attach(h);
 }
 
+/** A tcp listener, or a TLS one with `tls`'s certificate and key. */
+function listenOn(
+  host: string,
+  port: number,
+  accept: AcceptFn,
+  opts: TcpOptions,
+  tls: { cert: string; key: string } | null,
+): Promise<Listener> {
+  try {
+    const l = Bun.listen({
+      hostname: host,
+      port,
+      // Without it a second process could share the port (SO_REUSEPORT): ZMQ wants EADDRINUSE.
+      exclusive: true,
+      data: null,
+      socket: handlers(accept, opts, null),
+      ...(tls ? { tls } : {}),
+    });
+    return Promise.resolve(new BunListener(l, l.port!, null));
+  } catch (e) {
+    return Promise.reject(netError(e, `cannot listen${tls ? " (TLS)" : ""} on ${host}:${port}`));
+  }
+}
+
 /** The Bun adapter. */
 export const bunRuntime: Runtime = {
   name: "bun",
 
   listenTcp(host, port, accept, opts) {
-    try {
-      const l = Bun.listen({
-        hostname: host,
-        port,
-        // Without it a second process could share the port (SO_REUSEPORT): ZMQ wants EADDRINUSE.
-        exclusive: true,
-        data: null,
-        socket: handlers(accept, opts, null),
-      });
-      return Promise.resolve(new BunListener(l, l.port!, null));
-    } catch (e) {
-      return Promise.reject(netError(e, `cannot listen on ${host}:${port}`));
-    }
+    return listenOn(host, port, accept, opts ?? {}, null);
   },
 
   async connectTcp(host, port, opts) {
@@ -286,6 +311,60 @@ export const bunRuntime: Runtime = {
     } catch (e) {
       throw netError(e, `cannot connect to ${host}:${port}`);
     }
+    return connected(s);
+  },
+
+  listenTls(host, port, accept, opts) {
+    return listenOn(host, port, accept, opts, { cert: opts.cert, key: opts.key });
+  },
+
+  async connectTls(host, port, opts) {
+    const name = opts.servername || host;
+    // Settled by the `handshake` handler, or by a close before it.
+    let settle!: (err?: Error) => void;
+    const shaken = new Promise<void>((ok, fail) => {
+      settle = (err) => err ? fail(err) : ok();
+    });
+    shaken.catch(() => {}); // a connect that fails first rejects it unheard
+    const base = handlers(null, opts, null);
+    let s: BunSocket;
+    try {
+      s = await Bun.connect({
+        hostname: host,
+        port,
+        data: null,
+        socket: {
+          ...base,
+          handshake(_s, success, authorizationError) {
+            settle(
+              success && !authorizationError
+                ? undefined
+                : authorizationError ?? new Error("TLS handshake failed"),
+            );
+          },
+          close(sock, err) {
+            settle(err ?? new Error("closed during the TLS handshake"));
+            base.close(sock, err);
+          },
+        },
+        tls: {
+          ca: trustList(opts.ca, opts.trustSystem, () => rootCertificates),
+          serverName: name,
+          rejectUnauthorized: true,
+        },
+      });
+    } catch (e) {
+      throw netError(e, `cannot connect (TLS) to ${host}:${port}`);
+    }
+    await handshakeBound(
+      shaken,
+      `TLS handshake with ${name} (${hostPort(host, port)}) failed`,
+      () => s.terminate(),
+    ).catch((e) => {
+      s.data = null;
+      s.terminate();
+      throw e;
+    });
     return connected(s);
   },
 

@@ -1,6 +1,8 @@
 /**
  * The Deno adapter of the runtime contract: tcp and unix streams on Deno's native
- * `Deno.listen` / `Deno.connect` (faster than `node:net` on Deno, and usable in a Worker).
+ * `Deno.listen` / `Deno.connect` (faster than `node:net` on Deno, and usable in a Worker),
+ * and TLS ones on `Deno.listenTls` / `Deno.startTls` (the same `DenoStream` over a
+ * `Deno.TlsConn`).
  *
  * - Reads: one long-lived read loop per connection into one 64 KiB buffer allocated with
  *   the connection; each chunk is a view of that buffer, valid only during `data()`.
@@ -11,7 +13,13 @@
  *
  * Runs on: I/O worker.
  */
-import { hostPort, netError as commonNetError, offer, resolveHost } from "./_common.ts";
+import {
+  handshakeBound,
+  hostPort,
+  netError as commonNetError,
+  offer,
+  resolveHost,
+} from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
@@ -275,15 +283,17 @@ class DenoListener implements Listener {
     accept: AcceptFn,
     opts: TcpOptions | undefined,
     path: string | null,
+    tls = false,
   ) {
     this.#l = l;
     this.#path = path;
     this.port = l.addr.transport === "tcp" ? l.addr.port : 0;
-    this.released = this.#acceptLoop(accept, opts);
+    this.released = this.#acceptLoop(accept, opts, tls);
   }
 
-  async #acceptLoop(accept: AcceptFn, opts: TcpOptions | undefined) {
-    const tcp = this.#path === null;
+  async #acceptLoop(accept: AcceptFn, opts: TcpOptions | undefined, tls: boolean) {
+    // A TlsConn has no socket options of its own; its tcp stream keeps Deno's defaults.
+    const tcp = this.#path === null && !tls;
     for (;;) {
       let conn: Deno.Conn;
       try {
@@ -353,6 +363,58 @@ export const denoRuntime: Runtime = {
     tuneTcp(conn, opts);
     // Nothing is read before attach: the kernel holds early bytes for us.
     const s = new DenoStream(conn, addrText(conn.remoteAddr, `${host}:${port}`));
+    return (h) => s.attach(h);
+  },
+
+  listenTls(host, port, accept, opts) {
+    try {
+      const l = Deno.listenTls({
+        hostname: host,
+        port,
+        transport: "tcp",
+        cert: opts.cert,
+        key: opts.key,
+      });
+      return Promise.resolve(new DenoListener(l, accept, opts, null, true));
+    } catch (e) {
+      return Promise.reject(netError(e, `cannot listen (TLS) on ${host}:${port}`));
+    }
+  },
+
+  async connectTls(host, port, opts) {
+    const name = opts.servername || host;
+    if (opts.trustSystem === false && !opts.ca?.length) {
+      // Deno always trusts its own roots besides caCerts: refuse rather than pretend.
+      const e = new Error("no trust anchor: trustSystem is false and no CA was given") as NetError;
+      e.code = "EINVAL";
+      throw commonNetError(e, `cannot connect (TLS) to ${host}:${port}`);
+    }
+    let tcp: Deno.TcpConn;
+    try {
+      tcp = await Deno.connect({ hostname: host, port, transport: "tcp" });
+    } catch (e) {
+      throw netError(e, `cannot connect to ${host}:${port}`);
+    }
+    tuneTcp(tcp, opts);
+    const remote = addrText(tcp.remoteAddr, `${host}:${port}`);
+    let conn: Deno.TlsConn | null = null;
+    try {
+      conn = await Deno.startTls(tcp, { hostname: name, ...(opts.ca ? { caCerts: opts.ca } : {}) });
+      const c = conn;
+      await handshakeBound(c.handshake(), `TLS handshake with ${name} (${remote}) failed`, () => {
+        try {
+          c.close();
+        } catch { /* already closed */ }
+      });
+    } catch (e) {
+      try {
+        (conn ?? tcp).close();
+      } catch { /* already closed */ }
+      throw (e as Error)?.name === "NetError"
+        ? e
+        : netError(e, `TLS handshake with ${name} failed`);
+    }
+    const s = new DenoStream(conn, remote);
     return (h) => s.attach(h);
   },
 

@@ -1,7 +1,8 @@
 /**
- * The Node adapter of the runtime contract: tcp and unix streams on `node:net`. Used on
- * Node, and as the reference the native adapters are checked against (`node:net` also runs
- * on Deno and Bun, more slowly).
+ * The Node adapter of the runtime contract: tcp and unix streams on `node:net`, TLS ones on
+ * `node:tls` (a `TLSSocket` is a `net.Socket`: the same `NodeStream`). Used on Node, and as
+ * the reference the native adapters are checked against (`node:net` also runs on Deno and
+ * Bun, more slowly).
  *
  * - Reads: a `data` listener; `socket.pause()` / `resume()` stop and restart reading the
  *   fd, so backpressure reaches TCP. A socket emits nothing before a listener is added,
@@ -13,8 +14,9 @@
  * Runs on: I/O worker.
  */
 import * as net from "node:net";
+import * as tls from "node:tls";
 import { unlinkSync } from "node:fs";
-import { hostPort, netError, offer, resolveHost } from "./_common.ts";
+import { handshakeBound, hostPort, netError, offer, resolveHost, trustList } from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
@@ -106,18 +108,25 @@ function tune(s: net.Socket, opts: TcpOptions | undefined) {
   if (opts?.keepalive) s.setKeepAlive(true);
 }
 
-/** Starts a server and resolves once it is bound, or rejects with the bind error. */
+/**
+ * Starts a server and resolves once it is bound, or rejects with the bind error. With
+ * `secure` (cert and key) a TLS server: a connection is offered once its handshake is done.
+ */
 function serve(
   accept: AcceptFn,
   opts: TcpOptions | undefined,
   bind: net.ListenOptions,
   path: string | null,
+  secure?: { cert: string; key: string },
 ): Promise<Listener> {
-  const srv = net.createServer({ pauseOnConnect: false }, (sock) => {
+  const onConn = (sock: net.Socket) => {
     if (path === null) tune(sock, opts);
     const st = new NodeStream(sock, path ?? hostPort(sock.remoteAddress, sock.remotePort));
     if (!offer(accept, st)) sock.destroy(); // refused by the engine
-  });
+  };
+  const srv: net.Server = secure
+    ? tls.createServer({ cert: secure.cert, key: secure.key, pauseOnConnect: false }, onConn)
+    : net.createServer({ pauseOnConnect: false }, onConn);
   return new Promise((resolve, reject) => {
     const onError = (e: Error) =>
       reject(netError(e, `cannot listen on ${path ?? `${bind.host}:${bind.port}`}`));
@@ -142,26 +151,36 @@ function serve(
   });
 }
 
+/**
+ * Connects (`secure`: with TLS, resolved after a verified handshake, bounded by
+ * `TLS_HANDSHAKE_MS`) and resolves with the attach function.
+ */
 function connect(
-  o: net.NetConnectOpts,
+  o: net.NetConnectOpts | tls.ConnectionOptions,
   what: string,
   opts: TcpOptions | undefined,
   remote: string,
+  secure = false,
 ) {
-  return new Promise<(h: StreamHandlers) => StreamConn>((resolve, reject) => {
-    const s = net.connect(o);
+  let s: net.Socket;
+  const ready = new Promise<(h: StreamHandlers) => StreamConn>((resolve, reject) => {
+    s = secure ? tls.connect(o as tls.ConnectionOptions) : net.connect(o as net.NetConnectOpts);
     const onError = (e: Error) => {
       s.destroy();
       reject(netError(e, `cannot connect to ${what}`));
     };
     s.once("error", onError);
-    s.once("connect", () => {
+    if (secure) s.once("connect", () => tune(s, opts));
+    s.once(secure ? "secureConnect" : "connect", () => {
       s.off("error", onError);
-      if ("port" in o) tune(s, opts);
+      if (!secure && "port" in o) tune(s, opts);
       const st = new NodeStream(s, remote);
       resolve((h) => st.attach(h));
     });
   });
+  return secure
+    ? handshakeBound(ready, `cannot connect (TLS) to ${what}`, () => s.destroy())
+    : ready;
 }
 
 function removeFile(path: string): void {
@@ -181,6 +200,30 @@ export const nodeRuntime: Runtime = {
 
   connectTcp(host, port, opts) {
     return connect({ host, port }, `${host}:${port}`, opts, hostPort(host, port));
+  },
+
+  listenTls(host, port, accept, opts) {
+    const bind = { host, port, backlog: opts.backlog, exclusive: true };
+    return serve(accept, opts, bind, null, { cert: opts.cert, key: opts.key });
+  },
+
+  connectTls(host, port, opts) {
+    const name = opts.servername || host;
+    return connect(
+      {
+        host,
+        port,
+        // SNI takes a name only; an IP address is checked against the certificate below.
+        ...(net.isIP(name) ? {} : { servername: name }),
+        ca: trustList(opts.ca, opts.trustSystem, () => tls.rootCertificates),
+        rejectUnauthorized: true,
+        checkServerIdentity: (_host, cert) => tls.checkServerIdentity(name, cert),
+      },
+      `${hostPort(host, port)} (${name})`,
+      opts,
+      hostPort(host, port),
+      true,
+    );
   },
 
   listenUnix(path, accept, opts) {

@@ -9,7 +9,7 @@
  *
  * ## Stream model
  *
- * A {@linkcode StreamConn} is a connected byte stream (tcp or unix). The engine drives it
+ * A {@linkcode StreamConn} is a connected byte stream (tcp, TLS over tcp, or unix). The engine drives it
  * with exactly one write in flight and a push-style read side:
  *
  * - Reads: the adapter calls `handlers.data(chunk)` for each chunk that arrives. The chunk
@@ -68,6 +68,27 @@ export interface TcpOptions {
   backlog?: number;
 }
 
+/** Options of a TLS listener (wss://): the TCP ones plus our certificate chain and its key. */
+export interface TlsListenOptions extends TcpOptions {
+  /** Our certificate chain, PEM (leaf first). */
+  cert: string;
+  /** The private key of the leaf certificate, PEM. */
+  key: string;
+}
+
+/** Options of a TLS connect (wss://): the TCP ones plus how the server is verified. */
+export interface TlsConnectOptions extends TcpOptions {
+  /** The name the server's certificate must carry (and SNI); default: the host dialled. */
+  servername?: string;
+  /** Extra trust anchors, one PEM certificate each. */
+  ca?: string[];
+  /**
+   * Whether the runtime's own roots are trusted too (default true). Deno always adds its
+   * roots to `ca`; there, false only refuses a connect that has no `ca` at all.
+   */
+  trustSystem?: boolean;
+}
+
 /** A failure of a listen/connect call, carrying the POSIX errno name. */
 export interface NetError extends Error {
   /** "EADDRINUSE", "ECONNREFUSED", "EADDRNOTAVAIL", "EACCES", "ENOENT", ... */
@@ -91,6 +112,28 @@ export interface Runtime {
     host: string,
     port: number,
     opts?: TcpOptions,
+  ): Promise<(h: StreamHandlers) => StreamConn>;
+  /**
+   * As `listenTcp`, each accepted connection a TLS server stream with the runtime's own
+   * TLS (same stream semantics: the handshake runs under the first reads and writes; a
+   * failed one is `closed(err)`). Deno, Bun and Node all have it; a runtime without TLS
+   * (a test double) leaves it out and wss:// is refused with EPROTONOSUPPORT.
+   */
+  listenTls?(
+    host: string,
+    port: number,
+    accept: AcceptFn,
+    opts: TlsListenOptions,
+  ): Promise<Listener>;
+  /**
+   * As `connectTcp`, then a TLS handshake that verifies the server (bounded by
+   * `TLS_HANDSHAKE_MS`): resolves once it is done, rejects with a {@linkcode NetError} if
+   * the certificate is not trusted or the handshake fails. Present with `listenTls`.
+   */
+  connectTls?(
+    host: string,
+    port: number,
+    opts: TlsConnectOptions,
   ): Promise<(h: StreamHandlers) => StreamConn>;
   /** Listens on a unix stream socket at `path` (an existing file is removed first). */
   listenUnix(path: string, accept: AcceptFn, opts?: TcpOptions): Promise<Listener>;

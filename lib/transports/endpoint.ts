@@ -1,6 +1,7 @@
 /**
  * Endpoint strings: `inproc://name`, `ipc:///path`, `tcp://host:port`, and
- * `ws://host:port/path` (ZeroMQ over WebSocket, libzmq's syntax; the path defaults to `/`), parsed and
+ * `ws://host:port/path` (ZeroMQ over WebSocket, libzmq's syntax; the path defaults to `/`) and
+ * `wss://host:port/path` (the same over TLS), parsed and
  * checked the way Crossroads I/O 1.2.0 does (docs/behaviour.md §2.3, §5), with our
  * deliberate difference that a bind may ask for any free port (`*` or `0`).
  *
@@ -14,7 +15,9 @@ export type Endpoint =
   | { scheme: "ipc"; path: string }
   | { scheme: "tcp"; host: string; port: number; ipv6: boolean }
   /** ZeroMQ over WebSocket (ZWS 2.0, RFC 45): a tcp address and the HTTP path. */
-  | { scheme: "ws"; host: string; port: number; ipv6: boolean; path: string };
+  | { scheme: "ws"; host: string; port: number; ipv6: boolean; path: string }
+  /** ZeroMQ over WebSocket over TLS: as ws, the stream a TLS one (the runtime's). */
+  | { scheme: "wss"; host: string; port: number; ipv6: boolean; path: string };
 
 /** Why an endpoint string was refused: the errno Crossroads gives, and the reason in words. */
 export interface EndpointProblem {
@@ -58,7 +61,8 @@ export function checkEndpoint(
       return { scheme, path: addr };
     case "tcp":
       return parseTcp(addr, bind, ipv4only);
-    case "ws": {
+    case "ws":
+    case "wss": {
       const slash = addr.indexOf("/");
       const hostPort = slash < 0 ? addr : addr.slice(0, slash);
       const path = slash < 0 ? "/" : addr.slice(slash);
@@ -67,17 +71,15 @@ export function checkEndpoint(
       }
       const t = parseTcp(hostPort, bind, ipv4only);
       if ("errno" in t || t.scheme !== "tcp") return t;
-      return { scheme: "ws", host: t.host, port: t.port, ipv6: t.ipv6, path };
+      return { scheme, host: t.host, port: t.port, ipv6: t.ipv6, path };
     }
-    case "wss":
-      return { errno: EPROTONOSUPPORT, why: "wss:// (WebSocket over TLS) is not supported yet" };
     case "pgm":
     case "epgm":
       return { errno: EPROTONOSUPPORT, why: `${scheme} (multicast) is not supported` };
     default:
       return {
         errno: EPROTONOSUPPORT,
-        why: `unknown transport "${scheme}" (tcp, ipc, ws and inproc are supported)`,
+        why: `unknown transport "${scheme}" (tcp, ipc, ws, wss and inproc are supported)`,
       };
   }
 }
@@ -164,5 +166,7 @@ export function formatEndpoint(e: Endpoint): string {
   if (e.scheme === "inproc") return `inproc://${e.name}`;
   if (e.scheme === "ipc") return `ipc://${e.path}`;
   const address = e.ipv6 ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
-  return e.scheme === "ws" ? `ws://${address}${e.path}` : `tcp://${address}`;
+  return e.scheme === "ws" || e.scheme === "wss"
+    ? `${e.scheme}://${address}${e.path}`
+    : `tcp://${address}`;
 }

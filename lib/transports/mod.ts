@@ -1,5 +1,5 @@
 /**
- * The scheme table ("tcp" → tcp.ts, "ipc" → ipc.ts, "ws" → ws.ts) and what the I/O loop needs of
+ * The scheme table ("tcp" → tcp.ts, "ipc" → ipc.ts, "ws" and "wss" → ws.ts) and what the I/O loop needs of
  * transports. inproc lives on the API thread and is not listed here.
  *
  * Runs on: I/O worker (and API thread for `endpoint.ts` / `inproc.ts`).
@@ -9,7 +9,7 @@ import { tcp } from "./tcp.ts";
 import { ws } from "./ws.ts";
 import type { Transport } from "./transport.ts";
 
-export type { Transport, TransportOptions } from "./transport.ts";
+export type { TlsTransportOptions, Transport, TransportOptions } from "./transport.ts";
 export {
   checkEndpoint,
   type Endpoint,
@@ -19,4 +19,4 @@ export {
 } from "./endpoint.ts";
 
 /** Worker-served transports by scheme. */
-export const TRANSPORTS: Readonly<Record<string, Transport>> = { tcp, ipc, ws };
+export const TRANSPORTS: Readonly<Record<string, Transport>> = { tcp, ipc, ws, wss: ws };

@@ -17,6 +17,21 @@ export interface TransportOptions {
   mechanism?: "NULL" | "PLAIN" | "CURVE";
   /** ws://: the inbound part size limit (-1 none), checked on WebSocket frame headers. */
   maxMsgSize?: number;
+  /** wss://: the TLS material (XS_WSS_* options). */
+  tls?: TlsTransportOptions;
+}
+
+/** wss://: what the TLS stream is made with. */
+export interface TlsTransportOptions {
+  /** A bind's certificate chain and key, PEM ("" unset). */
+  cert: string;
+  key: string;
+  /** A connect's extra trust anchors, one PEM certificate each. */
+  ca: string[];
+  /** A connect's expected server name ("" = the endpoint's host). */
+  servername: string;
+  /** A connect also trusts the runtime's roots. */
+  trustSystem: boolean;
 }
 
 /** One URL scheme served by the worker. */

@@ -1,6 +1,9 @@
 /**
  * ws:// — ZeroMQ over WebSocket (ZWS 2.0, ZeroMQ RFC 45; docs/wire.md §6): a tcp stream,
  * the HTTP upgrade of RFC 6455, then one WebSocket binary message per ZeroMQ frame.
+ * wss:// is the same over a TLS stream, the runtime's own (`listenTls` / `connectTls`): the
+ * bind's certificate and key, the connect's trust anchors and expected server name come
+ * from the XS_WSS_* options (`TransportOptions.tls`).
  *
  * The session above (lib/session/session.ts) keeps speaking ZMTP/3 (its wire mode is
  * "zmtp3" for ws endpoints): each connection is a {@linkcode WsConn} between the runtime's
@@ -18,7 +21,7 @@
  *
  * Runs on: I/O worker.
  */
-import type { StreamConn, StreamHandlers } from "../runtime/mod.ts";
+import type { Runtime, StreamConn, StreamHandlers } from "../runtime/mod.ts";
 import {
   acceptKey,
   chooseProtocol,
@@ -37,22 +40,55 @@ import type { Transport, TransportOptions } from "./transport.ts";
 
 type Mechanism = "NULL" | "PLAIN" | "CURVE";
 
-/** The ws transport. */
+/** An error carrying the errno name the worker reports it with. */
+function coded(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+/** wss:// on a runtime that gives no TLS (only a test double would). */
+const noTls = (rt: Runtime) =>
+  coded("EPROTONOSUPPORT", `the ${rt.name} runtime adapter has no TLS: wss:// is not available`);
+
+/** The ws and wss transport. */
 export const ws: Transport = {
   async listen(rt, ep, accept, opts) {
-    if (ep.scheme !== "ws") throw new TypeError("not a ws endpoint");
-    const listener = await rt.listenTcp(ep.host, ep.port, (raw) => {
+    if (ep.scheme !== "ws" && ep.scheme !== "wss") throw new TypeError("not a ws endpoint");
+    const onRaw = (raw: StreamConn) => {
       const w = new WsConn("server", raw, ep, opts);
       w.attach(accept(w));
       return w;
-    }, opts);
+    };
+    let listener;
+    if (ep.scheme === "wss") {
+      const t = opts.tls;
+      // The API thread refuses such a bind first (lib/core/endpoints.ts).
+      if (!t?.cert || !t.key) {
+        throw coded(
+          "EINVAL",
+          "a wss:// bind needs a certificate and its key (wssCertPem, wssKeyPem)",
+        );
+      }
+      if (!rt.listenTls) throw noTls(rt);
+      listener = await rt.listenTls(ep.host, ep.port, onRaw, { ...opts, cert: t.cert, key: t.key });
+    } else listener = await rt.listenTcp(ep.host, ep.port, onRaw, opts);
     return { listener, bound: { ...ep, port: listener.port } };
   },
   async dial(rt, ep, opts) {
-    if (ep.scheme !== "ws") throw new TypeError("not a ws endpoint");
+    if (ep.scheme !== "ws" && ep.scheme !== "wss") throw new TypeError("not a ws endpoint");
     const [host] = await rt.resolve(ep.host);
     if (host === undefined) throw new Error(`cannot resolve ${ep.host}`);
-    const attachRaw = await rt.connectTcp(host, ep.port, opts);
+    const t = opts.tls;
+    if (ep.scheme === "wss" && !rt.connectTls) throw noTls(rt);
+    const attachRaw = ep.scheme === "wss"
+      ? await rt.connectTls!(host, ep.port, {
+        ...opts,
+        // The certificate is checked against the name written in the endpoint, not the
+        // address it resolved to, unless XS_WSS_HOSTNAME says otherwise.
+        servername: t?.servername || ep.host,
+        ca: t?.ca ?? [],
+        trustSystem: t?.trustSystem ?? true,
+      })
+      : await rt.connectTcp(host, ep.port, opts);
     return (h: StreamHandlers) => {
       const w = new WsConn("client", null, ep, opts);
       w.setRaw(attachRaw(w));
@@ -70,7 +106,7 @@ const EMPTY = new Uint8Array(0);
  */
 export class WsConn implements StreamConn, StreamHandlers {
   readonly #role: "server" | "client";
-  readonly #ep: Extract<Endpoint, { scheme: "ws" }>;
+  readonly #ep: Extract<Endpoint, { scheme: "ws" | "wss" }>;
   readonly #mechanism: Mechanism;
   readonly #zws: ZwsStream;
   #raw: StreamConn | null;
@@ -98,7 +134,7 @@ export class WsConn implements StreamConn, StreamHandlers {
     ep: Endpoint,
     opts: TransportOptions,
   ) {
-    if (ep.scheme !== "ws") throw new TypeError("not a ws endpoint");
+    if (ep.scheme !== "ws" && ep.scheme !== "wss") throw new TypeError("not a ws endpoint");
     this.#role = role;
     this.#raw = raw;
     this.#ep = ep;
