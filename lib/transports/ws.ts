@@ -10,8 +10,9 @@
  * stream and the session, which
  * 1. does the upgrade: the client sends its request offering `ZWS2.0/<mechanism>`, checks
  *    the 101 (status, `Sec-WebSocket-Accept`, the protocol); the server checks the request
- *    (path, version, key), picks the protocol of its own mechanism, answers 101, or refuses
- *    with an HTTP error and closes;
+ *    (path, version, key), picks the protocol of its own mechanism (or, for NULL, bare
+ *    `ZWS2.0`, what a browser can offer: routing ids first), answers 101, or refuses with an
+ *    HTTP error and closes;
  * 2. holds the session's writes until then, and feeds the session a ZMTP/3.1 greeting for
  *    the peer (WebSocket has none: the subprotocol says the mechanism);
  * 3. translates both ways with lib/wire/zws.ts (our greeting dropped, frames ↔ messages,
@@ -241,6 +242,8 @@ export class WsConn implements StreamConn, StreamHandlers {
           }" (this endpoint speaks ZWS2.0/${this.#mechanism})`,
         );
       }
+      // Bare ZWS2.0 (a browser's offer): routing ids first (lib/wire/zws.ts `setBare`).
+      if (protocol === "ZWS2.0") this.#zws.setBare();
       this.#early = this.#head.slice(r.length);
       this.#head = EMPTY;
       this.#accepting = true;

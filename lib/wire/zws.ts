@@ -35,6 +35,8 @@ import {
   writeHeader3,
 } from "./frame.ts";
 import { fullGreeting, GREETING_LEN } from "./greeting.ts";
+import { parseCommand } from "./commands.ts";
+import { encodeMetadata, parseMetadata } from "./metadata.ts";
 import {
   applyMask,
   CLOSE_NO_STATUS,
@@ -66,8 +68,9 @@ export const ZWS_COMMAND = 0x02;
 const EMPTY = new Uint8Array(0);
 
 /**
- * The server's choice among the client's subprotocols: the first offered that is exactly
- * `ZWS2.0/<mechanism>` (names are case-sensitive; bare `ZWS2.0` is never chosen).
+ * The server's choice among the client's subprotocols: `ZWS2.0/<mechanism>` if offered;
+ * for NULL, else bare `ZWS2.0` (routing ids first: what a browser can offer, see
+ * `ZwsStream.setBare`). Names are case-sensitive.
  *
  * @param offered `UpgradeRequest.protocols`, in the client's order.
  * @param mechanism Our security mechanism.
@@ -76,6 +79,7 @@ const EMPTY = new Uint8Array(0);
  * ```ts
  * import { chooseProtocol } from "./zws.ts";
  * chooseProtocol(["ZWS2.0", "ZWS2.0/NULL"], "NULL"); // "ZWS2.0/NULL"
+ * chooseProtocol(["ZWS2.0"], "NULL"); // "ZWS2.0"
  * chooseProtocol(["ZWS2.0/NULL"], "PLAIN"); // null
  * ```
  */
@@ -84,7 +88,8 @@ export function chooseProtocol(
   mechanism: "NULL" | "PLAIN" | "CURVE",
 ): string | null {
   const want = `ZWS2.0/${mechanism}`;
-  return offered.includes(want) ? want : null;
+  if (offered.includes(want)) return want;
+  return mechanism === "NULL" && offered.includes("ZWS2.0") ? "ZWS2.0" : null;
 }
 
 /**
@@ -138,6 +143,16 @@ function isPing(p: Piece): boolean {
   return true;
 }
 
+/** The ZWS message of a READY command whose only property is `Identity` = `id`. */
+function readyOf(id: Uint8Array): Uint8Array {
+  const meta = encodeMetadata([["Identity", id]]);
+  const m = new Uint8Array(1 + 6 + meta.length);
+  m[0] = ZWS_COMMAND;
+  m.set([5, 0x52, 0x45, 0x41, 0x44, 0x59], 1); // 05 "READY"
+  m.set(meta, 7);
+  return m;
+}
+
 /** The ZWS message of a PONG command without context: flags `02`, `04 "PONG"`. */
 const PONG_MESSAGE = new Uint8Array([ZWS_COMMAND, 4, 0x50, 0x4f, 0x4e, 0x47]);
 
@@ -174,6 +189,10 @@ export class ZwsStream {
 
   // encode: greeting bytes still to drop, then a ZMTP frame cut by the end of a write.
   #greetingLeft = GREETING_LEN;
+  /** Bare ZWS2.0: our READY leaves as our routing id, the peer's first message is read as its READY. */
+  #bare = false;
+  #bareOut = false;
+  #bareIn = false;
   readonly #eHdr = new Uint8Array(9);
   #eHdrLen = 0;
   /** Body of the frame being filled, or null between frames. */
@@ -195,6 +214,16 @@ export class ZwsStream {
     this.#maskKey = maskKey ?? randomMaskKey;
     const body = maxMsgSize >= 0 ? Math.min(maxMsgSize, MAX_FRAME_HARD_CAP) : MAX_FRAME_HARD_CAP;
     this.#decoder = new WsDecoder(role, body + 1);
+  }
+
+  /**
+   * Speaks bare `ZWS2.0` (no mechanism; call before any traffic): the first message each
+   * way is the sender's routing id. The session still speaks NULL: its READY goes out as
+   * its `Identity` (empty if none), and the peer's routing id comes to it as a READY whose
+   * only property is `Identity` (no `Socket-Type`, so no type is checked, as ZWS 2.0 says).
+   */
+  setBare(): void {
+    this.#bare = this.#bareOut = this.#bareIn = true;
   }
 
   /** Why `decode` failed; null while the stream is sound. */
@@ -271,6 +300,7 @@ export class ZwsStream {
       }
     }
     if (pieces.length === 0) return new Uint8Array(0);
+    if (this.#bareOut) this.#routingIdOut(pieces);
     let total = 0;
     for (const p of pieces) {
       total += wsFrameHeaderSize(1 + p.body.length, this.#mask) + 1 + p.body.length;
@@ -316,8 +346,13 @@ export class ZwsStream {
     let total = 0;
     for (const e of events) {
       if (e.kind === "message") {
-        const d = e.data;
+        let d = e.data;
         if (d.length === 0) return this.#fail("empty ZWS message");
+        if (this.#bareIn) {
+          this.#bareIn = false;
+          if (d[0] !== 0) return this.#fail("the first message of bare ZWS2.0 is not a routing id");
+          d = readyOf(d.subarray(1));
+        }
         if (d[0]! & ~(ZWS_MORE | ZWS_COMMAND)) {
           return this.#fail(`unknown ZWS flag bits 0x${d[0]!.toString(16).padStart(2, "0")}`);
         }
@@ -348,6 +383,20 @@ export class ZwsStream {
       off += d.length - 1;
     }
     return out;
+  }
+
+  /** Bare ZWS2.0: our first command (the session's READY) leaves as our routing id. */
+  #routingIdOut(pieces: Piece[]): void {
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i]!;
+      if (!(p.flags & ZWS_COMMAND)) continue;
+      const cmd = parseCommand(p.body);
+      if (cmd === null || cmd.name !== "READY") continue;
+      this.#bareOut = false;
+      const id = parseMetadata(cmd.data)?.get("identity") ?? EMPTY;
+      pieces[i] = { flags: 0, body: id };
+      return;
+    }
   }
 
   /**

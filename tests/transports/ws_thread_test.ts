@@ -155,3 +155,47 @@ test(
   },
   { skip: skip || libzmq },
 );
+
+test(
+  "thread: a page-like context reaches our own ws:// bind (bare ZWS2.0, routing ids first)",
+  async () => {
+    await using server = new Context();
+    using router = server.socket("ROUTER");
+    await router.bind("ws://127.0.0.1:*/zmq");
+    await using page = new Context({ webSocket: "thread" });
+    using dealer = page.socket("DEALER", { identity: "page-2" });
+    await dealer.connect(router.lastEndpoint);
+    await dealer.send(["hi"]);
+    const m = await router.receive({ timeout: RECV_MS });
+    assert.deepEqual(text(m), ["page-2", "hi"], "the routing id is the page's identity");
+    await router.send(["page-2", "back"]);
+    assert.deepEqual(text(await dealer.receive({ timeout: RECV_MS })), ["back"]);
+  },
+  { skip },
+);
+
+test("thread: a WebSocket that closes in the middle of a message delivers none of it", async () => {
+  await using server = new Context();
+  using pull = server.socket("PULL");
+  await pull.bind("ws://127.0.0.1:*/zmq");
+  // A raw peer: routing id, then the first part of a two-part message, then it goes.
+  const ws = new WebSocket(pull.lastEndpoint, ["ZWS2.0"]);
+  ws.binaryType = "arraybuffer";
+  const closed = new Promise<void>((res) => ws.addEventListener("close", () => res()));
+  await new Promise<void>((res, rej) => {
+    ws.addEventListener("open", () => res());
+    ws.addEventListener("error", () => rej(new Error("the raw WebSocket did not open")));
+  });
+  assert.equal(ws.protocol, "ZWS2.0");
+  ws.send(new Uint8Array([0]));
+  ws.send(new Uint8Array([1, ...enc.encode("half")]));
+  ws.close();
+  await closed;
+  // A good peer's whole message is the first and only one delivered.
+  await using page = new Context({ webSocket: "thread" });
+  using push = page.socket("PUSH");
+  await push.connect(pull.lastEndpoint);
+  await push.send(["whole", "message"]);
+  assert.deepEqual(text(await pull.receive({ timeout: RECV_MS })), ["whole", "message"]);
+  await assert.rejects(pull.receive({ timeout: 200 }), { code: "EAGAIN" });
+}, { skip });

@@ -125,11 +125,12 @@ const GREETING = syntheticGreeting("NULL", false);
 const READY_PULL = hex('04 1A 05 "READY" 0B "Socket-Type" 00 00 00 04 "PULL"');
 const READY_PUSH = hex('04 1A 05 "READY" 0B "Socket-Type" 00 00 00 04 "PUSH"');
 
-test("subprotocols: the four names; the server chooses only its own mechanism's", () => {
+test("subprotocols: the four names; the server chooses its own mechanism's, or bare ZWS2.0 for NULL", () => {
   assert.deepEqual([...ZWS_PROTOCOLS], ["ZWS2.0/NULL", "ZWS2.0/PLAIN", "ZWS2.0/CURVE", "ZWS2.0"]);
   assert.equal(chooseProtocol(["ZWS2.0/NULL", "ZWS2.0"], "NULL"), "ZWS2.0/NULL");
   assert.equal(chooseProtocol(["ZWS2.0", "ZWS2.0/NULL"], "NULL"), "ZWS2.0/NULL");
-  assert.equal(chooseProtocol(["ZWS2.0"], "NULL"), null);
+  assert.equal(chooseProtocol(["ZWS2.0"], "NULL"), "ZWS2.0");
+  assert.equal(chooseProtocol(["ZWS2.0"], "CURVE"), null);
   assert.equal(chooseProtocol(["zws2.0/null"], "NULL"), null);
   assert.equal(chooseProtocol(["ZWS2.0/NULL"], "PLAIN"), null);
   assert.equal(chooseProtocol(["ZWS2.0/NULL", "ZWS2.0/CURVE"], "CURVE"), "ZWS2.0/CURVE");
@@ -398,4 +399,23 @@ test("random mask keys by default: a client's identical frames differ on the wir
   assert.notDeepEqual(a, b);
   const s = new ZwsStream("server", -1);
   sameBytes(s.decode(cat(a, b)), cat(frame(0, ascii("same")), frame(0, ascii("same"))), "both");
+});
+
+test("bare ZWS2.0: our READY leaves as our routing id; the peer's routing id arrives as a READY", () => {
+  const server = new ZwsStream("server", -1);
+  server.setBare();
+  // Our READY (a ROUTER with identity "srv") becomes the message 00 "srv".
+  const ready = hex(
+    '04 2C 05 "READY" 0B "Socket-Type" 00 00 00 06 "ROUTER" 08 "Identity" 00 00 00 03 "srv"',
+  );
+  sameBytes(server.encode(cat(GREETING, ready)), hex('82 04 00 "srv"'), "routing id out");
+  // The peer's first message 00 "pg" becomes a READY with Identity "pg" and no Socket-Type.
+  const got = server.decode(hex('82 83 00 00 00 00 00 "pg"'))!;
+  sameBytes(got, hex('04 15 05 "READY" 08 "Identity" 00 00 00 02 "pg"'), "READY in");
+  // Then traffic as usual.
+  sameBytes(server.decode(hex('82 86 00 00 00 00 00 "hello"'))!, hex('00 05 "hello"'), "data");
+  const bad = new ZwsStream("server", -1);
+  bad.setBare();
+  assert.equal(bad.decode(hex('82 82 00 00 00 00 02 "x"')), null, "a command first");
+  assert.match(bad.error!, /routing id/);
 });
