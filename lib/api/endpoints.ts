@@ -17,8 +17,8 @@ export async function attach(s: SocketState, endpoint: string, bind: boolean): P
     if (bind) return await s.core.bindAsync(endpoint);
     const id = await s.core.connectAsync(endpoint);
     // A tcp/ipc connect needs the I/O worker: a worker that cannot start fails here. A
-    // ws:// connect served on this thread (a page has no worker) does not.
-    const onThread = endpoint.startsWith("ws://") && s.core.ctx.wsOnThread;
+    // ws:// or wss:// connect served on this thread (a page has no worker) does not.
+    const onThread = /^wss?:\/\//.test(endpoint) && s.core.ctx.wsOnThread;
     if (!endpoint.startsWith("inproc://") && !onThread) await s.core.ctx.workerUp();
     return id;
   } catch (e) {

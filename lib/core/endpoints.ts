@@ -398,7 +398,9 @@ export class Endpoints {
       this.#problem = ep.why;
       return fail(ep.errno);
     }
-    if (ep.scheme === "ws" && this.#ctx.wsOnThread) return this.#wsOnThread(ep, bind, url);
+    if ((ep.scheme === "ws" || ep.scheme === "wss") && this.#ctx.wsOnThread) {
+      return this.#wsOnThread(ep, bind, url);
+    }
     if (ep.scheme === "wss" && this.#ctx.wsOnThread) {
       this.#problem = "wss:// needs the I/O worker (Deno, Bun or Node)";
       return fail(C.EPROTONOSUPPORT);
@@ -426,7 +428,10 @@ export class Endpoints {
     return 0;
   }
 
-  /** A ws:// endpoint served on this thread: connect only (lib/transports/ws_dial.ts). */
+  /**
+   * A ws:// or wss:// endpoint served on this thread: connect only (lib/transports/ws_dial.ts);
+   * wss's TLS, its trust and its name check are the platform WebSocket's (a browser's own).
+   */
   #wsOnThread(ep: Endpoint, bind: boolean, url: unknown): number {
     if (bind) {
       this.#problem = "ws:// binds need the I/O worker (a page cannot listen); bind in a server";

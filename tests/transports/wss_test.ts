@@ -4,7 +4,9 @@
  * made with `openssl` at start; the PULL binds with the certificate and key
  * (`wssCertPem`, `wssKeyPem`), the PUSH trusts the CA (`wssTrustPem`). A client without
  * that anchor is refused at the TLS handshake and keeps retrying; CURVE runs inside the
- * TLS stream as on ws://; a bind without a certificate is EINVAL before the worker sees it.
+ * TLS stream as on ws://; a bind without a certificate is EINVAL before the worker sees it;
+ * a page-like context (another process, `webSocket: "thread"`: the platform's WebSocket,
+ * its runtime told to trust the CA) reaches the wss bind too.
  *
  * Runs on: the test runner's main thread (the I/O worker serves both ends).
  */
@@ -12,7 +14,17 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Context, curveKeyPair, type SocketEvent, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
-import { assert, removeDir, runCommand, tempDir, test, texts, waitFor } from "../_harness.ts";
+import process from "node:process";
+import {
+  assert,
+  removeDir,
+  runCommand,
+  runtime,
+  tempDir,
+  test,
+  texts,
+  waitFor,
+} from "../_harness.ts";
 
 const RECV_MS = 10_000;
 
@@ -216,4 +228,49 @@ test(
     assert.equal(push.lastEndpoint, "wss://localhost:1/a/b");
   },
   { skip },
+);
+
+test(
+  "wss: a page-like context (the platform's WebSocket, its runtime trusting the CA) reaches our wss bind",
+  async () => {
+    await using ctx = new Context();
+    using rep = ctx.socket("REP", { wssCertPem: cert, wssKeyPem: key });
+    await rep.bind("wss://127.0.0.1:0/zmq");
+    const port = Number(/:(\d+)\//.exec(rep.lastEndpoint)![1]);
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir, "ca.pem"), ca);
+      const mod = new URL("../../mod.ts", import.meta.url).href;
+      writeFileSync(
+        join(dir, "page.ts"),
+        `import { Context } from ${JSON.stringify(mod)};
+const ctx = new Context({ webSocket: "thread" });
+const req = ctx.socket("REQ");
+await req.connect("wss://localhost:${port}/zmq");
+await req.send("over tls");
+const [a] = await req.receive({ timeout: 10000 });
+console.log(new TextDecoder().decode(a));
+req.close();
+await ctx.term();
+`,
+      );
+      // The runtime's WebSocket trusts what its runtime trusts: the test CA, added here.
+      const trust = runtime === "deno"
+        ? `DENO_CERT=${join(dir, "ca.pem")}`
+        : `NODE_EXTRA_CA_CERTS=${join(dir, "ca.pem")}`;
+      const args = runtime === "deno"
+        ? [trust, process.execPath, "run", "-A", join(dir, "page.ts")]
+        : [trust, process.execPath, join(dir, "page.ts")];
+      const child = runCommand("env", args, { timeout: 20_000 });
+      const q = await rep.receive({ timeout: RECV_MS });
+      assert.deepEqual(texts(q), ["over tls"]);
+      await rep.send("answered over tls");
+      const r = await child;
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), "answered over tls");
+    } finally {
+      removeDir(dir);
+    }
+  },
+  { skip: skip || (runtime === "node" ? "Node 20 has no standard WebSocket" : false) },
 );
