@@ -79,7 +79,13 @@ function installed(): Promise<Installed> {
       join(project, "package.json"),
       JSON.stringify({ name: "app", private: true, type: "module" }),
     );
-    await run("npm", ["install", "--no-audit", "--no-fund", "--offline", join(dir, tgz)], project);
+    // Not --offline: the package depends on CURVE's cryptography (@noble/*), which a fresh
+    // npm cache does not hold yet.
+    await run(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", join(dir, tgz)],
+      project,
+    );
     copyFileSync(join(HERE, "_consumer_app.mjs"), join(project, "app.mjs"));
     copyFileSync(join(HERE, "_consumer_types.ts"), join(project, "consumer.ts"));
     const { VERSION } = await import("../../mod.ts");
