@@ -35,6 +35,7 @@ import {
   wsFrameHeaderSize,
 } from "../../lib/wire/websocket.ts";
 import { ascii, cat, hex } from "./_hex.ts";
+import { pattern, rng, split } from "./_stream.ts";
 
 const KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 const MASK = hex("12 34 56 78");
@@ -66,39 +67,6 @@ function requestError(buf: Uint8Array): { error: string; status: number } {
   const r = parseUpgradeRequest(buf);
   assert.ok(typeof r === "object" && "error" in r, `expected an error, got ${JSON.stringify(r)}`);
   return r;
-}
-
-/** Body bytes with a recognisable pattern. */
-function pattern(n: number, seed: number): Uint8Array {
-  const b = new Uint8Array(n);
-  for (let i = 0; i < n; i++) b[i] = (i * 31 + seed) & 0xff;
-  return b;
-}
-
-/** A seeded PRNG (mulberry32), so a failing split can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-/** Cuts `bytes` into chunks: every `step` bytes, or at random points when `step` is a PRNG. */
-function split(bytes: Uint8Array, step: number | (() => number), most = 100_000): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let o = 0;
-  while (o < bytes.length) {
-    const n = typeof step === "number"
-      ? step
-      : 1 + Math.floor(step() * Math.min(bytes.length, most));
-    out.push(bytes.subarray(o, o + n));
-    o += n;
-  }
-  return out;
 }
 
 /** Feeds chunks through a scratch buffer that is overwritten after each call. */
