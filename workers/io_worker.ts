@@ -14,6 +14,7 @@ const post = (msg: WorkerNote) => scope.post(msg);
 const queued: ToWorker[] = [];
 let loop: IoLoop | null = null;
 let block: SharedArrayBuffer | null = null;
+let bell: SharedArrayBuffer | null = null;
 let state = 0;
 let reported = false;
 
@@ -23,9 +24,9 @@ let reported = false;
  * by a thread blocked in Atomics.wait), then a message. Either may come first.
  */
 function report(): void {
-  if (!block || !state || reported) return;
+  if (!block || !bell || !state || reported) return;
   reported = true;
-  reportWorkerState(block, state);
+  reportWorkerState(block, bell, state);
   if (state === WORKER_UP) post({ t: "ready" });
 }
 
@@ -34,7 +35,10 @@ function report(): void {
 // cryptography's loading awaits (lib/security/crypto.ts), and a module graph that awaits
 // would let Bun deliver the first commands before a static import's listener exists.
 scope.listen((m) => {
-  if (m.t === "init" && !block) block = m.sab;
+  if (m.t === "init" && !block) {
+    block = m.sab;
+    bell = m.bell;
+  }
   if (loop) loop.command(m);
   else queued.push(m);
   report();

@@ -16,7 +16,11 @@ export type { NameOf, SocketType, SocketTypeName } from "./socket_types.ts";
 
 /** Options of `new Context()`. */
 export interface ContextOptions {
-  /** I/O threads (`XS_IO_THREADS`, ≥ 1, default 1). One worker serves all for now. */
+  /**
+   * I/O threads (`XS_IO_THREADS`, ≥ 1, default 1): how many I/O workers may serve the
+   * context's tcp/ipc/ws endpoints. Each bind and connect goes to the least loaded worker
+   * its socket's `affinity` names (docs/behaviour.md §10.8); a worker starts when first used.
+   */
   ioThreads?: number | undefined;
   /** Limit of live sockets (`XS_MAX_SOCKETS`, ≥ 0, default 512). */
   maxSockets?: number | undefined;

@@ -1,13 +1,21 @@
 /**
  * ContextCore: the engine behind a Crossroads context. It owns every socket, the pipes the
- * I/O worker serves for them and the context's life cycle up to term. Its other parts have
- * their own files: the link to the I/O worker (worker_link.ts), the waiting of the API
+ * I/O workers serve for them and the context's life cycle up to term. Its other parts have
+ * their own files: the link to each I/O worker (worker_link.ts), the waiting of the API
  * thread (waiting.ts), the pipe blocks and their pool (blocks.ts) and the inproc name
  * table (inproc.ts).
  *
+ * Several I/O workers (`XS_IO_THREADS`, docs/behaviour.md §10.8): each tcp/ipc/ws bind
+ * and connect goes to one worker, chosen as upstream's `choose_io_thread` does: the least
+ * loaded (binds plus the pipes it serves) among those the socket's `XS_AFFINITY` names
+ * (all for 0; none named: EMTHREAD). A bind's accepted connections stay with its worker (a
+ * connection cannot move between threads here). Commands about an endpoint go to its
+ * worker, a socket's close and monitoring to every worker it used; all workers ring one
+ * API doorbell (the bell block, lib/pipe/layout.ts), so a blocked call wakes for any.
+ *
  * Life cycle (the one place it is written down, together with lib/io/loop.ts):
  * 1. `new ContextCore()` allocates the context block; no thread yet (xs_init).
- * 2. The first tcp/ipc bind or connect starts the I/O worker and hands it the block.
+ * 2. The first tcp/ipc bind or connect starts an I/O worker and hands it its block.
  * 3. Sockets talk to the worker with `postMessage` commands (bind, connect, pipe, close,
  *    shutdown, term) and hear back through the control ring, which a blocked caller can
  *    read (`waitSync`). Data never uses either: it flows through each pipe's rings.
@@ -21,6 +29,9 @@
  */
 import * as C from "../constants.ts";
 import {
+  API_BELL,
+  API_BELL_BLOCK_BYTES,
+  Doorbell,
   type Pipe,
   PIPE_RING_BYTES,
   pipePlaces,
@@ -28,6 +39,7 @@ import {
   type Reply,
   type RequestCommand,
   RingPipe,
+  sharedBuffer,
   type ToWorker,
 } from "../pipe/mod.ts";
 import { PROTOCOLS } from "../protocols/mod.ts";
@@ -37,13 +49,13 @@ import { WsPipe } from "../transports/ws_pipe.ts";
 import { PipeBlocks } from "./blocks.ts";
 import { InprocNames } from "./inproc.ts";
 import { Waiting, type Watched } from "./waiting.ts";
-import { type LinkEvent, WorkerLink, type WorkerSource } from "./worker_link.ts";
+import { type LinkEvent, type LinkHooks, WorkerLink, type WorkerSource } from "./worker_link.ts";
 import { ZAP_NAME, ZapClient } from "./zap.ts";
 import { hasIoWorker } from "../runtime/mod.ts";
 
 /** Options of a context. */
 export interface ContextOptions {
-  /** XS_IO_THREADS (default 1). One worker serves all connections for now. */
+  /** XS_IO_THREADS (default 1): how many I/O workers serve the context's connections. */
   ioThreads?: number | undefined;
   /** XS_MAX_SOCKETS (default 512). */
   maxSockets?: number | undefined;
@@ -72,30 +84,46 @@ export class ContextCore implements SocketHost {
   terminating = false;
   /** True once the context is gone. */
   terminated = false;
-  readonly #link: WorkerLink;
+  /** The context's bell block: the API doorbell every worker rings. */
+  readonly #bellBlock = sharedBuffer(API_BELL_BLOCK_BYTES);
+  readonly #apiBell = new Doorbell(this.#bellBlock, API_BELL);
+  /** The links to the I/O workers, by index (made when first needed). */
+  readonly #links: WorkerLink[] = [];
+  /** Each link's pipe blocks, by link index. */
+  readonly #blocksOf: PipeBlocks[] = [];
+  /** The worker serving each ring pipe, until that worker let go of it. */
+  readonly #pipeLink = new Map<number, WorkerLink>();
+  /** The worker serving each tcp/ipc/ws endpoint, by `sock:ep`; binds count as load. */
+  readonly #epLink = new Map<string, { link: WorkerLink; bind: boolean }>();
+  /** The workers each socket used (its close and monitoring go to each). */
+  readonly #sockLinks = new Map<number, Set<WorkerLink>>();
+  /** ZAP requests in flight: our number → the worker that asked, and its number. */
+  readonly #zapAsks = new Map<number, { link: WorkerLink; zap: number }>();
+  #nextZap = 1;
+  readonly #linkHooks: Omit<LinkHooks, "bell">;
   #nextSocket = 1;
   #nextPipe = 1;
   #started = false;
   readonly #sockets = new Map<number, SocketCore>();
-  readonly #lingering = new Set<number>();
+  /** Closed sockets still lingering, with the workers that have not reported `closed`. */
+  readonly #lingering = new Map<number, Set<WorkerLink>>();
   readonly #ringPipes = new Map<
     number,
     { pipe: RingPipe; sab: SharedArrayBuffer; sock: SocketCore }
   >();
   readonly #inproc = new InprocNames(() => this.#nextPipe++, () => this.kick());
-  readonly #blocks = new PipeBlocks();
   readonly #waiting = new Waiting({
-    bell: () => this.#link.apiBell,
+    bell: () => this.#apiBell,
     process: () => {
-      this.#link.process();
+      for (const l of this.#links) l.process();
       // A handler's ZAP replies are local (inproc): a blocking C-face call takes them too.
       this.#zap.service();
     },
-    pending: () => this.#link.pending(),
+    pending: () => this.#links.some((l) => l.pending()),
     flush: () => {
       for (const { pipe } of this.#ringPipes.values()) pipe.flush();
     },
-    running: () => this.#link.running,
+    running: () => this.#links.some((l) => l.running),
     terminated: () => this.terminated,
   });
   #linger: number | undefined;
@@ -121,14 +149,97 @@ export class ContextCore implements SocketHost {
     if (opts.linger !== undefined) this.#linger = opts.linger;
     this.wsOnThread = opts.webSocket === "thread" ||
       (opts.webSocket === undefined && !hasIoWorker());
-    this.#link = new WorkerLink({
+    this.#linkHooks = {
       source: opts.workerSource ?? "auto",
       startMs: opts.workerStartMs,
-      event: (e) => this.#event(e),
-      woken: () => this.#waiting.woken(),
+      event: (e, link) => this.#event(e, link),
+      woken: () => {
+        this.process();
+        this.#waiting.woken();
+      },
       waitSync: (deadline, cond) => this.#waiting.waitSync(deadline, cond),
-      stopped: () => this.#blocks.workerGone(),
-    });
+      stopped: () => {}, // per link, see #link
+    };
+  }
+
+  /**
+   * The link to worker `i`. The first use makes one link per I/O thread (each starts its
+   * worker only when a command is sent to it).
+   */
+  #link(i: number): WorkerLink {
+    if (this.#links.length === 0) {
+      const n = this.ioWorkers;
+      for (let j = 0; j < n; j++) {
+        const blocks = new PipeBlocks();
+        this.#blocksOf.push(blocks);
+        const l: WorkerLink = new WorkerLink({
+          ...this.#linkHooks,
+          bell: this.#bellBlock,
+          stopped: () => {
+            blocks.workerGone();
+            for (const [id, pl] of this.#pipeLink) if (pl === l) this.#pipeLink.delete(id);
+          },
+        }, j);
+        this.#links.push(l);
+      }
+    }
+    return this.#links[i]!;
+  }
+
+  /** How many I/O workers this context has (XS_IO_THREADS when the first socket was made). */
+  get ioWorkers(): number {
+    return this.#links.length || Math.max(1, this.ioThreads);
+  }
+
+  /** True if a socket with `affinity` (XS_AFFINITY) may use some worker of this context. */
+  hasIoThread(affinity: bigint): boolean {
+    if (affinity === 0n) return true;
+    for (let i = 0; i < this.ioWorkers && i < 64; i++) {
+      if ((affinity >> BigInt(i)) & 1n) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The worker for a new endpoint of a socket with `affinity`: the least loaded of those the
+   * mask names (bit i: worker i; 0: all), the lowest index on a tie; null if it names none.
+   */
+  #choose(affinity: bigint): WorkerLink | null {
+    const n = this.ioWorkers;
+    let best = -1;
+    let bestLoad = Infinity;
+    const load = new Array<number>(n).fill(0);
+    if (n > 1) {
+      for (const l of this.#pipeLink.values()) load[l.index]!++;
+      for (const e of this.#epLink.values()) if (e.bind) load[e.link.index]!++;
+    }
+    for (let i = 0; i < n && i < 64; i++) {
+      if (affinity !== 0n && ((affinity >> BigInt(i)) & 1n) === 0n) continue;
+      if (load[i]! < bestLoad) {
+        best = i;
+        bestLoad = load[i]!;
+      }
+    }
+    return best < 0 ? null : this.#link(best);
+  }
+
+  /** The load of each worker (binds plus pipes), for tests and figures. */
+  get workerLoads(): number[] {
+    const load = new Array<number>(this.ioWorkers).fill(0);
+    for (const l of this.#pipeLink.values()) load[l.index]!++;
+    for (const e of this.#epLink.values()) if (e.bind) load[e.link.index]!++;
+    return load;
+  }
+
+  /** How many I/O workers run now (for tests and figures). */
+  get runningWorkers(): number {
+    return this.#links.filter((l) => l.running).length;
+  }
+
+  #usedBy(sock: number, link: WorkerLink): void {
+    let set = this.#sockLinks.get(sock);
+    if (!set) this.#sockLinks.set(sock, set = new Set());
+    set.add(link);
   }
 
   /** Number of live sockets (closed ones count until they finished lingering). */
@@ -162,19 +273,72 @@ export class ContextCore implements SocketHost {
     return this.#started;
   }
 
-  // ---------------------------------------------------------------- the worker (worker_link.ts)
+  // ---------------------------------------------------------------- the workers (worker_link.ts)
 
-  /** Sends a command to the worker (starting it if needed). */
+  /**
+   * Sends a command to the worker it concerns (starting it if needed): a connect to the
+   * worker of its pipe, a shutdown to its endpoint's, a close or monitoring switch to every
+   * worker the socket used, a ZAP answer to the worker that asked.
+   */
   post(cmd: ToWorker): void {
-    this.#link.post(cmd);
+    switch (cmd.t) {
+      case "connect": {
+        const link = this.#pipeLink.get(cmd.pipe) ?? this.#link(0);
+        this.#epLink.set(`${cmd.sock}:${cmd.ep}`, { link, bind: false });
+        this.#usedBy(cmd.sock, link);
+        return link.post(cmd);
+      }
+      case "shutdown": {
+        const key = `${cmd.sock}:${cmd.ep}`;
+        const e = this.#epLink.get(key);
+        this.#epLink.delete(key);
+        return e?.link.post(cmd);
+      }
+      case "monitor":
+        for (const l of this.#sockLinks.get(cmd.sock) ?? []) l.post(cmd);
+        return;
+      case "zap": {
+        const ask = this.#zapAsks.get(cmd.zap);
+        this.#zapAsks.delete(cmd.zap);
+        return ask?.link.post({ ...cmd, zap: ask.zap });
+      }
+      default:
+        return this.#link(0).post(cmd);
+    }
   }
 
   /**
-   * Starts the worker if needed and resolves once it is up, without blocking the thread;
-   * rejects with `{ errno: EMTHREAD, error }` if it cannot start (within a second).
+   * Resolves once the workers started so far are up (starting the first if none is),
+   * without blocking the thread; rejects with `{ errno: EMTHREAD, error }` if one cannot
+   * start.
    */
-  workerUp(): Promise<void> {
-    return this.#link.workerUp();
+  async workerUp(): Promise<void> {
+    const live = this.#links.filter((l) => l.running);
+    if (live.length === 0) return this.#link(0).workerUp();
+    await Promise.all(live.map((l) => l.workerUp()));
+  }
+
+  /** A bind goes to the chosen worker; a name check to any running one (else the first). */
+  #requestLink(cmd: RequestCommand): WorkerLink | Reply {
+    if (cmd.t !== "bind") return this.#links.find((l) => l.running) ?? this.#link(0);
+    const sock = this.#sockets.get(cmd.sock);
+    const link = this.#choose(sock?.options.affinity ?? 0n);
+    if (!link) {
+      return {
+        t: "reply",
+        req: 0,
+        errno: C.EMTHREAD,
+        error: `XS_AFFINITY names none of the context's ${this.ioWorkers} I/O threads`,
+      };
+    }
+    this.#epLink.set(`${cmd.sock}:${cmd.ep}`, { link, bind: true });
+    this.#usedBy(cmd.sock, link);
+    return link;
+  }
+
+  #requestDone(cmd: RequestCommand, r: Reply): Reply {
+    if (cmd.t === "bind" && r.errno) this.#epLink.delete(`${cmd.sock}:${cmd.ep}`);
+    return r;
   }
 
   /**
@@ -182,22 +346,26 @@ export class ContextCore implements SocketHost {
    * `{ errno: EMTHREAD, error }` if the worker could not start within a second.
    */
   request(cmd: RequestCommand): Reply {
-    return this.#link.request(cmd);
+    const link = this.#requestLink(cmd);
+    if (!(link instanceof WorkerLink)) return link;
+    return this.#requestDone(cmd, link.request(cmd));
   }
 
   /** Sends a command; resolves with the worker's reply without blocking the thread. */
-  requestAsync(cmd: RequestCommand): Promise<Reply> {
-    return this.#link.requestAsync(cmd);
+  async requestAsync(cmd: RequestCommand): Promise<Reply> {
+    const link = this.#requestLink(cmd);
+    if (!(link instanceof WorkerLink)) return link;
+    return this.#requestDone(cmd, await link.requestAsync(cmd));
   }
 
-  /** Processes worker events if any are waiting (one atomic load when none). */
+  /** Processes worker events if any are waiting (one atomic load per worker when none). */
   processIfPending(): void {
-    if (this.#link.pending()) this.#link.process();
+    for (const l of this.#links) if (l.pending()) l.process();
   }
 
-  /** Reads the control ring and acts on every event. */
+  /** Reads every worker's control ring and acts on every event. */
   process(): void {
-    this.#link.process();
+    for (const l of this.#links) l.process();
   }
 
   // ---------------------------------------------------------------- waiting (waiting.ts)
@@ -234,17 +402,30 @@ export class ContextCore implements SocketHost {
 
   /** The socket no longer uses `pipe` (detached, or its socket closed). */
   pipeReleased(pipe: Pipe): void {
-    if (pipe instanceof RingPipe) this.#blocks.release(pipe.id, "api");
+    if (pipe instanceof RingPipe) this.#releaseBlock(pipe.id, "api");
   }
 
-  /** Makes a pipe block and the API end of a worker-served pipe. */
-  newRingPipe(sndhwm: number, rcvhwm: number, sock?: SocketCore): RingPipe {
+  /** One side let go of ring pipe `id`'s block (the worker's side: that worker is done). */
+  #releaseBlock(id: number, side: "api" | "worker"): void {
+    const link = this.#pipeLink.get(id);
+    if (!link) return;
+    this.#blocksOf[link.index]!.release(id, side);
+    if (side === "worker") this.#pipeLink.delete(id);
+  }
+
+  /**
+   * Makes a pipe block and the API end of a worker-served pipe, served by `link` (an
+   * accepted connection: its listener's worker) or, for a connect, by the worker chosen
+   * for `sock`'s affinity.
+   */
+  newRingPipe(sndhwm: number, rcvhwm: number, sock?: SocketCore, at?: WorkerLink): RingPipe {
+    const link = at ?? this.#choose(sock?.options.affinity ?? 0n) ?? this.#link(0);
     const id = this.#nextPipe++;
-    const sab = this.#blocks.take(id);
+    const sab = this.#blocksOf[link.index]!.take(id);
+    this.#pipeLink.set(id, link);
     const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
     // The IN ring's limit is our receive HWM; the worker enforces it as producer.
     new Int32Array(sab)[(places.in.header >> 2) + R_HWM] = rcvhwm;
-    const link = this.#link;
     const pipe = new RingPipe(
       id,
       places.out,
@@ -263,28 +444,29 @@ export class ContextCore implements SocketHost {
     return this.#ringPipes.get(id)!.sab;
   }
 
-  /** Acts on one worker event (replies are the link's). */
-  #event(e: LinkEvent): void {
+  /** Acts on one event of `link`'s worker (replies are the link's). */
+  #event(e: LinkEvent, link: WorkerLink): void {
     switch (e.t) {
       case "accept": {
         const sock = this.#sockets.get(e.sock);
         if (!sock || sock.closed || !sock.hasEndpoint(e.ep)) {
-          this.post({ t: "refuse", conn: e.conn });
+          link.post({ t: "refuse", conn: e.conn });
           break;
         }
         const [snd, rcv] = sock.endpointHwms(e.ep);
-        const pipe = this.newRingPipe(snd, rcv, sock);
+        const pipe = this.newRingPipe(snd, rcv, sock, link);
         pipe.peerIdentity = new Uint8Array(e.peerIdentity);
         pipe.peerType = e.peerType;
         pipe.peerVersion = e.version;
         if (e.properties) pipe.properties = e.properties;
         if (!sock.attachPipe(pipe)) {
           this.#ringPipes.delete(pipe.id);
-          this.#blocks.forget(pipe.id);
-          this.post({ t: "refuse", conn: e.conn });
+          this.#blocksOf[link.index]!.forget(pipe.id);
+          this.#pipeLink.delete(pipe.id);
+          link.post({ t: "refuse", conn: e.conn });
           break;
         }
-        this.post({ t: "pipe", conn: e.conn, pipe: pipe.id, sab: this.pipeBlock(pipe.id) });
+        link.post({ t: "pipe", conn: e.conn, pipe: pipe.id, sab: this.pipeBlock(pipe.id) });
         break;
       }
       case "up": {
@@ -304,7 +486,7 @@ export class ContextCore implements SocketHost {
         // to the HWM, as upstream's connect-side pipes do. Nothing to change here.
         break;
       case "gone": {
-        this.#blocks.release(e.pipe, "worker");
+        this.#releaseBlock(e.pipe, "worker");
         const rp = this.#ringPipes.get(e.pipe);
         if (rp) {
           this.#ringPipes.delete(e.pipe);
@@ -316,15 +498,27 @@ export class ContextCore implements SocketHost {
       case "monitor":
         this.#sockets.get(e.sock)?.monitorEvent(e.ev);
         break;
-      case "zap":
-        this.#zap.ask(e);
+      case "zap": {
+        const zap = this.#nextZap++;
+        this.#zapAsks.set(zap, { link, zap: e.zap });
+        this.#zap.ask({ ...e, zap });
         break;
-      case "closed":
-        for (const id of e.pipes) this.#blocks.release(id, "worker");
+      }
+      case "closed": {
+        for (const id of e.pipes) this.#releaseBlock(id, "worker");
+        for (const [key, ep] of this.#epLink) {
+          if (ep.link === link && key.startsWith(`${e.sock}:`)) this.#epLink.delete(key);
+        }
+        const waiting = this.#lingering.get(e.sock);
+        waiting?.delete(link);
+        if (waiting?.size) break; // another worker still lingers for it
         this.#lingering.delete(e.sock);
         this.#sockets.delete(e.sock);
-        this.#link.stopIfIdle(this.liveSockets);
+        this.#sockLinks.delete(e.sock);
+        const live = this.liveSockets;
+        for (const l of this.#links) l.stopIfIdle(live);
         break;
+      }
       default:
         e satisfies never;
     }
@@ -363,14 +557,17 @@ export class ContextCore implements SocketHost {
     for (const [id, rp] of this.#ringPipes) {
       if (rp.sock === s || pipes.has(rp.pipe)) {
         this.#ringPipes.delete(id);
-        this.#blocks.release(id, "api");
+        this.#releaseBlock(id, "api");
       }
     }
-    if (this.#link.running) {
-      this.#lingering.add(s.id);
-      this.post({ t: "close", sock: s.id, linger: s.options.linger, at: Date.now() });
+    const links = [...this.#sockLinks.get(s.id) ?? []].filter((l) => l.running);
+    if (links.length > 0) {
+      this.#lingering.set(s.id, new Set(links));
+      const cmd = { t: "close", sock: s.id, linger: s.options.linger, at: Date.now() } as const;
+      for (const l of links) l.post(cmd);
     } else {
       this.#sockets.delete(s.id);
+      this.#sockLinks.delete(s.id);
     }
     this.kick();
   }
@@ -393,7 +590,7 @@ export class ContextCore implements SocketHost {
   #finishTerm(): void {
     this.terminated = true;
     this.#waiting.stop();
-    this.#link.terminate();
+    for (const l of this.#links) l.terminate();
   }
 
   /** `xs_term`: blocks until every socket finished lingering, then stops the worker. */

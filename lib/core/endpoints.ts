@@ -56,6 +56,8 @@ export interface EndpointHost {
   readonly wsOnThread: boolean;
   /** A fresh pipe id. */
   newPipeId(): number;
+  /** True if `XS_AFFINITY` value `affinity` names one of the context's I/O workers. */
+  hasIoThread(affinity: bigint): boolean;
 }
 
 /** What the endpoints need of their socket (SocketCore hands them closures). */
@@ -412,6 +414,12 @@ export class Endpoints {
           "wssCertPem and wssKeyPem (XS_WSS_CERT_PEM, XS_WSS_KEY_PEM) first";
         return fail(C.EINVAL);
       }
+    }
+    if (ep.scheme !== "inproc" && !this.#ctx.hasIoThread(this.#options.affinity)) {
+      // Upstream asserts in choose_io_thread; xs_bind(3) and xs_connect(3) name EMTHREAD.
+      this.#problem = `XS_AFFINITY 0x${this.#options.affinity.toString(16)} names none of ` +
+        "the context's I/O threads (XS_IO_THREADS)";
+      return fail(C.EMTHREAD);
     }
     if (ep.scheme !== "inproc") {
       const sec = securityConfig(this.#options);

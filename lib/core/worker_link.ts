@@ -1,8 +1,10 @@
 /**
- * WorkerLink: the API thread's side of the I/O worker. It starts the worker (lazily, at the
+ * WorkerLink: the API thread's side of one I/O worker (a context has `XS_IO_THREADS` of
+ * them, lib/core/context.ts picks one per endpoint). It starts the worker (lazily, at the
  * first tcp/ipc bind or connect, and again after it stopped), owns the context block it
- * shares with it (the two doorbells and the control ring; a new block for each worker, so
- * a worker going away never writes into its successor's ring), posts the typed commands of
+ * shares with it (the worker doorbell and the control ring; a new block for each worker,
+ * so a worker going away never writes into its successor's ring; the API doorbell is the
+ * context's, shared by all its workers), posts the typed commands of
  * lib/pipe/commands.ts, matches requests with their replies (blocking or not), and drains
  * the control ring, handing every other event to its context (ContextCore).
  *
@@ -15,7 +17,6 @@
  */
 import * as C from "../constants.ts";
 import {
-  API_BELL,
   CONTEXT_BLOCK_BYTES,
   controlPlace,
   ControlReader,
@@ -52,13 +53,19 @@ export type LinkEvent = Exclude<ToApi, Reply>;
 
 /** What the link needs of its context (ContextCore hands it closures). */
 export interface LinkHooks {
+  /** The context's bell block (lib/pipe/layout.ts): every worker rings its API doorbell. */
+  bell: SharedArrayBuffer;
   /** Where the worker starts from (tests force "bundle"; see runtime/worker.ts). */
   source: WorkerSource;
   /** How long the worker may take to start, ms (default WORKER_START_MS). */
   startMs?: number | undefined;
-  /** Acts on one event (accept, up, down, gone, closed). */
-  event(e: LinkEvent): void;
-  /** A wake message arrived; the control ring was drained (waiting.ts `Waiting.woken`). */
+  /** Acts on one event (accept, up, down, gone, closed) of this link's worker. */
+  event(e: LinkEvent, link: WorkerLink): void;
+  /**
+   * A wake message arrived: the context drains every link's control ring (the bell is
+   * shared, so one worker's wake may stand for another's news) and re-tries what waits
+   * (waiting.ts `Waiting.woken`).
+   */
   woken(): void;
   /** Blocks until `cond()` or `deadline` (waiting.ts `Waiting.waitSync`). */
   waitSync(deadline: number, cond: () => boolean): boolean;
@@ -66,11 +73,12 @@ export interface LinkHooks {
   stopped(): void;
 }
 
-/** The link to one context's I/O worker. */
+/** The link to one of a context's I/O workers. */
 export class WorkerLink {
   readonly #hooks: LinkHooks;
+  /** Which of the context's workers (0-based; the bit of `XS_AFFINITY` that picks it). */
+  readonly index: number;
   #sab = sharedBuffer(CONTEXT_BLOCK_BYTES);
-  #apiBell = new Doorbell(this.#sab, API_BELL);
   #workerBell = new Doorbell(this.#sab, WORKER_BELL);
   #control = new ControlReader(controlPlace(this.#sab));
   #worker: WorkerHandle | null = null;
@@ -110,17 +118,13 @@ export class WorkerLink {
     this.#worker?.post({ t: "ext", ...b }, [b.buf]);
   };
 
-  constructor(hooks: LinkHooks) {
+  constructor(hooks: LinkHooks, index = 0) {
     this.#hooks = hooks;
+    this.index = index;
     this.#startMs = hooks.startMs ?? WORKER_START_MS;
   }
 
   readonly #startMs: number;
-
-  /** The API doorbell of the current context block (waiting.ts parks on it). */
-  get apiBell(): Doorbell {
-    return this.#apiBell;
-  }
 
   /** True while a worker runs (started, not stopped, failed or terminated). */
   get running(): boolean {
@@ -222,7 +226,7 @@ export class WorkerLink {
   }
 
   #dispatch(e: ToApi): void {
-    if (e.t !== "reply") return this.#hooks.event(e);
+    if (e.t !== "reply") return this.#hooks.event(e, this);
     const w = this.#asyncReplies.get(e.req);
     if (w) {
       this.#asyncReplies.delete(e.req);
@@ -234,13 +238,12 @@ export class WorkerLink {
     if (!this.#worker) {
       if (this.#workerStart !== 0) {
         this.#sab = sharedBuffer(CONTEXT_BLOCK_BYTES);
-        this.#apiBell = new Doorbell(this.#sab, API_BELL);
         this.#workerBell = new Doorbell(this.#sab, WORKER_BELL);
         this.#control = new ControlReader(controlPlace(this.#sab));
       }
       this.#workerStart = performance.now();
       this.#worker = startIoWorker((msg) => this.#onWorkerMessage(msg), this.#hooks.source);
-      this.#worker.post({ t: "init", sab: this.#sab });
+      this.#worker.post({ t: "init", sab: this.#sab, bell: this.#hooks.bell });
       this.#startTimer = setTimeout(() => {
         this.#startTimer = undefined;
         if (this.#workerState() === 0) {
@@ -273,7 +276,6 @@ export class WorkerLink {
 
   #onWorkerMessage(msg: WorkerNote): void {
     if (msg.t === "wake") {
-      this.process();
       this.#hooks.woken();
     } else if (msg.t === "ready") {
       this.#worker?.ready();

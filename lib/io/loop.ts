@@ -121,7 +121,7 @@ export class IoLoop implements SessionOwner {
       case "init": {
         const sab = m.sab;
         this.#bell = new Doorbell(sab, WORKER_BELL);
-        this.#apiBell = new Doorbell(sab, API_BELL);
+        this.#apiBell = new Doorbell(m.bell, API_BELL);
         this.#control = new ControlWriter(controlPlace(sab));
         if (!this.#park()) this.#later();
         break;

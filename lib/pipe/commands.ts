@@ -76,7 +76,7 @@ export interface WssOptions {
 /** Commands from the API thread to the worker. */
 export type ToWorker =
   /** First message: the context block (doorbells, control ring, worker state word). */
-  | { t: "init"; sab: SharedArrayBuffer }
+  | { t: "init"; sab: SharedArrayBuffer; bell: SharedArrayBuffer }
   /**
    * The port written batch buffers go back on (lib/pipe/ext_buffers.ts): the API thread
    * takes them from it synchronously, even in the middle of a burst of sends.

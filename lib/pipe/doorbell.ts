@@ -78,9 +78,13 @@ export class Doorbell {
 /**
  * Tells the API thread, even one blocked in Atomics.wait, whether the worker came up
  * (`WORKER_UP`) or could not (`WORKER_FAILED`): the word in the context block, then the
- * API doorbell.
+ * API doorbell (in the context's bell block, layout.ts).
  */
-export function reportWorkerState(block: SharedArrayBuffer, state: number): void {
+export function reportWorkerState(
+  block: SharedArrayBuffer,
+  bell: SharedArrayBuffer,
+  state: number,
+): void {
   Atomics.store(new Int32Array(block), WORKER_STATE, state);
-  new Doorbell(block, API_BELL).ring();
+  new Doorbell(bell, API_BELL).ring();
 }

@@ -1,14 +1,14 @@
 /**
  * Every offset and constant of the shared memory between the API thread and the I/O
- * worker. Two kinds of SharedArrayBuffer exist:
+ * workers. Three kinds of SharedArrayBuffer exist:
  *
  * 1. **The context block** (one per I/O worker), made by the API thread when the context
- *    starts its worker:
+ *    starts that worker:
  *
  *    | bytes        | what                                                        |
  *    | ------------ | ----------------------------------------------------------- |
  *    | 0..63        | worker doorbell: `BELL_SEQ`, `BELL_FLAGS` (see doorbell.ts); `WORKER_STATE` |
- *    | 64..127      | API doorbell: `BELL_SEQ`, `BELL_FLAGS`                        |
+ *    | 64..127      | unused (the API doorbell is in the bell block, 3.)            |
  *    | 128..255     | control ring header (worker → API events)                    |
  *    | 256..        | control ring data, `CONTROL_RING_BYTES`                       |
  *
@@ -21,6 +21,10 @@
  *    | 128..255                  | IN ring header (worker → API, messages read)  |
  *    | 256..(256+outBytes)       | OUT ring data                                 |
  *    | ..(+inBytes)              | IN ring data                                  |
+ *
+ * 3. **The bell block** (one per context, `API_BELL_BLOCK_BYTES`): the API doorbell at
+ *    Int32 index `API_BELL` (`BELL_SEQ`, `BELL_FLAGS`). Every I/O worker of the context
+ *    rings this one bell, so a thread blocked in `Atomics.wait` wakes for any of them.
  *
  * **Ring header** (32 Int32 slots, 128 bytes). The producer's words and the consumer's
  * words sit on separate 64-byte cache lines so the two threads never write one line:
@@ -66,8 +70,10 @@ export const WORKER_STATE = 2;
 export const WORKER_UP = 1;
 /** `WORKER_STATE`: the worker could not start. */
 export const WORKER_FAILED = 2;
-/** Int32 index of the API doorbell. */
-export const API_BELL = 16;
+/** Int32 index of the API doorbell in the bell block (not the context block). */
+export const API_BELL = 0;
+/** Size of the bell block: one cache line. */
+export const API_BELL_BLOCK_BYTES = CACHE_LINE;
 /** Byte offset of the control ring header. */
 export const CONTROL_RING_HEADER = 128;
 /** Byte offset of the control ring data. */

@@ -11,6 +11,7 @@ import { assert, test, waitFor } from "../_harness.ts";
 import { IoLoop } from "../../lib/io/mod.ts";
 import type { Endpoint } from "../../lib/transports/mod.ts";
 import {
+  API_BELL_BLOCK_BYTES,
   CONTEXT_BLOCK_BYTES,
   controlPlace,
   ControlReader,
@@ -111,7 +112,7 @@ function setup() {
   const notes: WorkerNote[] = [];
   const loop = new IoLoop(rt, (n) => notes.push(n));
   const block = new SharedArrayBuffer(CONTEXT_BLOCK_BYTES);
-  loop.command({ t: "init", sab: block });
+  loop.command({ t: "init", sab: block, bell: new SharedArrayBuffer(API_BELL_BLOCK_BYTES) });
   const control = new ControlReader(controlPlace(block));
   const events: ToApi[] = [];
   /** Waits (bounded) for an event of kind `t`. */
