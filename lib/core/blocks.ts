@@ -39,19 +39,23 @@ export class PipeBlocks {
     return sab;
   }
 
-  /** One side is done with pipe `id`'s block; with both done it is free again. */
-  release(id: number, side: "api" | "worker"): void {
+  /**
+   * One side is done with pipe `id`'s block; with both done it is free again. Returns true
+   * once neither side holds it (also for a block this pool does not know).
+   */
+  release(id: number, side: "api" | "worker"): boolean {
     const b = this.#inUse.get(id);
-    if (!b) return;
+    if (!b) return true;
     b[side] = true;
-    if (!b.api || !b.worker) return;
+    if (!b.api || !b.worker) return false;
     this.#inUse.delete(id);
     if (this.#free.length < POOL_MAX) this.#free.push(b.sab);
+    return true;
   }
 
-  /** The worker is gone: it holds no block any more. */
-  workerGone(): void {
-    for (const id of [...this.#inUse.keys()]) this.release(id, "worker");
+  /** The worker is gone: it holds no block any more. Returns the blocks now free. */
+  workerGone(): number[] {
+    return [...this.#inUse.keys()].filter((id) => this.release(id, "worker"));
   }
 
   /** Pipe `id` never reached the worker (refused): its block is forgotten, not pooled. */

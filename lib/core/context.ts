@@ -91,8 +91,10 @@ export class ContextCore implements SocketHost {
   readonly #links: WorkerLink[] = [];
   /** Each link's pipe blocks, by link index. */
   readonly #blocksOf: PipeBlocks[] = [];
-  /** The worker serving each ring pipe, until that worker let go of it. */
-  readonly #pipeLink = new Map<number, WorkerLink>();
+  /** The worker of each ring pipe's block, until both sides let go of the block. */
+  readonly #blockLink = new Map<number, WorkerLink>();
+  /** The worker serving each ring pipe, until that worker let go of it (its load). */
+  readonly #served = new Map<number, WorkerLink>();
   /** The worker serving each tcp/ipc/ws endpoint, by `sock:ep`; binds count as load. */
   readonly #epLink = new Map<string, { link: WorkerLink; bind: boolean }>();
   /** The workers each socket used (its close and monitoring go to each). */
@@ -176,8 +178,8 @@ export class ContextCore implements SocketHost {
           ...this.#linkHooks,
           bell: this.#bellBlock,
           stopped: () => {
-            blocks.workerGone();
-            for (const [id, pl] of this.#pipeLink) if (pl === l) this.#pipeLink.delete(id);
+            for (const id of blocks.workerGone()) this.#blockLink.delete(id);
+            for (const [id, sl] of this.#served) if (sl === l) this.#served.delete(id);
           },
         }, j);
         this.#links.push(l);
@@ -210,7 +212,7 @@ export class ContextCore implements SocketHost {
     let bestLoad = Infinity;
     const load = new Array<number>(n).fill(0);
     if (n > 1) {
-      for (const l of this.#pipeLink.values()) load[l.index]!++;
+      for (const l of this.#served.values()) load[l.index]!++;
       for (const e of this.#epLink.values()) if (e.bind) load[e.link.index]!++;
     }
     for (let i = 0; i < n && i < 64; i++) {
@@ -226,9 +228,19 @@ export class ContextCore implements SocketHost {
   /** The load of each worker (binds plus pipes), for tests and figures. */
   get workerLoads(): number[] {
     const load = new Array<number>(this.ioWorkers).fill(0);
-    for (const l of this.#pipeLink.values()) load[l.index]!++;
+    for (const l of this.#served.values()) load[l.index]!++;
     for (const e of this.#epLink.values()) if (e.bind) load[e.link.index]!++;
     return load;
+  }
+
+  /** Pipe blocks in use and pooled, over all workers (for tests and figures). */
+  get blockCounts(): { inUse: number; free: number } {
+    let inUse = 0, free = 0;
+    for (const b of this.#blocksOf) {
+      inUse += b.counts.inUse;
+      free += b.counts.free;
+    }
+    return { inUse, free };
   }
 
   /** How many I/O workers run now (for tests and figures). */
@@ -283,7 +295,7 @@ export class ContextCore implements SocketHost {
   post(cmd: ToWorker): void {
     switch (cmd.t) {
       case "connect": {
-        const link = this.#pipeLink.get(cmd.pipe) ?? this.#link(0);
+        const link = this.#served.get(cmd.pipe) ?? this.#link(0);
         this.#epLink.set(`${cmd.sock}:${cmd.ep}`, { link, bind: false });
         this.#usedBy(cmd.sock, link);
         return link.post(cmd);
@@ -407,10 +419,10 @@ export class ContextCore implements SocketHost {
 
   /** One side let go of ring pipe `id`'s block (the worker's side: that worker is done). */
   #releaseBlock(id: number, side: "api" | "worker"): void {
-    const link = this.#pipeLink.get(id);
+    const link = this.#blockLink.get(id);
     if (!link) return;
-    this.#blocksOf[link.index]!.release(id, side);
-    if (side === "worker") this.#pipeLink.delete(id);
+    if (side === "worker") this.#served.delete(id);
+    if (this.#blocksOf[link.index]!.release(id, side)) this.#blockLink.delete(id);
   }
 
   /**
@@ -422,7 +434,8 @@ export class ContextCore implements SocketHost {
     const link = at ?? this.#choose(sock?.options.affinity ?? 0n) ?? this.#link(0);
     const id = this.#nextPipe++;
     const sab = this.#blocksOf[link.index]!.take(id);
-    this.#pipeLink.set(id, link);
+    this.#blockLink.set(id, link);
+    this.#served.set(id, link);
     const places = pipePlaces(sab, PIPE_RING_BYTES, PIPE_RING_BYTES);
     // The IN ring's limit is our receive HWM; the worker enforces it as producer.
     new Int32Array(sab)[(places.in.header >> 2) + R_HWM] = rcvhwm;
@@ -462,7 +475,8 @@ export class ContextCore implements SocketHost {
         if (!sock.attachPipe(pipe)) {
           this.#ringPipes.delete(pipe.id);
           this.#blocksOf[link.index]!.forget(pipe.id);
-          this.#pipeLink.delete(pipe.id);
+          this.#blockLink.delete(pipe.id);
+          this.#served.delete(pipe.id);
           link.post({ t: "refuse", conn: e.conn });
           break;
         }

@@ -202,3 +202,43 @@ test("io workers: unused ioThreads start no worker; one bind starts one", async 
   assert.equal(core.runningWorkers, 1);
   assert.deepEqual(core.workerLoads, [1, 0, 0, 0]);
 });
+
+test("io workers: accepted connections stay with their listener's worker (upstream spreads them)", async () => {
+  await using ctx = new Context({ ioThreads: 2 });
+  using pull = ctx.socket("PULL", { affinity: 0b01 });
+  await pull.bind("tcp://127.0.0.1:*");
+  const pushes = [0, 1, 2].map(() => ctx.socket("PUSH", { affinity: 0b10 }));
+  try {
+    for (const p of pushes) await p.connect(pull.lastEndpoint);
+    for (const p of pushes) await p.send("x");
+    for (let i = 0; i < 3; i++) await pull.receive({ timeout: 5000 });
+    // Worker 0: the listener and all three accepted connections, though worker 1 (three
+    // connect pipes) is not less loaded; upstream would have handed them out by load.
+    assert.deepEqual(coreOf(pull).workerLoads, [4, 3]);
+  } finally {
+    for (const p of pushes) p.close();
+  }
+});
+
+for (const ioThreads of [1, 2]) {
+  test(`io workers: pipe blocks come back whichever side lets go first (${ioThreads} worker(s), 60 connect/close cycles)`, async () => {
+    await using ctx = new Context({ ioThreads });
+    using rep = ctx.socket("REP");
+    await rep.bind("tcp://127.0.0.1:*");
+    const core = coreOf(rep);
+    for (let i = 0; i < 60; i++) {
+      const req = ctx.socket("REQ", { linger: 0 });
+      await req.connect(rep.lastEndpoint);
+      await req.send(`q${i}`);
+      assert.deepEqual(texts(await rep.receive({ timeout: 5000 })), [`q${i}`]);
+      await rep.send(`a${i}`);
+      assert.deepEqual(texts(await req.receive({ timeout: 5000 })), [`a${i}`]);
+      req.close();
+    }
+    // Every closed connection's block (both its ends) went back to the pool: in use at most
+    // the last one, still closing.
+    const { waitFor } = await import("../_harness.ts");
+    await waitFor(() => (core.process(), core.blockCounts.inUse <= 1), 5000);
+    assert.ok(core.blockCounts.free >= 1, JSON.stringify(core.blockCounts));
+  });
+}
