@@ -25,7 +25,7 @@
  *
  * - `@crossroads/xs` (this module): `Context`, `Socket` with promise-based `send` /
  *   `receive`, `trySend` / `tryReceive`, async iteration, `using`, `XsError`, plus
- *   `proxy`, `poll` and every `XS_*` constant.
+ *   `proxy`, `steerableProxy`, `poll` and every `XS_*` constant.
  * - `@crossroads/xs/xs`: the Crossroads C API (`xs_init`, `xs_socket`, `xs_sendmsg`,
  *   errno, blocking calls), for programs ported line by line from the man pages.
  *
@@ -40,6 +40,7 @@ export {
   type BunHandlers,
   type BunServerLike,
   type BunWebSocketLike,
+  type ConnectOptions,
   Context,
   type ContextOptions,
   EVENTS_KEPT,
@@ -69,7 +70,16 @@ export {
 } from "./lib/api/mod.ts";
 export { type CurveKeyPair, curveKeyPair, curvePublicKey } from "./lib/security/mod.ts";
 export { XsError } from "./lib/errors.ts";
-export { proxy, type ProxyOptions } from "./lib/api/proxy.ts";
-export { poll, type PollItem } from "./lib/api/poll.ts";
+export {
+  poll,
+  type PollItem,
+  proxy,
+  type ProxyOptions,
+  type ProxySocketStatistics,
+  type ProxyStatistics,
+  type SocketOptionValue,
+  type SteerableProxy,
+  steerableProxy,
+} from "./lib/api/mod.ts";
 export * from "./lib/constants.ts";
 export { VERSION } from "./lib/version.ts";

@@ -19,7 +19,7 @@
  * Runs on: the bench's main thread (Deno or Bun); the senders in their own processes.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { Context, curveKeyPair } from "../mod.ts";
 import {
   cliOptions,
@@ -65,6 +65,33 @@ const python = opt.python ?? (existsSync("/usr/bin/python3") ? "/usr/bin/python3
 const PEER = pathOf("./_curve_peer.py", import.meta.url);
 const server = curveKeyPair(), client = curveKeyPair();
 exitWatchdog((repeats * threads.length * mechs.length) * 180_000, "io_workers: overall limit");
+
+/**
+ * CPU ms so far of this process's main thread (the API thread: its task id is the process
+ * id) and of all its other threads (the I/O workers, and the runtime's own helper threads),
+ * from /proc/self/task (Linux); NaN elsewhere.
+ */
+function threadCpu(): { main: number; others: number } {
+  try {
+    const pid = readFileSync("/proc/self/stat", "utf8").split(" ")[0];
+    let main = 0, others = 0;
+    for (const tid of readdirSync("/proc/self/task")) {
+      let f: string;
+      try {
+        f = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
+      const ms = (Number(rest[11]) + Number(rest[12])) * 10; // USER_HZ 100
+      if (tid === pid) main += ms;
+      else others += ms;
+    }
+    return { main, others };
+  } catch {
+    return { main: NaN, others: NaN };
+  }
+}
 
 /** A pyzmq sender: warms up, waits for a line, sends `count`, waits for a line, reports. */
 function sender(endpoint: string, mech: string) {
@@ -118,8 +145,10 @@ async function point(mech: string, ioThreads: number): Promise<number> {
     await take(1);
     const t0 = now();
     const c0 = (await selfUsage())?.cpuMs ?? NaN;
+    const th0 = threadCpu();
     await take(senders * count - 1);
     const seconds = (now() - t0) / 1000;
+    const th1 = threadCpu();
     const cpuMs = ((await selfUsage())?.cpuMs ?? NaN) - c0;
     for (const p of peers) p.cue();
     for (const p of peers) {
@@ -140,7 +169,18 @@ async function point(mech: string, ioThreads: number): Promise<number> {
       senders,
       messages: senders * count,
       cpuUsPerMsg: Number(((cpuMs * 1000) / (senders * count)).toFixed(2)),
+      apiThreadUsPerMsg: Number((((th1.main - th0.main) * 1000) / (senders * count)).toFixed(2)),
+      otherThreadsUsPerMsg: Number(
+        (((th1.others - th0.others) * 1000) / (senders * count)).toFixed(2),
+      ),
     });
+    cpuSplit.set(`${mech} ${ioThreads}`, [
+      ...cpuSplit.get(`${mech} ${ioThreads}`) ?? [],
+      [
+        (th1.main - th0.main) * 1000 / (senders * count),
+        (th1.others - th0.others) * 1000 / (senders * count),
+      ],
+    ]);
     return msgS;
   } finally {
     for (const p of peers) p.kill();
@@ -148,6 +188,8 @@ async function point(mech: string, ioThreads: number): Promise<number> {
 }
 
 const results = new Map<string, number[]>();
+/** Per point: [API thread µs/msg, other threads µs/msg] of each run. */
+const cpuSplit = new Map<string, [number, number][]>();
 for (let r = 0; r < repeats; r++) {
   for (const mech of mechs) {
     for (const t of threads) {
@@ -160,12 +202,31 @@ for (let r = 0; r < repeats; r++) {
 }
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 note(`\n${runtimeName}, ${senders} pyzmq senders, ${size} B, ${count} msgs each (medians)`);
-note("mechanism | ioThreads | msg/s | × ioThreads 1");
+note("mechanism | ioThreads | msg/s | × ioThreads 1 | API thread µs/msg | other threads µs/msg");
 for (const mech of mechs) {
   const base = median(results.get(`${mech} ${threads[0]}`)!);
   for (const t of threads) {
     const v = median(results.get(`${mech} ${t}`)!);
-    note(`${mech} | ${t} | ${Math.round(v)} | ${(v / base).toFixed(2)}`);
+    const split = cpuSplit.get(`${mech} ${t}`)!;
+    const api = median(split.map((x) => x[0])), other = median(split.map((x) => x[1]));
+    note(
+      `${mech} | ${t} | ${Math.round(v)} | ${(v / base).toFixed(2)} | ${api.toFixed(1)} | ` +
+        other.toFixed(1),
+    );
   }
+}
+// On paper, with a core for every thread: the API thread's work per message stays, the
+// workers' splits over them, so N workers reach 1 / max(api, others / N) messages per µs.
+// The CPU split is the fastest point's: on a machine short of cores, a saturated worker
+// (and the runtime's helper threads beside it) spends more per message than one with room.
+note("\non paper (a core per thread), from the fastest point's CPU split: N → msg/s");
+for (const mech of mechs) {
+  const best = threads.reduce((a, b) =>
+    median(results.get(`${mech} ${b}`)!) > median(results.get(`${mech} ${a}`)!) ? b : a
+  );
+  const split = cpuSplit.get(`${mech} ${best}`)!;
+  const api = median(split.map((x) => x[0])), other = median(split.map((x) => x[1]));
+  const row = [1, 2, 4, 8].map((n) => `${n}: ${Math.round(1e6 / Math.max(api, other / n))}`);
+  note(`${mech}: ${row.join(", ")}`);
 }
 exit(0);

@@ -70,6 +70,18 @@ export const ECONNREFUSED = 111;
 export const EINPROGRESS = 115;
 /** No route to host (reserved for routing sockets). */
 export const EHOSTUNREACH = 113;
+/** Operation not permitted (a bind where the file system forbids a socket file, e.g. sysfs). */
+export const EPERM = 1;
+/** Input/output error (an OS failure the runtime named no errno for). */
+export const EIO = 5;
+/** Not a directory (an ipc path through a file). */
+export const ENOTDIR = 20;
+/** Too many open files in the system. */
+export const ENFILE = 23;
+/** Read-only file system (an ipc path there). */
+export const EROFS = 30;
+/** Too many levels of symbolic links (an ipc path). */
+export const ELOOP = 40;
 
 // Native Crossroads errors.
 /** Operation cannot be accomplished in current state. */
@@ -241,6 +253,13 @@ export const XS_WSS_TRUST_PEM = 1022;
 export const XS_WSS_HOSTNAME = 1023;
 /** Socket option (extension): 1 (default) = a wss:// connect also trusts the runtime's root certificates. */
 export const XS_WSS_TRUST_SYSTEM = 1024;
+
+// Extensions (not in xs.h): libzmq 4's routing controls, as its ZMQ_ROUTER_MANDATORY 33 and
+// ZMQ_CONNECT_ROUTING_ID 61, renumbered after ours (33 is XS_PROTOCOL here); ROUTER only.
+/** Socket option (extension): 1 = a ROUTER's message to an unknown peer fails (EHOSTUNREACH), one to a peer at its HWM waits or fails (EAGAIN), instead of being dropped. */
+export const XS_ROUTER_MANDATORY = 1030;
+/** Socket option (extension): the routing id (1–255 bytes, first not 0) the next connect's peer gets in a ROUTER; consumed by that connect. */
+export const XS_CONNECT_ROUTING_ID = 1031;
 /** XS_MECHANISM: no security. */
 export const XS_NULL = 0;
 /** XS_MECHANISM: PLAIN (RFC 24). */

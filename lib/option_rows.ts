@@ -8,7 +8,8 @@
  * Our extensions follow them, numbered from 1001: `XS_WIRE_MODE`, then libzmq's heartbeat
  * and handshake options (`XS_HEARTBEAT_IVL`, `_TIMEOUT`, `_TTL`, `XS_HANDSHAKE_IVL`), and its
  * security options from 1010 (`XS_PLAIN_*`, `XS_CURVE_*`, `XS_ZAP_DOMAIN`; docs/security.md), and
- * its wss:// options from 1020 (`XS_WSS_*`: PEM texts, a host name, a flag).
+ * its wss:// options from 1020 (`XS_WSS_*`: PEM texts, a host name, a flag), and its ROUTER
+ * controls from 1030 (`XS_ROUTER_MANDATORY`, `XS_CONNECT_ROUTING_ID`; ROUTER only).
  * A row's `store`, if any, turns an accepted value into the one kept (a Z85 key into its
  * 32 bytes).
  *
@@ -27,6 +28,8 @@ const upTo255 = (v: Value) => v instanceof Uint8Array && v.length <= 255;
 const upTo64K = (v: Value) => v instanceof Uint8Array && v.length <= 65536;
 const isKey = (v: Value) => v instanceof Uint8Array && parseKey(v) instanceof Uint8Array;
 const keyBytes = (v: Value) => parseKey(v) as Uint8Array;
+const routingId = (v: Value) =>
+  v instanceof Uint8Array && v.length >= 1 && v.length <= 255 && v[0] !== 0;
 
 /**
  * THE option table: every generic socket option once, with everything both faces derive
@@ -67,7 +70,7 @@ export const ROWS = [
     key: "affinity",
     kind: "i64",
     default: 0n,
-    applies: "accepted, not used",
+    applies: "endpoints made after",
     face: "i64",
   },
   {
@@ -464,5 +467,29 @@ export const ROWS = [
     valid: bool,
     applies: "endpoints made after",
     face: "bool",
+  },
+  {
+    id: C.XS_ROUTER_MANDATORY,
+    name: "XS_ROUTER_MANDATORY",
+    // libzmq takes any int ≥ 0, non-zero meaning on; kept as 0 or 1.
+    range: "≥ 0 (0 = off)",
+    key: "routerMandatory",
+    kind: "int",
+    default: 0,
+    valid: nonNeg,
+    store: (v: Value) => (v === 0 ? 0 : 1),
+    applies: "now",
+    face: "bool",
+  },
+  {
+    id: C.XS_CONNECT_ROUTING_ID,
+    name: "XS_CONNECT_ROUTING_ID",
+    range: "1–255 bytes, first not 0",
+    key: "connectRoutingId",
+    kind: "bytes",
+    default: new Uint8Array(0),
+    valid: routingId,
+    applies: "the next connect",
+    face: "bytes",
   },
 ] as const;

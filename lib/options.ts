@@ -32,6 +32,7 @@ export type Applies =
   | "pipes made after"
   | "subscriptions made after"
   | "surveys made after"
+  | "the next connect"
   | "accepted, not used";
 
 type ValueOf<K extends OptionKind> = K extends "int" ? number : K extends "i64" ? bigint
@@ -120,6 +121,10 @@ export interface OptionValues {
   wssHostname: Uint8Array;
   /** XS_WSS_TRUST_SYSTEM (extension). */
   wssTrustSystem: number;
+  /** XS_ROUTER_MANDATORY (extension). */
+  routerMandatory: number;
+  /** XS_CONNECT_ROUTING_ID (extension): the next connect's, empty once used. */
+  connectRoutingId: Uint8Array;
 }
 
 /** The idiomatic face's option names (the key, or `faceKey` where a row has one). */
@@ -162,7 +167,9 @@ export type FaceKey =
   | "wssCertPem"
   | "wssTrustPem"
   | "wssHostname"
-  | "wssTrustSystem";
+  | "wssTrustSystem"
+  | "routerMandatory"
+  | "connectRoutingId";
 
 type Row = typeof ROWS[number];
 type FaceKeyOf<R> = R extends { faceKey: infer F } ? F : R extends { key: infer K } ? K : never;

@@ -54,8 +54,13 @@ test("options: a new socket reports the table's defaults on both faces", async (
   await using ctx = new Context();
   using pair = ctx.socket("PAIR");
   using surveyor = ctx.socket("SURVEYOR");
-  // XS_SURVEY_TIMEOUT belongs to SURVEYOR (ENOTSUP on other types, as upstream).
-  const ofType = (d: { id: number }) => d.id === xs.XS_SURVEY_TIMEOUT ? surveyor : pair;
+  using router = ctx.socket("ROUTER");
+  // XS_SURVEY_TIMEOUT belongs to SURVEYOR (ENOTSUP on other types, as upstream), the ROUTER
+  // controls to ROUTER (EINVAL on other types, as libzmq).
+  const routerOnly = (id: number) =>
+    id === xs.XS_ROUTER_MANDATORY || id === xs.XS_CONNECT_ROUTING_ID;
+  const ofType = (d: { id: number }) =>
+    d.id === xs.XS_SURVEY_TIMEOUT ? surveyor : routerOnly(d.id) ? router : pair;
   for (const d of OPTIONS.values()) {
     const v = (ofType(d) as unknown as Record<string, unknown>)[d.face.key];
     // The face shows booleans and wire-mode names; maxmsgsize as a number when it fits.
@@ -73,6 +78,7 @@ test("options: a new socket reports the table's defaults on both faces", async (
   const c = xs.xs_init()!;
   const p = xs.xs_socket(c, xs.XS_PAIR)!;
   const sv = xs.xs_socket(c, xs.XS_SURVEYOR)!;
+  const r = xs.xs_socket(c, xs.XS_ROUTER)!;
   for (const d of OPTIONS.values()) {
     const buf = d.kind === "int"
       ? new Int32Array(1)
@@ -80,13 +86,14 @@ test("options: a new socket reports the table's defaults on both faces", async (
       ? new BigInt64Array(1)
       : new Uint8Array(255);
     const len = { value: buf.byteLength };
-    const sock = d.id === xs.XS_SURVEY_TIMEOUT ? sv : p;
+    const sock = d.id === xs.XS_SURVEY_TIMEOUT ? sv : routerOnly(d.id) ? r : p;
     assert.equal(xs.xs_getsockopt(sock, d.id, buf, len), 0, d.name);
     const got = d.kind === "bytes" ? new Uint8Array(buf.buffer, 0, len.value) : buf[0];
     assert.deepEqual(got, d.default, d.name);
   }
   xs.xs_close(p);
   xs.xs_close(sv);
+  xs.xs_close(r);
   xs.xs_term(c);
 });
 

@@ -42,6 +42,7 @@ export {
   type SocketEvents,
   type SocketOptionAccessors,
   type SocketOptions,
+  type SocketOptionValue,
   type SocketType,
   type SocketTypeName,
   type Subscribing,

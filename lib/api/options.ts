@@ -121,6 +121,21 @@ export interface SocketOptions {
    */
   wssTrustSystem?: boolean | undefined;
 
+  // ROUTER controls (extensions, libzmq's ZMQ_ROUTER_MANDATORY, ZMQ_CONNECT_ROUTING_ID); ROUTER
+  // only (EINVAL on other types, as libzmq).
+  /**
+   * A message to a peer the ROUTER does not know fails with `EHOSTUNREACH`, and one to a peer at
+   * its HWM waits (or fails with `EAGAIN`), instead of being dropped (`XS_ROUTER_MANDATORY`).
+   * Alias `mandatory`.
+   */
+  routerMandatory?: boolean | undefined;
+  /**
+   * The routing id (1–255 bytes, first not 0) the peer of the ROUTER's next connect gets at once,
+   * whatever it announces; that connect uses it up (`XS_CONNECT_ROUTING_ID`). See also
+   * `connect(endpoint, { routingId })`.
+   */
+  connectRoutingId?: Uint8Array | string | undefined;
+
   // Readable aliases, under zeromq.js's names (OPTION_ALIASES); same values and checks.
   /** Alias of `sndhwm`. */
   sendHighWaterMark?: number | undefined;
@@ -148,6 +163,8 @@ export interface SocketOptions {
   heartbeatTimeToLive?: number | undefined;
   /** Alias of `handshakeIvl`. */
   handshakeInterval?: number | undefined;
+  /** Alias of `routerMandatory`. */
+  mandatory?: boolean | undefined;
 }
 
 /** Readable option names (zeromq.js's) → the Crossroads name they stand for. */
@@ -165,6 +182,7 @@ export const OPTION_ALIASES = {
   heartbeatInterval: "heartbeatIvl",
   heartbeatTimeToLive: "heartbeatTtl",
   handshakeInterval: "handshakeIvl",
+  mandatory: "routerMandatory",
 } as const satisfies Record<string, FaceKey>;
 
 /** A readable alias of an option (a key of `OPTION_ALIASES`). */
@@ -194,6 +212,7 @@ const _sameTypes: { [K in AliasKey]: SameType<K> } = {
   heartbeatInterval: true,
   heartbeatTimeToLive: true,
   handshakeInterval: true,
+  mandatory: true,
 };
 
 // `SocketOptions` (written out for its documentation) and the table name the same options.
@@ -211,10 +230,10 @@ export const OPTION_IDS: Readonly<Record<OptionKey, readonly [number, FaceKind]>
 
 /**
  * What reading the option `key` gives: the type `SocketOptions` takes, except `identity`
- * (always bytes) and `affinity` (always a bigint).
+ * and `connectRoutingId` (always bytes) and `affinity` (always a bigint).
  */
 export type OptionRead = {
-  [K in OptionKey]-?: K extends "identity" ? Uint8Array
+  [K in OptionKey]-?: K extends "identity" | "connectRoutingId" ? Uint8Array
     : K extends "affinity" ? bigint
     : K extends TextKey ? string
     : Exclude<SocketOptions[K], undefined>;

@@ -3,19 +3,18 @@
  * counterpart of `xs_poll` (docs/behaviour.md §2.6). Level-triggered from each
  * socket's `events` (`XS_EVENTS`); never receives or sends anything itself.
  *
- * Waiting: a poll that cannot answer at once registers with each of its sockets' contexts
- * as one more waiter of lib/core/waiting.ts (`Waiting.watch`), the same wake-ups that
- * re-try pending `send`/`receive` calls: a wake message from the I/O worker (data arrived,
- * room was freed, a peer came or went) or local inproc activity re-reads every item's
- * `events`, and the first round that finds one ready resolves the poll. A timer ends it at
- * its timeout; nothing polls on a timer.
+ * Waiting: a thin combination over readiness.ts `whenReady`, the same waiter as
+ * `Socket.waitReadable` / `waitWritable`: registered with each of its sockets' contexts
+ * (lib/core/waiting.ts `waitAsync`), it re-reads every item's `events` on the wake
+ * message of the I/O worker (data arrived, room was freed, a peer came or went) and on
+ * local inproc activity, and the first round that finds one ready resolves the poll. A
+ * timer ends it at its timeout; nothing polls on a timer.
  *
  * Runs on: API thread.
  */
-import { XS_POLLIN, XS_POLLOUT } from "../constants.ts";
-import type { Watched } from "../core/mod.ts";
-import type { Socket } from "./mod.ts";
-import { type SocketState, stateOf } from "./socket_state.ts";
+import { whenReady } from "./readiness.ts";
+import type { Socket } from "./socket.ts";
+import { stateOf } from "./socket_state.ts";
 
 /** One entry of a `poll` set. */
 export interface PollItem {
@@ -51,7 +50,6 @@ export interface PollItem {
  * assert.deepEqual([ra, rb], [0, 1]);
  * ```
  */
-// deno-lint-ignore require-await -- async so that a bad argument rejects the promise, as every other failure does
 export async function poll(items: PollItem[], timeout: number = -1): Promise<number[]> {
   if (!Array.isArray(items)) throw new TypeError("poll takes an array of { socket, events } items");
   for (const it of items) {
@@ -65,65 +63,9 @@ export async function poll(items: PollItem[], timeout: number = -1): Promise<num
   if (typeof timeout !== "number" || Number.isNaN(timeout)) {
     throw new TypeError("The timeout must be a number of milliseconds");
   }
-  const check = (): number[] | null => {
-    let any = false;
-    const revents = items.map((it) => {
-      const r = stateOf(it.socket)!.events() & it.events & (XS_POLLIN | XS_POLLOUT);
-      if (r) any = true;
-      return r;
-    });
-    return any ? revents : null;
-  };
-  const none = () => items.map(() => 0);
-  const first = check();
-  if (first) return first;
-  if (timeout === 0) return none();
   if (items.length === 0 && timeout < 0) {
     throw new TypeError("A poll of no items with no timeout would never end");
   }
-  const states = items.map((it) => stateOf(it.socket));
-  if (states.some((st) => st === undefined)) {
-    throw new TypeError("Each poll item's socket must be a Socket of this library");
-  }
-  return new Promise<number[]>((resolve, reject) => {
-    let done = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const finish = (ready: number[] | null, error?: unknown) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (error !== undefined) reject(error);
-      else resolve(ready ?? none());
-    };
-    const recheck = (atEnd: boolean) => {
-      if (done) return;
-      try {
-        const r = check();
-        if (r || atEnd) finish(r);
-      } catch (e) {
-        finish(null, e); // ENOTSOCK (closed) or ETERM while waiting
-      }
-    };
-    const waiter: Watched = {
-      get hasPending() {
-        return !done;
-      },
-      service: () => recheck(false),
-      // Asked right after the wake-up is armed, to catch what came just before it: is an
-      // item ready already (without taking in events)? A closed one says yes, so that the
-      // round that follows rejects.
-      canRecv: () => !done && items.some((it, i) => readyNow(states[i]!, it.events)),
-      canSend: () => false,
-    };
-    if (timeout > 0) timer = setTimeout(() => recheck(true), timeout);
-    for (const ctx of new Set(states.map((st) => st!.core.ctx))) ctx.watch(waiter);
-  });
-}
-
-/** An item's readiness from the socket types alone; true for a closed socket or context. */
-function readyNow(st: SocketState, events: number): boolean {
-  const core = st.core;
-  if (st.closed || core.closed || core.ctx.terminating) return true;
-  return ((events & XS_POLLIN) !== 0 && core.canRecv()) ||
-    ((events & XS_POLLOUT) !== 0 && core.canSend());
+  const waited = items.map((it) => ({ state: stateOf(it.socket)!, events: it.events }));
+  return (await whenReady(waited, timeout, undefined, "Cannot poll")) ?? items.map(() => 0);
 }

@@ -10,7 +10,7 @@
  */
 import type { SocketCore } from "../core/mod.ts";
 import type { SocketTypeName } from "./socket_types.ts";
-import { attach, detach } from "./endpoints.ts";
+import { attach, type ConnectOptions, detach, end } from "./endpoints.ts";
 import {
   eachMessage,
   type Message,
@@ -25,6 +25,8 @@ import { XS_POLLIN, XS_POLLOUT } from "../constants.ts";
 import { SocketEvents } from "./socket_events.ts";
 import { SocketOptionAccessors } from "./socket_options.ts";
 import { SocketState } from "./socket_state.ts";
+import { waitFor } from "./readiness.ts";
+import { getOption, setOption, type SocketOptionValue } from "./generic_options.ts";
 import { subscription } from "./subscriptions.ts";
 
 /**
@@ -124,6 +126,119 @@ export class Socket<T extends SocketTypeName = SocketTypeName> extends SocketOpt
     return (this.#s.events() & XS_POLLOUT) !== 0;
   }
 
+  /**
+   * Waits until a message can be received without waiting (`readable`), without taking it.
+   * Woken by the I/O worker's wake-ups and inproc activity, like `receive`; no timer runs
+   * but the one of `timeout`.
+   *
+   * @param options `signal`, and `timeout` in ms (default the socket's `rcvtimeo`; 0 =
+   *   check once; negative = no limit)
+   * @returns true once readable, false if `timeout` passed first
+   * @throws {XsError} ENOTSUP (a type that never receives), ENOTSOCK (closed, also while
+   *   waiting), ETERM; the signal's reason when it aborts
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Context } from "@crossroads/xs";
+   * await using ctx = new Context();
+   * using pull = ctx.socket("PULL");
+   * using push = ctx.socket("PUSH");
+   * await pull.bind("inproc://wait-readable-example");
+   * await push.connect("inproc://wait-readable-example");
+   * assert.equal(await pull.waitReadable({ timeout: 10 }), false);
+   * setTimeout(() => push.send("late"), 10);
+   * assert.equal(await pull.waitReadable({ timeout: 1000 }), true);
+   * assert.notEqual(pull.tryReceive(), null);
+   * ```
+   */
+  waitReadable(this: Receiving<T>, options: WaitOptions = {}): Promise<boolean> {
+    return waitFor((this as Socket).#s, XS_POLLIN, options);
+  }
+
+  /**
+   * Waits until a message can be sent without waiting (`writable`): a peer is there with
+   * room below its high-water mark.
+   *
+   * @param options `signal`, and `timeout` in ms (default the socket's `sndtimeo`; 0 =
+   *   check once; negative = no limit)
+   * @returns true once writable, false if `timeout` passed first
+   * @throws {XsError} ENOTSUP (a type that never sends), ENOTSOCK (closed, also while
+   *   waiting), ETERM; the signal's reason when it aborts
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Context } from "@crossroads/xs";
+   * await using ctx = new Context();
+   * using push = ctx.socket("PUSH");
+   * using pull = ctx.socket("PULL");
+   * await push.bind("inproc://wait-writable-example");
+   * assert.equal(await push.waitWritable({ timeout: 0 }), false); // no peer yet
+   * await pull.connect("inproc://wait-writable-example");
+   * assert.equal(await push.waitWritable({ timeout: 1000 }), true);
+   * ```
+   */
+  waitWritable(this: Sending<T>, options: WaitOptions = {}): Promise<boolean> {
+    return waitFor((this as Socket).#s, XS_POLLOUT, options);
+  }
+
+  /**
+   * Reads an option named by its `XS_*` number (extensions from 1001 included) or by name:
+   * the idiomatic name (`"sndhwm"`), an alias (`"sendHighWaterMark"`) or the `XS_*` name
+   * (`"XS_SNDHWM"`). Shown as the typed accessor shows it (booleans, wire-mode names, text,
+   * Z85 keys; `XS_MECHANISM` by name); `XS_TYPE`, `XS_RCVMORE`, `XS_EVENTS` and `XS_FD` as
+   * the C face's numbers. What is readable on which type is what `xs_getsockopt` allows.
+   *
+   * @param option an `XS_*` number or an option's name
+   * @returns the value
+   * @throws {TypeError} for a name no option has
+   * @throws {XsError} EINVAL (an unknown or set-only number), ENOTSUP (`XS_SURVEY_TIMEOUT`
+   *   except on a SURVEYOR), ENOTSOCK, ETERM
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Context, XS_IPV4ONLY, XS_SNDHWM } from "@crossroads/xs";
+   * await using ctx = new Context();
+   * using s = ctx.socket("PUSH", { sndhwm: 10 });
+   * assert.equal(s.getOption(XS_SNDHWM), 10);
+   * assert.equal(s.getOption("sendHighWaterMark"), 10);
+   * assert.equal(s.getOption(XS_IPV4ONLY), true);
+   * ```
+   */
+  getOption(option: number | string): SocketOptionValue {
+    return getOption(this.#s, option);
+  }
+
+  /**
+   * Sets an option named as for `getOption`, converting and checking the value exactly as
+   * the typed accessor does; `XS_SUBSCRIBE` / `XS_UNSUBSCRIBE` set a SUB's filter (as
+   * `xs_setsockopt`). What is settable on which type is what `xs_setsockopt` allows.
+   *
+   * @param option an `XS_*` number or an option's name
+   * @param value the value, as the accessor takes it
+   * @throws {TypeError} for a name no option has, or a value of the wrong type
+   * @throws {RangeError} for a value outside the option's range
+   * @throws {XsError} EINVAL (an unknown or read-only number), ENOTSUP, ENOTSOCK, ETERM
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Context, XS_LINGER, XS_WIRE_MODE } from "@crossroads/xs";
+   * await using ctx = new Context();
+   * using s = ctx.socket("DEALER");
+   * s.setOption(XS_LINGER, 0);
+   * s.setOption(XS_WIRE_MODE, "zmtp3");
+   * s.setOption("routingId", "client-1");
+   * assert.equal(s.linger, 0);
+   * assert.equal(s.wire, "zmtp3");
+   * ```
+   */
+  setOption(option: number | string, value: SocketOptionValue): void {
+    setOption(this.#s, option, value);
+  }
+
   /** The endpoint of the last bind or connect, with a chosen port filled in. */
   get lastEndpoint(): string {
     return this.#s.core.lastEndpoint;
@@ -154,8 +269,13 @@ export class Socket<T extends SocketTypeName = SocketTypeName> extends SocketOpt
    * in the background; an inproc connect before the bind waits for it).
    *
    * @param endpoint the endpoint
+   * @param options `routingId` (ROUTER only): the routing id this connect's peer gets at
+   *   once, so messages to it can be sent before it has spoken (libzmq's
+   *   ZMQ_CONNECT_ROUTING_ID; see also the `connectRoutingId` option)
    * @returns the endpoint id (0 for inproc), for `shutdown`
-   * @throws {XsError} EINVAL, EPROTONOSUPPORT, ENOTSOCK, ETERM...
+   * @throws {XsError} EINVAL (also: a routing id in use, or given to a type other than
+   *   ROUTER), EPROTONOSUPPORT, ENOTSOCK, ETERM...
+   * @throws {RangeError} for a routing id that is not 1–255 bytes, or starts with 0
    *
    * @example
    * ```ts
@@ -164,9 +284,23 @@ export class Socket<T extends SocketTypeName = SocketTypeName> extends SocketOpt
    * using s = ctx.socket("PUSH");
    * await s.connect("inproc://not-bound-yet");
    * ```
+   *
+   * @example A ROUTER names the peer it connects to, and sends to it at once
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Context } from "@crossroads/xs";
+   * await using ctx = new Context();
+   * using server = ctx.socket("ROUTER");
+   * using client = ctx.socket("ROUTER", { routerMandatory: true });
+   * await server.bind("inproc://connect-routing-id-example");
+   * await client.connect("inproc://connect-routing-id-example", { routingId: "server" });
+   * await client.send(["server", "hello"]);
+   * const [, body] = await server.receive({ timeout: 1000 });
+   * assert.equal(new TextDecoder().decode(body), "hello");
+   * ```
    */
-  connect(endpoint: string): Promise<number> {
-    return attach(this.#s, endpoint, false);
+  connect(endpoint: string, options?: ConnectOptions): Promise<number> {
+    return attach(this.#s, endpoint, false, options);
   }
 
   /**
@@ -186,6 +320,51 @@ export class Socket<T extends SocketTypeName = SocketTypeName> extends SocketOpt
    */
   shutdown(id: number): void {
     detach(this.#s, id);
+  }
+
+  /**
+   * Stops the bind to `endpoint` (libzmq's zmq_unbind, zeromq.js's name): its listener and
+   * the connections it accepted end, as `shutdown` does by id. A tcp bind is named by its
+   * resolved address: after a bind to a wildcard (`tcp://*:*`), by `lastEndpoint`. An inproc
+   * unbind frees the name and leaves the connections made through it.
+   *
+   * @param endpoint the bound endpoint
+   * @throws {XsError} ENOENT (not bound by this socket), EINVAL (not an endpoint string),
+   *   EPROTONOSUPPORT (unknown transport), ENOTSOCK, ETERM
+   *
+   * @example
+   * ```ts
+   * import { Context } from "@crossroads/xs";
+   * await using ctx = new Context();
+   * using s = ctx.socket("PULL");
+   * await s.bind("tcp://127.0.0.1:*");
+   * await s.unbind(s.lastEndpoint);
+   * ```
+   */
+  unbind(endpoint: string): Promise<void> {
+    return end(this.#s, endpoint, true);
+  }
+
+  /**
+   * Ends the connects to `endpoint`, named as they were given to `connect` (libzmq's
+   * zmq_disconnect, zeromq.js's name): the connection and its reconnection attempts end,
+   * as `shutdown` does by id; messages queued on it follow `linger`.
+   *
+   * @param endpoint the connected endpoint
+   * @throws {XsError} ENOENT (not connected by this socket), EINVAL (not an endpoint string),
+   *   EPROTONOSUPPORT (unknown transport), ENOTSOCK, ETERM
+   *
+   * @example
+   * ```ts
+   * import { Context } from "@crossroads/xs";
+   * await using ctx = new Context();
+   * using s = ctx.socket("PUSH");
+   * await s.connect("inproc://disconnect-example");
+   * await s.disconnect("inproc://disconnect-example");
+   * ```
+   */
+  disconnect(endpoint: string): Promise<void> {
+    return end(this.#s, endpoint, false);
   }
 
   /**

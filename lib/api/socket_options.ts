@@ -314,6 +314,28 @@ export class SocketOptionAccessors {
   set wssTrustSystem(v: boolean) {
     st(this).set("wssTrustSystem", v);
   }
+  /**
+   * ROUTER only: a message to an unknown peer fails with `EHOSTUNREACH`, one to a peer at its HWM
+   * waits (or `EAGAIN`), instead of being dropped; default false (extension
+   * `XS_ROUTER_MANDATORY`, libzmq's `ZMQ_ROUTER_MANDATORY`).
+   */
+  get routerMandatory(): boolean {
+    return st(this).get("routerMandatory");
+  }
+  set routerMandatory(v: boolean) {
+    st(this).set("routerMandatory", v);
+  }
+  /**
+   * ROUTER only: the routing id (1–255 bytes, first not 0) the next connect's peer gets at once;
+   * empty once that connect used it (extension `XS_CONNECT_ROUTING_ID`, libzmq's
+   * `ZMQ_CONNECT_ROUTING_ID`).
+   */
+  get connectRoutingId(): Uint8Array {
+    return st(this).get("connectRoutingId");
+  }
+  set connectRoutingId(v: Uint8Array | string) {
+    st(this).set("connectRoutingId", v);
+  }
 
   // Readable aliases (zeromq.js names) of the options above; same values, same checks.
   /** Alias of `sndhwm`: outbound queue limit per peer, in messages (zeromq.js's name). */
@@ -406,5 +428,12 @@ export class SocketOptionAccessors {
   }
   set handshakeInterval(v: number) {
     st(this).set("handshakeIvl", v);
+  }
+  /** Alias of `routerMandatory`: unroutable ROUTER messages fail, not dropped (zeromq.js's name). */
+  get mandatory(): boolean {
+    return st(this).get("routerMandatory");
+  }
+  set mandatory(v: boolean) {
+    st(this).set("routerMandatory", v);
   }
 }

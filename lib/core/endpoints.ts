@@ -1,6 +1,7 @@
 /**
  * Endpoints: one socket's table of bind and connect endpoints (`xs_bind`, `xs_connect`,
- * `xs_shutdown`), and the options a new endpoint hands the I/O worker (`wireOptions`).
+ * `xs_shutdown`, and by endpoint string `xs_unbind` / `xs_disconnect`), and the options a new
+ * endpoint hands the I/O worker (`wireOptions`).
  * SocketCore owns one and forwards its calls; the table reaches its socket only through
  * the closures SocketCore gives it (`EndpointHooks`), so it imports neither socket.ts nor
  * context.ts.
@@ -9,7 +10,8 @@
  * - A tcp/ipc bind is a request to the worker (blocking on the C face, awaited on the
  *   idiomatic one); its record keeps the HWMs the pipes of accepted connections get.
  * - A tcp/ipc connect makes its pipe at once (messages queue before any connection,
- *   docs/behaviour.md §4.4); the pipe lives as long as the endpoint.
+ *   docs/behaviour.md §4.4); the pipe lives as long as the endpoint. A ROUTER's
+ *   XS_CONNECT_ROUTING_ID goes to that pipe (`Pipe.routingId`) and is used up.
  *
  * Runs on: API thread.
  */
@@ -19,6 +21,7 @@ import { type OptionValues, WIRE_MODES } from "../options.ts";
 import type { ProtocolInfo } from "../protocols/mod.ts";
 import type {
   BindCommand,
+  Pipe,
   Reply,
   RequestCommand,
   RingPipe,
@@ -68,8 +71,18 @@ export interface EndpointHooks {
   closed(): boolean;
   /** The socket's side of a WebSocket pipe served on this thread. */
   wsPipeOwner(): WsPipeOwner;
-  /** Binds (or connects) the socket to inproc name `name`: 0 or an errno. */
-  inproc(bind: boolean, name: string): number;
+  /**
+   * Binds (or connects) the socket to inproc name `name`: 0 or an errno. A connect's pipe
+   * gets `routingId` (XS_CONNECT_ROUTING_ID), if given.
+   */
+  inproc(bind: boolean, name: string, routingId?: Uint8Array): number;
+  /**
+   * Unbinds (`bind` true) or disconnects the socket's inproc endpoints named `name`: 0 or an
+   * errno (ENOENT: none).
+   */
+  inprocEnd(bind: boolean, name: string): number;
+  /** True if the socket type routes `id` to a peer now (a connect routing id in use). */
+  routes(id: Uint8Array): boolean;
   /** A new worker-served pipe of this socket. */
   newRingPipe(sndhwm: number, rcvhwm: number): RingPipe;
   /** A connect-side pipe was made: it joins the socket's pipes and its socket type. */
@@ -87,6 +100,8 @@ interface EndpointRecord {
   endpoint: Endpoint;
   /** The connect-side pipe (tcp/ipc), which lives as long as the endpoint. */
   pipe: RingPipe | null;
+  /** A connect's endpoint string as given (`disconnect` matches it, as libzmq). */
+  given?: string;
   /** A ws:// connect served on this thread: stops its dialling. */
   stop?: () => void;
   /** Options captured at bind time for the pipes of accepted connections. */
@@ -295,7 +310,15 @@ export class Endpoints {
    * resolves at connect) and whether the runtime may reach it (EACCES: Deno's permission).
    */
   connect(url: unknown): number {
-    const ep = this.#start(url, false);
+    // XS_CONNECT_ROUTING_ID is this connect's; a connect that fails leaves it set.
+    const rid = this.#takeRoutingId();
+    const id = this.#connect(url, rid);
+    if (id < 0) this.#giveBack(rid);
+    return id;
+  }
+
+  #connect(url: unknown, rid: Uint8Array | undefined): number {
+    const ep = this.#start(url, false, rid);
     if (typeof ep === "number") return ep;
     if (needsCheck(ep)) {
       const r = this.#ctx.request({ t: "check", endpoint: ep });
@@ -304,27 +327,63 @@ export class Endpoints {
         return fail(r.errno);
       }
     }
-    return this.#connectTo(ep, this.#security);
+    return this.#connectTo(ep, this.#security, url, rid);
   }
 
   /**
    * The idiomatic connect: as `connect`, without blocking the thread. Resolves with the
    * endpoint id, or rejects with `{ errno, error }` (`error`: what is wrong, in words).
    */
-  async connectAsync(url: unknown): Promise<number> {
-    const ep = this.#start(url, false);
-    if (typeof ep === "number") {
-      if (ep < 0) throw { errno: getErrno(), error: this.#problem };
-      return ep;
+  async connectAsync(url: unknown, routingId?: Uint8Array): Promise<number> {
+    // `routingId` given: this connect's, and XS_CONNECT_ROUTING_ID stays for the next one.
+    const rid = routingId ?? this.#takeRoutingId();
+    try {
+      const ep = this.#start(url, false, rid);
+      if (typeof ep === "number") {
+        if (ep < 0) throw { errno: getErrno(), error: this.#problem };
+        return ep;
+      }
+      const security = this.#security;
+      if (needsCheck(ep)) {
+        const r = await this.#ctx.requestAsync({ t: "check", endpoint: ep });
+        if (r.errno) throw { errno: r.errno, error: r.error };
+        const st = this.#hooks.state();
+        if (st) throw { errno: st };
+      }
+      const id = this.#connectTo(ep, security, url, rid);
+      if (id < 0) throw { errno: getErrno(), error: this.#problem };
+      return id;
+    } catch (e) {
+      if (routingId === undefined) this.#giveBack(rid);
+      throw e;
     }
-    const security = this.#security;
-    if (needsCheck(ep)) {
-      const r = await this.#ctx.requestAsync({ t: "check", endpoint: ep });
-      if (r.errno) throw { errno: r.errno, error: r.error };
-      const st = this.#hooks.state();
-      if (st) throw { errno: st };
+  }
+
+  /** Takes XS_CONNECT_ROUTING_ID for the connect under way (it is used once), if set. */
+  #takeRoutingId(): Uint8Array | undefined {
+    const o = this.#options;
+    if (o.connectRoutingId.length === 0) return undefined;
+    const rid = o.connectRoutingId;
+    o.connectRoutingId = new Uint8Array(0);
+    return rid;
+  }
+
+  /** A connect failed: its XS_CONNECT_ROUTING_ID is there for the next one (unless set anew). */
+  #giveBack(rid: Uint8Array | undefined): void {
+    if (rid !== undefined && this.#options.connectRoutingId.length === 0) {
+      this.#options.connectRoutingId = rid;
     }
-    return this.#connectTo(ep, security);
+  }
+
+  /**
+   * Refuses a connect routing id the socket type already routes by (libzmq 4.3 asserts:
+   * "not allowed to duplicate an existing rid"; we fail the connect with EINVAL instead).
+   */
+  #ridInUse(rid: Uint8Array | undefined): boolean {
+    if (rid === undefined || !this.#hooks.routes(rid)) return false;
+    this.#problem = "the connect routing id (connectRoutingId) is in use by another peer";
+    fail(C.EINVAL);
+    return true;
   }
 
   /** What went wrong with the last refused endpoint, in words ("" if nothing is known). */
@@ -332,14 +391,23 @@ export class Endpoints {
     return this.#problem;
   }
 
-  #connectTo(ep: Endpoint, security: SecurityConfig | undefined): number {
+  #connectTo(
+    ep: Endpoint,
+    security: SecurityConfig | undefined,
+    url: unknown,
+    rid: Uint8Array | undefined,
+  ): number {
+    // Asked again: another connect may have taken the id while a check was on its way.
+    if (this.#ridInUse(rid)) return -1;
     const o = this.#options;
     const id = this.#nextId();
     const pipe = this.#hooks.newRingPipe(o.sndhwm, o.rcvhwm);
+    if (rid !== undefined) (pipe as Pipe).routingId = rid.slice();
     this.#endpoints.set(id, {
       id,
       bind: false,
       endpoint: ep,
+      given: String(url),
       pipe,
       sndhwm: o.sndhwm,
       rcvhwm: o.rcvhwm,
@@ -380,6 +448,62 @@ export class Endpoints {
     return 0;
   }
 
+  /**
+   * `xs_unbind` (`bind` true) and `xs_disconnect` (extensions, libzmq's zmq_unbind(3) and
+   * zmq_disconnect(3)): ends every bind (or connect) endpoint of the socket that `url` names,
+   * as `shutdown` ends one by id. 0, or -1 with errno: ENOTSOCK, ETERM; EINVAL for a string
+   * that is no endpoint at all (no scheme, nothing after `://`); EPROTONOSUPPORT for an
+   * unknown transport; ENOENT when the socket has no such endpoint.
+   *
+   * What names an endpoint, as libzmq: a bind by its resolved address (`lastEndpoint`: a
+   * wildcard host or port names nothing, `localhost` names 127.0.0.1); a connect by the
+   * string it was given, or the same address written the same way; every connect of that
+   * string goes. An inproc unbind frees the name and leaves the connections made through it;
+   * an inproc disconnect ends the socket's connections to that name.
+   */
+  end(url: unknown, bind: boolean): number {
+    const st = this.#hooks.state();
+    if (st) return fail(st);
+    this.#problem = "";
+    const action = bind ? "bound to" : "connected to";
+    if (typeof url !== "string") {
+      this.#problem = `the endpoint must be a string, not ${typeof url}`;
+      return fail(C.EINVAL);
+    }
+    const i = url.indexOf("://");
+    if (i <= 0 || i + 3 === url.length) {
+      this.#problem = "not an endpoint: write scheme://address";
+      return fail(C.EINVAL);
+    }
+    const scheme = url.slice(0, i);
+    if (!KNOWN_SCHEMES.has(scheme)) {
+      this.#problem = `unknown transport "${scheme}"`;
+      return fail(C.EPROTONOSUPPORT);
+    }
+    if (scheme === "inproc") {
+      const rc = this.#hooks.inprocEnd(bind, url.slice(i + 3));
+      if (rc !== 0) this.#problem = `this socket is not ${action} ${url}`;
+      return rc === 0 ? 0 : fail(rc);
+    }
+    const parsed = checkEndpoint(url, bind, this.#options.ipv4only === 1);
+    // A bind's wildcard host or port names no endpoint: the bound one is its lastEndpoint.
+    const wildcard = bind && /^[a-z]+:\/\/(\*|\[\*\]):|:(\*|0)(\/|$)/.test(url);
+    const same = "errno" in parsed || wildcard ? null : formatEndpoint(parsed);
+    const ids: number[] = [];
+    for (const rec of this.#endpoints.values()) {
+      // A bind still waiting for the worker's answer has no record yet (null).
+      if (!rec || rec.bind !== bind) continue;
+      if (rec.given === url || formatEndpoint(rec.endpoint) === same) ids.push(rec.id);
+    }
+    if (ids.length === 0) {
+      this.#problem = `this socket is not ${action} ${url}` +
+        (wildcard ? " (a wildcard names no endpoint: use lastEndpoint)" : "");
+      return fail(C.ENOENT);
+    }
+    for (const id of ids) this.shutdown(id);
+    return 0;
+  }
+
   #nextId(): number {
     let id = 1;
     while (this.#endpoints.has(id)) id++;
@@ -391,7 +515,7 @@ export class Endpoints {
    * bound or connected right here. Returns a tcp/ipc endpoint to go on with, or the call's
    * result: 0 (inproc done) or -1 with errno.
    */
-  #start(url: unknown, bind: boolean): Endpoint | number {
+  #start(url: unknown, bind: boolean, rid?: Uint8Array): Endpoint | number {
     const st = this.#hooks.state();
     if (st) return fail(st);
     this.#problem = "";
@@ -400,8 +524,9 @@ export class Endpoints {
       this.#problem = ep.why;
       return fail(ep.errno);
     }
+    if (this.#ridInUse(rid)) return -1;
     if ((ep.scheme === "ws" || ep.scheme === "wss") && this.#ctx.wsOnThread) {
-      return this.#wsOnThread(ep, bind, url);
+      return this.#wsOnThread(ep, bind, url, rid);
     }
     if (ep.scheme === "wss" && this.#ctx.wsOnThread) {
       this.#problem = "wss:// needs the I/O worker (Deno, Bun or Node)";
@@ -430,7 +555,7 @@ export class Endpoints {
       this.#security = sec;
       return ep;
     }
-    const rc = this.#hooks.inproc(bind, ep.name);
+    const rc = this.#hooks.inproc(bind, ep.name, rid);
     if (rc !== 0) return fail(rc);
     this.#hooks.bound(formatEndpoint(ep));
     return 0;
@@ -440,7 +565,7 @@ export class Endpoints {
    * A ws:// or wss:// endpoint served on this thread: connect only (lib/transports/ws_dial.ts);
    * wss's TLS, its trust and its name check are the platform WebSocket's (a browser's own).
    */
-  #wsOnThread(ep: Endpoint, bind: boolean, url: unknown): number {
+  #wsOnThread(ep: Endpoint, bind: boolean, url: unknown, rid?: Uint8Array): number {
     if (bind) {
       this.#problem = "ws:// binds need the I/O worker (a page cannot listen); bind in a server";
       return fail(C.EPROTONOSUPPORT);
@@ -455,9 +580,22 @@ export class Endpoints {
     }
     const o = this.#options;
     const id = this.#nextId();
+    // A routing id given for this connect goes to each pipe it makes; there is none before the
+    // WebSocket opens (the pipe is made then), so until then the peer is not routable.
+    const owner = (): WsPipeOwner => {
+      const own = this.#hooks.wsPipeOwner();
+      if (rid === undefined) return own;
+      return {
+        ...own,
+        ready: (p) => {
+          (p as Pipe).routingId = rid.slice();
+          return own.ready(p);
+        },
+      };
+    };
     const dialer = new WsDialer(
       String(url),
-      () => this.#hooks.wsPipeOwner(),
+      owner,
       () => this.#ctx.newPipeId(),
       o.reconnectIvl,
       o.reconnectIvlMax,
@@ -467,6 +605,7 @@ export class Endpoints {
       bind: false,
       endpoint: ep,
       pipe: null,
+      given: String(url),
       sndhwm: o.sndhwm,
       rcvhwm: o.rcvhwm,
       stop: () => dialer.stop(),
@@ -515,6 +654,9 @@ export class Endpoints {
     return id;
   }
 }
+
+/** The schemes an unbind or disconnect may name (others: EPROTONOSUPPORT, as libzmq). */
+const KNOWN_SCHEMES: ReadonlySet<string> = new Set(["inproc", "ipc", "tcp", "ws", "wss"]);
 
 /**
  * Whether a connect to `ep` asks the worker first: tcp to a host name (it must resolve), and

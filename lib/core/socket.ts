@@ -21,7 +21,16 @@ import * as C from "../constants.ts";
 import { fail } from "../errors.ts";
 import { defaultOptions, GET_ONLY, OPTIONS, type OptionValues } from "../options.ts";
 import type { Protocol, ProtocolInfo } from "../protocols/mod.ts";
-import { lastRead, type MonitorEvent, type Pipe, type RingPipe } from "../pipe/mod.ts";
+import {
+  contentOf,
+  lastRead,
+  type MonitorEvent,
+  type PartHolder,
+  type Pipe,
+  releaseContent,
+  type RingPipe,
+  type SharedContent,
+} from "../pipe/mod.ts";
 import { type EndpointHost, Endpoints, mechanismNumber } from "./endpoints.ts";
 import type { WsPipe, WsPipeOwner } from "../transports/ws_pipe.ts";
 import { OpQueue, type Watched } from "./waiting.ts";
@@ -59,8 +68,16 @@ export interface SocketHost extends EndpointHost {
   newPipeId(): number;
 }
 
+/** What ends a socket's inproc endpoints by name (InprocNames, lib/core/inproc.ts): 0 or an errno. */
+export interface InprocEnds {
+  /** Frees `name` if `s` bound it, else ENOENT. */
+  unbind(s: SocketCore, name: string): number;
+  /** Ends every connect of `s` to `name`, else ENOENT. */
+  disconnect(s: SocketCore, name: string): number;
+}
+
 /** The engine-side socket. */
-export class SocketCore {
+export class SocketCore implements PartHolder {
   /** Unique id within the context (used in messages to the worker). */
   readonly id: number;
   readonly ctx: SocketHost;
@@ -74,16 +91,28 @@ export class SocketCore {
   #closed = false;
   readonly #pipes = new Set<Pipe>();
   readonly #dying = new Set<Pipe>();
+  /**
+   * Parts with reference-counted content (lib/pipe/shared_content.ts) read from this
+   * socket's inproc pipes and not yet handed out: one reference each, per time read.
+   */
+  readonly #held = new Map<Uint8Array, { c: SharedContent; n: number }>();
+  /**
+   * Called when the socket closes (by `close` or by term): the face lets go of what it
+   * still holds (the C face: parts of a message half sent or half received).
+   */
+  onClose: (() => void) | null = null;
   readonly #endpoints: Endpoints;
   readonly #ops = new OpQueue({
-    attempt: (kind, msg) => kind === "send" ? this.proto.send(msg!) : this.#tryRecv(),
+    attempt: (kind, msg) => kind === "send" ? this.#trySend(msg!) : this.#tryRecv(),
     deadline: () => this.proto.deadline?.() ?? Infinity,
     service: () => this.service(),
     watch: () => this.ctx.watch(this),
     state: () => this.#state(),
     process: () => this.ctx.process(),
-    wait: (kind, deadline) =>
-      kind === "send" ? this.waitWritable(deadline) : this.waitReadable(deadline),
+    wait: (kind, deadline, msg) =>
+      kind === "send"
+        ? this.waitWritable(deadline, msg?.[0], (msg?.length ?? 0) > 1)
+        : this.waitReadable(deadline),
   });
 
   constructor(ctx: SocketHost, id: number, info: ProtocolInfo) {
@@ -97,7 +126,22 @@ export class SocketCore {
     this.#endpoints = new Endpoints(id, info, this.options, ctx, {
       state: () => this.#state(),
       closed: () => this.#closed,
-      inproc: (bind, name) => bind ? ctx.inprocBind(this, name) : ctx.inprocConnect(this, name),
+      inproc: (bind, name, routingId) => {
+        if (bind) return ctx.inprocBind(this, name);
+        // The connect's pipe is made inside the call; inproc.ts reads the id from here.
+        this.#inprocRoutingId = routingId;
+        try {
+          return ctx.inprocConnect(this, name);
+        } finally {
+          this.#inprocRoutingId = undefined;
+        }
+      },
+      inprocEnd: (bind, name) => {
+        const t = this.inprocEnds;
+        if (t === null) return C.ENOENT;
+        return bind ? t.unbind(this, name) : t.disconnect(this, name);
+      },
+      routes: (id) => this.proto.routes?.(id) ?? false,
       wsPipeOwner: () => this.wsPipeOwner(),
       newRingPipe: (snd, rcv) => ctx.newRingPipe(snd, rcv, this),
       attach: (pipe) => {
@@ -112,6 +156,22 @@ export class SocketCore {
   /** True once `close` was called. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  #inprocRoutingId: Uint8Array | undefined;
+
+  /**
+   * The context's inproc name table, once this socket bound or connected an inproc endpoint
+   * (lib/core/inproc.ts sets it): `xs_unbind` and `xs_disconnect` of inproc endpoints.
+   */
+  inprocEnds: InprocEnds | null = null;
+
+  /**
+   * The routing id (XS_CONNECT_ROUTING_ID) the inproc connect under way gives its pipe, if
+   * any (lib/core/inproc.ts reads it while it makes the pipe).
+   */
+  get inprocRoutingId(): Uint8Array | undefined {
+    return this.#inprocRoutingId;
   }
 
   /**
@@ -172,8 +232,60 @@ export class SocketCore {
     if (this.#closed || (this.proto.accepts && !this.proto.accepts(pipe))) return false;
     this.#pipes.add(pipe);
     this.proto.attach(pipe);
+    if (this.#held.size) this.#settle();
     this.ctx.kick();
     return true;
+  }
+
+  // ---------------------------------------------------------------- shared content
+
+  /** An inproc pipe of this socket handed out `part` (registered content): ours now. */
+  hold(part: Uint8Array): void {
+    const h = this.#held.get(part);
+    if (h) h.n++;
+    else this.#held.set(part, { c: contentOf(part)!, n: 1 });
+  }
+
+  /**
+   * Releases what was read and dropped since: every held part that the socket type does
+   * not keep (`Protocol.retained`). Runs after each call into the socket type that may
+   * read, only while something is held (upstream closes a dropped message at once).
+   */
+  #settle(): void {
+    const kept = new Map<Uint8Array, number>();
+    for (const p of this.proto.retained?.() ?? []) {
+      if (this.#held.has(p)) kept.set(p, (kept.get(p) ?? 0) + 1);
+    }
+    for (const [p, h] of this.#held) {
+      const keep = Math.min(h.n, kept.get(p) ?? 0);
+      for (let i = keep; i < h.n; i++) releaseContent(h.c);
+      if (keep) h.n = keep;
+      else this.#held.delete(p);
+    }
+  }
+
+  /**
+   * The parts of a message handed out: their references go to the caller (the C face
+   * keeps them with the received message, lib/xs/io.ts).
+   */
+  #handOut(msg: Uint8Array[]): void {
+    for (const p of msg) {
+      const h = this.#held.get(p);
+      if (!h) {
+        // Not read by us (cannot happen today): the caller still gets a reference of its own.
+        const c = contentOf(p);
+        if (c) c.refs++;
+      } else if (--h.n === 0) {
+        this.#held.delete(p);
+      }
+    }
+  }
+
+  /** At close: what is held or queued for this socket is dropped, as upstream does. */
+  #releaseAll(): void {
+    for (const h of this.#held.values()) for (let i = 0; i < h.n; i++) releaseContent(h.c);
+    this.#held.clear();
+    for (const p of this.#pipes) p.closing?.();
   }
 
   /**
@@ -227,6 +339,12 @@ export class SocketCore {
     this.ctx.pipeReleased(pipe);
   }
 
+  /** The socket lets go of `pipe` at once, unread messages and all (an inproc disconnect). */
+  dropPipe(pipe: Pipe): void {
+    this.#dropPipe(pipe);
+    this.ctx.kick();
+  }
+
   // ---------------------------------------------------------------- endpoints (endpoints.ts)
 
   /** `xs_bind`: an endpoint id ≥ 0, or -1 with errno. Blocks until the worker answers. */
@@ -247,14 +365,33 @@ export class SocketCore {
     return this.#endpoints.connect(url);
   }
 
-  /** The idiomatic connect (as `bindAsync`): resolves with the id, or rejects. */
-  connectAsync(url: unknown): Promise<number> {
-    return this.#endpoints.connectAsync(url);
+  /**
+   * The idiomatic connect (as `bindAsync`): resolves with the id, or rejects. `routingId`
+   * (a ROUTER's, checked by the caller) stands in for XS_CONNECT_ROUTING_ID, which it leaves
+   * as it is.
+   */
+  connectAsync(url: unknown, routingId?: Uint8Array): Promise<number> {
+    return this.#endpoints.connectAsync(url, routingId);
   }
 
   /** `xs_shutdown`: 0, or -1 with errno. */
   shutdown(id: number): number {
     return this.#endpoints.shutdown(id);
+  }
+
+  /** `xs_unbind` (extension, libzmq's zmq_unbind): 0, or -1 with errno. */
+  unbind(url: unknown): number {
+    return this.#endpoints.end(url, true);
+  }
+
+  /** `xs_disconnect` (extension, libzmq's zmq_disconnect): 0, or -1 with errno. */
+  disconnect(url: unknown): number {
+    return this.#endpoints.end(url, false);
+  }
+
+  /** Why the last refused bind, connect, unbind or disconnect was refused, in words, or "". */
+  get endpointProblem(): string {
+    return this.#endpoints.problem;
   }
 
   /** True while endpoint `epId` is open (not shut down); connections it accepts get pipes. */
@@ -298,9 +435,19 @@ export class SocketCore {
     return typeof r === "number" ? (fail(r), null) : r;
   }
 
+  #trySend(msg: Uint8Array[]): number {
+    const rc = this.proto.send(msg);
+    if (this.#held.size) this.#settle();
+    return rc;
+  }
+
   #tryRecv(): Uint8Array<ArrayBuffer>[] | number {
     lastRead.properties = null;
     const r = this.proto.recv();
+    if (this.#held.size) {
+      if (typeof r !== "number") this.#handOut(r);
+      this.#settle();
+    }
     if (this.#dying.size) this.#sweep();
     // A secured connection's properties go with its message (docs/security.md).
     const props = lastRead.properties;
@@ -319,23 +466,39 @@ export class SocketCore {
 
   /** True if the socket type could take a message now (no worker events taken in). */
   canSend(): boolean {
-    return this.proto.hasOut();
+    const ok = this.proto.hasOut();
+    if (this.#held.size) this.#settle();
+    return ok;
   }
 
   /** True if the socket type has a message to hand out now (no worker events taken in). */
   canRecv(): boolean {
-    return this.proto.hasIn();
+    const ok = this.proto.hasIn();
+    if (this.#held.size) this.#settle();
+    return ok;
+  }
+
+  /**
+   * Whether a message whose first part is `first` (with parts after it if `more`) could be
+   * sent now: 0, EAGAIN (not yet), or the errno its send fails with (a ROUTER with
+   * XS_ROUTER_MANDATORY: EHOSTUNREACH for a peer it does not know). No worker events taken in.
+   */
+  sendable(first: Uint8Array, more: boolean): number {
+    return this.proto.sendable?.(first, more) ?? (this.proto.hasOut() ? 0 : C.EAGAIN);
   }
 
   /**
    * Blocks until the socket can send, is closed or its context terminates, or `deadline`
-   * (performance.now(); Infinity: no limit) passes; false on the deadline.
+   * (performance.now(); Infinity: no limit) passes; false on the deadline. Given the first
+   * part of the message to send (and whether parts follow it), until that message could go
+   * (`sendable` other than EAGAIN), not just any.
    */
-  waitWritable(deadline: number): boolean {
-    return this.ctx.waitSync(
-      deadline,
-      () => this.#closed || this.ctx.terminating || this.canSend(),
-    );
+  waitWritable(deadline: number, first?: Uint8Array, more = false): boolean {
+    const proto = this.proto;
+    const ready = first !== undefined && proto.sendable
+      ? () => proto.sendable!(first, more) !== C.EAGAIN
+      : () => this.canSend();
+    return this.ctx.waitSync(deadline, () => this.#closed || this.ctx.terminating || ready());
   }
 
   /** Like `waitWritable`, for a message to receive. */
@@ -417,6 +580,7 @@ export class SocketCore {
   setOption(id: number, value: number | bigint | Uint8Array): number {
     const st = this.#state();
     if (st) return fail(st);
+    if (ROUTER_ONLY.has(id) && this.info.number !== C.XS_XREP) return fail(C.EINVAL);
     if (this.proto.setOption) {
       const r = this.proto.setOption(id, value as number | Uint8Array);
       if (r !== undefined && r !== C.EINVAL) return r === 0 ? 0 : fail(r);
@@ -456,6 +620,7 @@ export class SocketCore {
     if (id === C.XS_SURVEY_TIMEOUT && this.info.number !== C.XS_SURVEYOR) {
       return fail(C.ENOTSUP), null;
     }
+    if (ROUTER_ONLY.has(id) && this.info.number !== C.XS_XREP) return fail(C.EINVAL), null;
     const def = OPTIONS.get(id);
     if (!def || GET_ONLY.has(id)) return fail(C.EINVAL), null;
     const v: number | bigint | Uint8Array = this.options[def.key];
@@ -474,6 +639,10 @@ export class SocketCore {
     if (this.info.dropsOnClose) this.options.linger = 0;
     for (const p of this.#pipes) p.flush();
     this.#ops.failAll(C.ENOTSOCK);
+    const faceClose = this.onClose;
+    this.onClose = null;
+    faceClose?.();
+    this.#releaseAll();
     this.ctx.socketClosed(this, this.#pipes as Set<Pipe>);
     this.#pipes.clear();
     this.#dying.clear();
@@ -481,6 +650,15 @@ export class SocketCore {
     return 0;
   }
 }
+
+/**
+ * The options of a ROUTER only (libzmq's router_t and routing_socket_base_t): other types
+ * answer EINVAL, as libzmq does for an option it does not know.
+ */
+const ROUTER_ONLY: ReadonlySet<number> = new Set([
+  C.XS_ROUTER_MANDATORY,
+  C.XS_CONNECT_ROUTING_ID,
+]);
 
 /**
  * Gives a received message its connection's properties: `msg.properties` (not enumerable,

@@ -9,6 +9,8 @@
  *   operations (the idiomatic face) are re-tried: the doorbell is armed with
  *   `WAKE_MESSAGE` while a socket has operations queued, and local (inproc) activity
  *   schedules a service round on a microtask.
+ * - `waitAsync` is the async wait on a condition (readiness: poll, `waitReadable`,
+ *   `waitWritable`), one more waiter of the same wake-ups, with no timer but its timeout.
  * - `OpQueue` is one socket's operations: the blocking form of a send or receive (try,
  *   wait, re-try), and the queue of pending async ones, with their timeouts, abort signals
  *   and the socket type's own deadline (SURVEYOR).
@@ -40,10 +42,19 @@ export interface WaitHost {
   terminated(): boolean;
 }
 
-/** A socket with pending async operations, as the waiting sees it (SocketCore). */
+/**
+ * A socket with pending async operations, as the waiting sees it (SocketCore), or a
+ * readiness wait (`waitAsync`: poll, `waitReadable`).
+ */
 export interface Watched {
   /** True while async operations wait. */
   readonly hasPending: boolean;
+  /**
+   * True for a wait that only looks at readiness (`waitAsync`): it is serviced after the
+   * sockets' own operations of the same round, so it sees what they changed (a REQ whose
+   * pending receive just took its reply can send again).
+   */
+  readonly observes?: boolean;
   /** Re-tries the pending operations. */
   service(): void;
   /** True if the socket type could take a message now. */
@@ -146,9 +157,20 @@ export class Waiting {
   }
 
   #serviceAll(): void {
+    let observers: Watched[] | undefined;
     for (const s of this.#watched) {
+      if (s.observes) {
+        (observers ??= []).push(s);
+        continue;
+      }
       s.service();
       if (!s.hasPending) this.#watched.delete(s);
+    }
+    if (observers) {
+      for (const s of observers) {
+        s.service();
+        if (!s.hasPending) this.#watched.delete(s);
+      }
     }
     if (this.#watched.size) this.#arm();
   }
@@ -164,6 +186,105 @@ export class Waiting {
     if (h.pending()) return this.kickSoon();
     for (const s of this.#watched) if (s.canRecv() || s.canSend()) return this.kickSoon();
   }
+}
+
+// ---------------------------------------------------------------- readiness waits
+
+/** What `waitAsync` waits for. */
+export interface AsyncCondition {
+  /**
+   * True once the wait is over. Called at the start and after every wake-up; it takes in
+   * the worker's events itself if it needs them (`SocketCore.events`). Throwing ends the wait
+   * with that error (a socket closed, its context terminated).
+   */
+  check(): boolean;
+  /**
+   * Cheap and without taking in events: could `check` answer true now, or throw? Asked right
+   * after the wake-up is armed, to catch what came just before the arming.
+   */
+  maybe(): boolean;
+}
+
+/** A context as `waitAsync` uses it: where a waiter registers, and a service round. */
+export interface WaitRegistry {
+  /** Registers a waiter; it is serviced on every wake-up until its `hasPending` is false. */
+  watch(w: Watched): void;
+  /** Schedules a service round (a microtask), which drops finished waiters. */
+  kick(): void;
+}
+
+/**
+ * Waits without blocking the thread until `cond.check()` holds (resolves true), `timeout` ms
+ * pass (resolves with a last check; 0: check once; negative: no limit), `signal` aborts
+ * (rejects with its reason, checked before anything else) or `check` throws (rejects with
+ * that). The wait is one more waiter of each context in `contexts`
+ * (`Waiting.watch`): it is re-checked on the wake message the I/O worker sends and on local
+ * (inproc) activity, like a pending `receive`, so nothing runs on a timer except the
+ * caller's timeout. poll() and `Socket.waitReadable` / `waitWritable` are built on it.
+ */
+export function waitAsync(
+  contexts: Iterable<WaitRegistry>,
+  cond: AsyncCondition,
+  timeout: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  try {
+    if (cond.check()) return Promise.resolve(true);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (timeout === 0) return Promise.resolve(false);
+  const hosts = [...contexts];
+  return new Promise<boolean>((resolve, reject) => {
+    let done = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const end = (ok: boolean, error?: { e: unknown }) => {
+      if (done) return;
+      done = true;
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (error) reject(error.e);
+      else resolve(ok);
+    };
+    const recheck = (atEnd: boolean) => {
+      if (done) return;
+      let ok: boolean;
+      try {
+        ok = cond.check();
+      } catch (e) {
+        return end(false, { e });
+      }
+      if (ok || atEnd) end(ok);
+    };
+    // Ended by the timeout or the signal, the waiter is still registered: a service round
+    // drops it now (an idle context might otherwise collect finished waiters).
+    const dropLater = () => {
+      for (const h of hosts) h.kick();
+    };
+    const onAbort = () => {
+      end(false, { e: signal!.reason });
+      dropLater();
+    };
+    const waiter: Watched = {
+      observes: true,
+      get hasPending() {
+        return !done;
+      },
+      service: () => recheck(false),
+      canRecv: () => !done && cond.maybe(),
+      canSend: () => false,
+    };
+    if (timeout > 0) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        recheck(true);
+        dropLater();
+      }, timeout);
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+    for (const h of hosts) h.watch(waiter);
+  });
 }
 
 // ---------------------------------------------------------------- one socket's operations
@@ -190,9 +311,10 @@ export interface OpHooks {
   process(): void;
   /**
    * Blocks until the operation may succeed, the socket closes or its context terminates, or
-   * `deadline` passes (false then): SocketCore `waitWritable` / `waitReadable`.
+   * `deadline` passes (false then): SocketCore `waitWritable` / `waitReadable`. `msg` is the
+   * message a send waits to send (a ROUTER waits for room at its peer).
    */
-  wait(kind: OpKind, deadline: number): boolean;
+  wait(kind: OpKind, deadline: number, msg: Uint8Array[] | null): boolean;
 }
 
 /** A pending async send or receive. */
@@ -251,7 +373,7 @@ export class OpQueue {
       // The socket type may stop answering EAGAIN at its own deadline (SURVEYOR): wake
       // then too and ask again.
       const until = kind === "recv" ? Math.min(deadline, h.deadline()) : deadline;
-      if (!h.wait(kind, until) && until === deadline) return C.EAGAIN;
+      if (!h.wait(kind, until, msg) && until === deadline) return C.EAGAIN;
       const st = h.state();
       if (st) return st;
       r = h.attempt(kind, msg);

@@ -9,6 +9,7 @@
  */
 import { type ToWorker, type WireOptions, WorkerPipe } from "../pipe/mod.ts";
 import * as C from "../constants.ts";
+import { errnoByName } from "../errors.ts";
 import type { Runtime } from "../runtime/mod.ts";
 import {
   HANDSHAKE_IVL,
@@ -27,18 +28,18 @@ import type { Linger } from "./linger.ts";
 import { Backoff } from "./reconnect.ts";
 import type { Tables, WEndpoint, WSocket } from "./tables.ts";
 
-/** Errno values for runtime error names (the API thread turns them back into codes). */
-const ERRNO: Record<string, number> = {
-  EADDRINUSE: C.EADDRINUSE,
-  EADDRNOTAVAIL: C.EADDRNOTAVAIL,
-  EACCES: C.EACCES,
-  ENOENT: C.ENOENT,
-  ECONNREFUSED: C.ECONNREFUSED,
-  ENODEV: C.ENODEV,
-  EINVAL: C.EINVAL,
-  ENAMETOOLONG: C.ENAMETOOLONG,
-  EPROTONOSUPPORT: C.EPROTONOSUPPORT,
-};
+/**
+ * The errno of a failed listen, from the runtime error's errno name (the API thread turns
+ * it back into a code): the OS's own, as upstream's bind(2) and listen(2) pass it on —
+ * `EADDRINUSE` only for an address in use, `EADDRNOTAVAIL` for one no interface has,
+ * `EACCES` for a privileged port, `ENOENT`/`ENOTDIR`/`EPERM`/`EROFS`/`ELOOP` for an ipc path
+ * that cannot be bound. A name outside the errno table (or none: the adapters then say
+ * "EIO") is `EIO`, never an errno that would say something untrue.
+ */
+export function listenErrno(code: string | undefined): number {
+  const n = code && /^E[A-Z0-9]+$/.test(code) ? errnoByName(code) : undefined;
+  return n !== undefined && n < C.XS_HAUSNUMERO ? n : C.EIO;
+}
 
 /**
  * What every connection of an endpoint is configured with: the one place it is built. A
@@ -132,8 +133,7 @@ export class Endpoints {
       }
       this.#t.event({ t: "reply", req: m.req, errno: 0, endpoint: bound });
     } catch (e) {
-      const code = (e as { code?: string })?.code ?? "";
-      const errno = ERRNO[code] ?? C.EADDRINUSE;
+      const errno = listenErrno((e as { code?: string })?.code);
       this.#t.monitor(sock.id, {
         type: "bind:error",
         address: formatEndpoint(ep),

@@ -9,6 +9,17 @@ export * from "./layout.ts";
 export { type RingPlace, RingReader, RingWriter, writeFrameHeader } from "./ring.ts";
 export { Doorbell, reportWorkerState } from "./doorbell.ts";
 export { lastRead, type Pipe } from "./pipe.ts";
+export {
+  arrayBackedCopy,
+  contentOf,
+  type PartHolder,
+  releaseContent,
+  releaseParts,
+  retainParts,
+  shareContent,
+  type SharedContent,
+  tracking,
+} from "./shared_content.ts";
 export { type ExternalBatch, RingPipe } from "./ring_pipe.ts";
 export { ControlReader, ControlWriter } from "./control.ts";
 export * from "./subscription.ts";

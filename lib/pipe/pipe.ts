@@ -19,6 +19,10 @@
  *   an `ArrayBuffer`, never a `SharedArrayBuffer` (hence `Uint8Array<ArrayBuffer>`, which
  *   `Response` and `Blob` take): RingPipe copies out of its shared ring into fresh
  *   buffers, and the inproc pipe copies the rare part a sender made over shared memory.
+ * - Parts carrying reference-counted content (shared_content.ts: `xs_msg_init_data`)
+ *   cross an inproc pipe by reference: `write` takes a reference for the queue, and
+ *   `read` hands it to the reading socket (`InprocPipe.holder`); other pipes copy such
+ *   parts at `write` like any other.
  *
  * Runs on: API thread.
  */
@@ -32,6 +36,12 @@ export interface Pipe {
    * legacy identity frame, or the inproc peer's `XS_IDENTITY`); empty if none.
    */
   peerIdentity: Uint8Array;
+  /**
+   * A routing id given on our side before the connect that made this pipe
+   * (`XS_CONNECT_ROUTING_ID`): a ROUTER routes the pipe by it from the start and for its whole
+   * life, whatever the peer announces. Absent on every other pipe.
+   */
+  routingId?: Uint8Array;
   /** The peer's socket type name as announced (ZMTP/3), or null if unknown. */
   peerType: string | null;
   /**
@@ -53,6 +63,13 @@ export interface Pipe {
   readonly connections: number;
   /** Per-pipe slot for the socket type's own bookkeeping (routing key, survey id...). */
   tag: unknown;
+  /**
+   * The `XS_PROTOCOL` version of the pipe when it is fixed for both ends: an inproc pipe
+   * takes the connecting socket's value at its connect (upstream `pipepair`), so that both
+   * ends agree. Absent on tcp/ipc/ws pipes: each end applies its own socket's value when the
+   * pipe is attached (PUB/XPUB, SUB/XSUB).
+   */
+  readonly protocol?: number | undefined;
   /** True if one more whole message may be written now (below the send HWM). */
   checkWrite(): boolean;
   /**
@@ -73,6 +90,13 @@ export interface Pipe {
   read(): Uint8Array<ArrayBuffer>[] | null;
   /** True once the far end is gone for good (queued inbound messages may remain). */
   readonly terminated: boolean;
+  /**
+   * The socket closed (lib/core/socket.ts): inproc drops what is queued for this end, and
+   * what this end queued for a peer end nobody ever attached (a connect still waiting for
+   * its bind), releasing reference-counted content as upstream closes those messages.
+   * Absent: nothing to do (the worker's pipes go their own way).
+   */
+  closing?(): void;
 }
 
 /**

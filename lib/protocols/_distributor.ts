@@ -7,13 +7,16 @@
  * Messages are whole here, so "full at the first part" and "full at the message" are
  * the same thing. tcp/ipc pipes copy the bytes into shared memory; inproc pipes hand
  * the very array to the peer, so with several recipients each inproc one gets its own
- * copy (upstream shares one refcounted buffer read-only; JavaScript cannot).
+ * copy (upstream shares one refcounted buffer read-only; JavaScript cannot enforce
+ * read-only). Parts made by `xs_msg_init_data` are the exception: every recipient shares
+ * them by reference, each pipe holding a reference (lib/pipe/shared_content.ts), as
+ * upstream does (docs/behaviour.md §10.17).
  *
  * Spec: docs/behaviour.md §4.3 "dist".
  *
  * Runs on: API thread.
  */
-import type { Pipe } from "../pipe/mod.ts";
+import { contentOf, type Pipe } from "../pipe/mod.ts";
 
 /** Fan-out of whole messages over a set of pipes. */
 export class Distributor {
@@ -40,7 +43,7 @@ export class Distributor {
     let sent = 0;
     for (const p of to) {
       // An inproc peer reads this very array: with several recipients it gets a copy.
-      const m = to.length > 1 && p.peerVersion === "inproc" ? msg.map((part) => part.slice()) : msg;
+      const m = to.length > 1 && p.peerVersion === "inproc" ? copied(msg) : msg;
       // Each pipe publishes at the end of the burst by itself (RingPipe), not per message.
       if (p.write(m)) sent++;
     }
@@ -51,4 +54,9 @@ export class Distributor {
   sendToAll(msg: Uint8Array[]): number {
     return this.sendTo(msg, this.#pipes);
   }
+}
+
+/** A copy of `msg` for one inproc recipient: registered content stays shared. */
+function copied(msg: Uint8Array[]): Uint8Array[] {
+  return msg.map((part) => contentOf(part) ? part : part.slice());
 }

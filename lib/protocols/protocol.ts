@@ -18,7 +18,8 @@
  * - `setOption` / `getOption` for type-specific options before the generic table.
  *
  * Ownership: `send` takes the parts (they may be written to a pipe by reference); `recv`
- * returns parts the application owns.
+ * returns parts the application owns; parts read and kept across calls are listed by
+ * `retained` (for reference-counted content).
  *
  * Runs on: API thread.
  */
@@ -34,6 +35,7 @@ export interface ProtocolHost {
     readonly surveyTimeout: number;
     readonly filter: number;
     readonly protocol: number;
+    readonly routerMandatory?: number;
   };
 }
 
@@ -65,6 +67,19 @@ export interface Protocol {
   /** True if `send` would succeed now. */
   hasOut(): boolean;
   /**
+   * Whether a message whose first part is `first` (with parts after it if `more`) could be
+   * sent now: 0, `EAGAIN` (not yet: its peer is at its HWM), or the errno its send fails with
+   * (XREP with XS_ROUTER_MANDATORY: `EHOSTUNREACH`). A send blocked on that message waits
+   * for this rather than `hasOut`, and the C face asks it at a message's first part. Absent =
+   * `hasOut() ? 0 : EAGAIN`.
+   */
+  sendable?(first: Uint8Array, more: boolean): number;
+  /**
+   * True if messages addressed to `id` reach a peer now (XREP: a routing id in use, which a
+   * connect's XS_CONNECT_ROUTING_ID must not repeat). Absent = false.
+   */
+  routes?(id: Uint8Array): boolean;
+  /**
    * Why a send cannot start now regardless of room: 0 (it may), `ENOTSUP` (this type
    * never sends), `EFSM` (wrong state, e.g. REQ awaiting a reply) or `EINVAL` (`more`:
    * the first part has XS_SNDMORE and this type takes single-part messages only). The C
@@ -81,6 +96,15 @@ export interface Protocol {
    * calls `recv` again. Absent = Infinity.
    */
   deadline?(): number;
+  /**
+   * The parts read from pipes that the type keeps between calls: a message taken ahead
+   * (SUB, SURVEYOR), the route of a request being answered (REP, RESPONDENT), queued
+   * subscription messages (XPUB). lib/core/socket.ts asks after each call while it holds
+   * parts with reference-counted content (lib/pipe/shared_content.ts): what was read and
+   * is neither handed out nor kept here was dropped, and its reference is released.
+   * Absent = keeps nothing.
+   */
+  retained?(): readonly Uint8Array[];
   /**
    * Sets a type-specific option. Returns 0, an errno, or `undefined` when the option is
    * not one of this type's (the generic table then handles it).

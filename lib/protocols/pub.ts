@@ -9,8 +9,8 @@
  *   EAGAIN; XS_POLLOUT always set. Subscriptions are read whenever the socket is used,
  *   so messages sent before a subscription arrived miss that subscriber (slow joiner).
  * - Receive: not supported (ENOTSUP); XS_POLLIN never set.
- * - Pipes made while XS_PROTOCOL is 1, and pipes to a legacy (ZMTP/1.0) peer, are
- *   subscribed to everything.
+ * - Pipes made while XS_PROTOCOL is 1 (inproc: the connecting socket's), and pipes to a
+ *   legacy (ZMTP/1.0) peer, are subscribed to everything.
  * - Options: XS_SNDHWM, XS_PROTOCOL. Wire header: none.
  * - Spec: docs/behaviour.md §4.1, §4.6, §8 traps 9, 18; docs/wire.md §2.3.
  *
@@ -61,5 +61,8 @@ export class Pub implements Protocol {
   }
   hasOut(): boolean {
     return this.#xpub.hasOut();
+  }
+  retained(): readonly Uint8Array[] {
+    return this.#xpub.retained();
   }
 }

@@ -79,6 +79,9 @@ export class Rep implements Protocol {
   sendState(): number {
     return this.#route ? 0 : EFSM;
   }
+  retained(): readonly Uint8Array[] {
+    return this.#route ?? [];
+  }
   recvState(): number {
     return this.#route ? EFSM : 0;
   }

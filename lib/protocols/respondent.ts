@@ -72,4 +72,7 @@ export class Respondent implements Protocol {
   recvState(): number {
     return this.#route ? EFSM : 0;
   }
+  retained(): readonly Uint8Array[] {
+    return this.#route ?? [];
+  }
 }

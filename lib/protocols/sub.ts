@@ -14,7 +14,8 @@
  *   subscribe goes upstream (the XSUB logic below dedups), an unsubscribe only removes
  *   the local entry and never goes upstream. Both filters may be in use at once.
  * - Upstream traffic is XSUB's: the whole set goes to each new peer and again after a
- *   reconnect; nothing on pipes made while XS_PROTOCOL is 1.
+ *   reconnect; nothing on pipes made while XS_PROTOCOL is 1 (inproc: the connecting
+ *   socket's).
  * - Options: XS_SUBSCRIBE, XS_UNSUBSCRIBE, XS_FILTER, XS_RCVHWM, XS_SNDHWM (default 0),
  *   XS_LINGER (default 0), XS_PROTOCOL. Wire header: none.
  * - Spec: docs/behaviour.md §4.1, §4.5, §4.6, §8 traps 10, 17, 18.
@@ -123,6 +124,10 @@ export class Sub implements Protocol {
 
   hasOut(): boolean {
     return false;
+  }
+
+  retained(): readonly Uint8Array[] {
+    return this.#ahead ?? [];
   }
 
   #matches(first: Uint8Array): boolean {

@@ -96,6 +96,9 @@ export class Surveyor implements Protocol {
   recvState(): number {
     return this.#idBytes ? 0 : EFSM;
   }
+  retained(): readonly Uint8Array[] {
+    return this.#prefetched ?? [];
+  }
   /** The current survey's deadline (performance.now() based); Infinity if none. */
   deadline(): number {
     return this.#idBytes ? this.#deadline : Infinity;

@@ -18,7 +18,8 @@
  *   Malformed ones (< 4 bytes, a command other than 1/2, an unknown filter id, an
  *   unsubscribe for a filter never used) are skipped and reading goes on.
  * - Pipes made while XS_PROTOCOL is 1, and pipes to a legacy (ZMTP/1.0) peer, are
- *   subscribed to everything without telling the application.
+ *   subscribed to everything without telling the application. An inproc pipe has the
+ *   connecting socket's XS_PROTOCOL on both ends (upstream pipepair).
  * - Options: XS_SNDHWM, XS_RCVHWM, XS_PROTOCOL. Wire header: none.
  * - Spec: docs/behaviour.md §4.1, §4.5, §4.6, §8 traps 9, 16; docs/wire.md §2.3.
  *
@@ -54,7 +55,7 @@ export class XPub implements Protocol {
   readonly #host: ProtocolHost;
   readonly #report: boolean;
   readonly #dist = new Distributor();
-  /** Pipes attached while XS_PROTOCOL was 1 (fixed for the pipe's life). */
+  /** Pipes of protocol version 1 (Pipe.protocol, else XS_PROTOCOL at attach; fixed). */
   readonly #protocol1 = new Set<Pipe>();
   /** Pipes subscribed to everything silently (XS_PROTOCOL 1 or a legacy peer). */
   readonly #all = new Set<Pipe>();
@@ -81,7 +82,8 @@ export class XPub implements Protocol {
   attach(pipe: Pipe): void {
     this.#everyone = null;
     this.#dist.attach(pipe);
-    if (this.#host.options.protocol === 1) {
+    // An inproc pipe carries the connecting side's version for both ends (Pipe.protocol).
+    if ((pipe.protocol ?? this.#host.options.protocol) === 1) {
       this.#protocol1.add(pipe);
       this.#all.add(pipe);
     } else if (pipe.peerVersion === "1.0" || pipe.peerVersion === "zmtp1") {
@@ -140,6 +142,10 @@ export class XPub implements Protocol {
   hasOut(): boolean {
     this.#readAll();
     return true;
+  }
+
+  retained(): readonly Uint8Array[] {
+    return this.#pending;
   }
 
   #readAll(): void {

@@ -12,7 +12,8 @@
  * - Receive: fair-queued over all peers, whole messages as published.
  * - Every new peer gets the whole current set at once, and again whenever its
  *   connection is re-made (the engine drops unsent subscription bytes with the old
- *   connection). Pipes made while XS_PROTOCOL is 1 get no subscriptions at all.
+ *   connection). Pipes made while XS_PROTOCOL is 1 get no subscriptions at all; an
+ *   inproc pipe has the connecting socket's XS_PROTOCOL on both ends (upstream pipepair).
  * - Options: XS_SNDHWM (default 0), XS_RCVHWM, XS_LINGER (default 0), XS_PROTOCOL.
  *   Wire header: none (the engine turns subscriptions into the peer's dialect).
  * - Spec: docs/behaviour.md §4.1, §4.5, §4.6, §8 traps 10, 16; docs/wire.md §2.3.
@@ -50,7 +51,10 @@ export class XSub implements Protocol {
   readonly #host: ProtocolHost;
   readonly #fq = new FairQueue();
   readonly #dist = new Distributor();
-  /** Pipes attached while XS_PROTOCOL was 1: no subscriptions ever go there. */
+  /**
+   * Pipes of protocol version 1 (attached while XS_PROTOCOL was 1, or inproc pipes whose
+   * connecting side had it): no subscriptions ever go there.
+   */
   readonly #protocol1 = new Set<Pipe>();
   /** Subscriptions by (filter id, body); keys sort as upstream's std::map. */
   readonly #subs = new Map<string, Entry>();
@@ -61,7 +65,8 @@ export class XSub implements Protocol {
 
   attach(pipe: Pipe): void {
     this.#fq.attach(pipe);
-    if (this.#host.options.protocol === 1) {
+    // An inproc pipe carries the connecting side's version for both ends (Pipe.protocol).
+    if ((pipe.protocol ?? this.#host.options.protocol) === 1) {
       this.#protocol1.add(pipe);
       return;
     }

@@ -82,7 +82,10 @@ function netDenied(host: string, port: number): string | null {
 
 /** Wraps any Deno error as a {@linkcode NetError} carrying a POSIX errno name. */
 function netError(e: unknown, what: string): NetError {
-  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+  // NotCapable is Deno's permission system; PermissionDenied with an OS `code` is the OS
+  // refusing (EACCES for a privileged port, EPERM for a socket file on sysfs), kept as it is.
+  const os = e instanceof Deno.errors.PermissionDenied && typeof (e as NetError).code === "string";
+  if (!os && (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied)) {
     const err = new Error(`${what}: Deno has no net permission: run with --allow-net`) as NetError;
     err.code = "EACCES";
     return err;
@@ -336,6 +339,9 @@ const unixReleases = new Map<string, Promise<void>>();
 
 function removeFile(path: string): void {
   try {
+    // unlink(2), as upstream: a directory is never removed (removeSync would take an empty
+    // one), so a bind to one fails with EADDRINUSE as upstream's does.
+    if (Deno.lstatSync(path).isDirectory) return;
     Deno.removeSync(path);
   } catch { /* absent or not ours: nothing to do */ }
 }

@@ -15,11 +15,13 @@
  */
 import * as net from "node:net";
 import * as tls from "node:tls";
-import { unlinkSync } from "node:fs";
+import { accessSync, constants as fsConstants, lstatSync, unlinkSync } from "node:fs";
+import { dirname } from "node:path";
 import { handshakeBound, hostPort, netError, offer, resolveHost, trustList } from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
+  NetError,
   Runtime,
   StreamConn,
   StreamHandlers,
@@ -185,8 +187,27 @@ function connect(
 
 function removeFile(path: string): void {
   try {
+    // Never a directory (Deno's node:fs unlinks an empty one): a bind there fails, as upstream.
+    if (lstatSync(path).isDirectory()) return;
     unlinkSync(path);
   } catch { /* absent or not ours: nothing to do */ }
+}
+
+/**
+ * libuv reports a unix bind's ENOENT as EACCES (as Windows would say it): the OS said ENOENT
+ * when the directory is missing, or is one we may write to (then the file system took no
+ * socket file, as /proc does). Otherwise it was a real EACCES.
+ */
+function unixBindError(e: NetError, path: string): NetError {
+  if (e.code !== "EACCES") return e;
+  try {
+    accessSync(dirname(path), fsConstants.W_OK);
+  } catch (x) {
+    if ((x as NetError).code !== "ENOENT") return e;
+  }
+  e.code = "ENOENT";
+  e.message = `cannot listen on ${path}: no such file or directory`;
+  return e;
 }
 
 /** The Node adapter. */
@@ -229,7 +250,9 @@ export const nodeRuntime: Runtime = {
   listenUnix(path, accept, opts) {
     // A stale file from a dead process would make bind fail with EADDRINUSE (libzmq unlinks too).
     removeFile(path);
-    return serve(accept, opts, { path, backlog: opts?.backlog }, path);
+    return serve(accept, opts, { path, backlog: opts?.backlog }, path).catch((e) => {
+      throw unixBindError(e, path);
+    });
   },
 
   connectUnix(path) {

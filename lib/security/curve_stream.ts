@@ -18,9 +18,13 @@
  * - Each side adds 1 to its counter per MESSAGE; a received counter must be strictly
  *   greater than the last one seen (docs/wire.md §8.1 row 30), or the stream fails.
  * - Received sizes are checked on the outer header, before any body byte is buffered:
- *   `maxMsgSize + 33` (8 name + 8 counter + 16 tag + 1 inner flags) when a limit is set,
- *   and `MAX_FRAME_HARD_CAP` always (docs/wire.md §8.1 rows 22-23). A partial frame is held
- *   in a buffer that grows with the bytes that arrived, never with the announced size.
+ *   `commandLimit(maxMsgSize) + 33` (8 name + 8 counter + 16 tag + 1 inner flags) when a
+ *   limit is set, and `MAX_FRAME_HARD_CAP` always (docs/wire.md §8.1 rows 22-23). Whether
+ *   the box holds a part or a command is known only once it is open, and `maxMsgSize` limits
+ *   parts only: a box may hold a command of up to `MAX_COMMAND_SIZE` bytes whatever the
+ *   limit, and the decoder after the codec holds each part to `maxMsgSize`. A partial frame
+ *   is held in a buffer that grows with the bytes that arrived, never with the announced
+ *   size.
  * - A failed stream reports why in `error`, in words that never contain key material;
  *   every later `decode` returns null. There is no ERROR reply on traffic (§8.1 row 31).
  *
@@ -29,6 +33,7 @@
 import { BOX_OVERHEAD, KEY_BYTES, NONCE_BYTES, open, seal } from "./crypto.ts";
 import type { MessageCodec } from "./mechanism.ts";
 import {
+  commandLimit,
   FLAG_COMMAND,
   FLAG_LONG,
   FLAG_MORE,
@@ -109,7 +114,8 @@ export class CurveStream implements MessageCodec {
    *   server: 2).
    * @param recvCounter Last counter seen from the peer; every MESSAGE received must carry
    *   a strictly greater one.
-   * @param maxMsgSize Largest frame body accepted (`maxmsgsize`), or -1 for no limit.
+   * @param maxMsgSize The socket's part limit (`maxmsgsize`), or -1 for no limit: a
+   *   MESSAGE may box `commandLimit(maxMsgSize)` bytes (a command may pass a small limit).
    * @throws {RangeError} If the key is not 32 bytes or a counter is not a safe integer ≥ 0.
    */
   constructor(
@@ -134,7 +140,7 @@ export class CurveStream implements MessageCodec {
     this.#sendCounter = sendCounter;
     this.#recvCounter = recvCounter;
     this.#limit = maxMsgSize >= 0
-      ? Math.min(maxMsgSize + MESSAGE_OVERHEAD, MAX_FRAME_HARD_CAP)
+      ? Math.min(commandLimit(maxMsgSize) + MESSAGE_OVERHEAD, MAX_FRAME_HARD_CAP)
       : MAX_FRAME_HARD_CAP;
   }
 

@@ -104,6 +104,11 @@ export class StreamSession implements StreamHandlers {
   #farewell: Uint8Array | null = null;
   readonly #out: Outbound;
   readonly #in: InboundSink;
+  /**
+   * An `xs1` REQ/XREQ, until the peer's first frame (its identity, dropped) came: it reads
+   * that frame as the handshake would have.
+   */
+  #peerIdentity: LegacyHandshake | null = null;
 
   constructor(config: SessionConfig, owner: SessionOwner) {
     this.config = config;
@@ -111,11 +116,26 @@ export class StreamSession implements StreamHandlers {
     this.#out = new Outbound(config.subscriptions === "sends", () => owner.wakeApi());
     this.#out.onIdle = () => owner.drained(this);
     this.#in = new InboundSink(config.subscriptions === "receives", (f) => this.#out.push(f));
+    // Crossroads 1.2.0's REQ and XREQ send at once and take the first frame that comes as
+    // the peer's identity, which they ignore (src/session_base.cpp `recv_identity`): read
+    // after the start, with the checks of the handshake's identity frame.
+    if (
+      config.mode === "xs1" && config.sendsIdentity && config.type !== "ROUTER" &&
+      config.type !== "REP"
+    ) {
+      this.#peerIdentity = new LegacyHandshake({
+        mode: "xs1",
+        identity: config.identity,
+        identityFamily: true,
+        maxMsgSize: config.maxmsgsize,
+      });
+    }
     this.#hs = config.mode === "xs1" || config.mode === "zmtp1"
       ? new LegacyHandshake({
         mode: config.mode,
         identity: config.identity,
         identityFamily: config.sendsIdentity,
+        waitForIdentity: this.#peerIdentity === null,
         maxMsgSize: config.maxmsgsize,
       })
       : new Handshake({
@@ -329,16 +349,37 @@ export class StreamSession implements StreamHandlers {
     this.#handshakeStep(hs.zapAnswer(a));
   }
 
-  closed(): void {
+  closed(err?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#release();
-    this.owner.closed(this, "peer closed");
+    // The stream's reason when it has one (a ws:// frame over maxmsgsize, a reset), for the
+    // `disconnect` event's cause.
+    this.owner.closed(this, err?.message || "peer closed");
   }
 
   // ------------------------------------------------------------------ inbound
 
   #feed(chunk: Uint8Array, owned: boolean): void {
+    const id = this.#peerIdentity;
+    if (id) {
+      id.feed(chunk);
+      if (id.error) return this.close(`handshake failed: ${id.error}`);
+      const done = id.done;
+      if (!done || done.rest.length === 0) {
+        // All taken (by the identity frame, still incomplete or just complete).
+        if (done) this.#peerIdentity = null;
+        this.#pending = null;
+        if (this.#paused) {
+          this.#paused = false;
+          this.#conn?.resume();
+        }
+        return;
+      }
+      this.#peerIdentity = null;
+      chunk = done.rest;
+      owned = true;
+    }
     const n = this.#dec!.feed(chunk);
     if (n < 0) {
       // Whole messages before the bad frame stay delivered, whatever the read boundaries

@@ -313,14 +313,15 @@ export class WsConn implements StreamConn, StreamHandlers {
   #fail(why: string, afterWrites = false): void {
     if (this.#failed && this.#closed) return;
     this.#failed = true;
-    if (afterWrites && (this.#writing || this.#queue.length)) {
-      this.#queue.push({ bytes: EMPTY, session: false }); // marks "close after this"
-    } else {
-      this.#closed = true;
-      this.#raw?.close();
-    }
-    this.#up?.closed(new Error(why));
+    // The session hears why first: a runtime may report the raw close synchronously (Bun),
+    // which would otherwise reach it as a plain "closed" without the reason.
+    const up = this.#up;
     this.#up = null;
+    const now = !(afterWrites && (this.#writing || this.#queue.length));
+    if (now) this.#closed = true;
+    else this.#queue.push({ bytes: EMPTY, session: false }); // marks "close after this"
+    up?.closed(new Error(why));
+    if (now) this.#raw?.close();
   }
 
   #rawWrite(bytes: Uint8Array, session: boolean): void {

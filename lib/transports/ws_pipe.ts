@@ -25,9 +25,12 @@
 import { lastRead, type Pipe } from "../pipe/mod.ts";
 import { encodeSubscription, type SubscriptionRole } from "../pipe/mod.ts";
 import {
+  commandLimit,
+  dataLimit,
   FLAG_COMMAND,
   FLAG_LONG,
   FLAG_MORE,
+  MAX_COMMAND_SIZE,
   parseCommand,
   parseMetadata,
   parsePing,
@@ -126,8 +129,8 @@ export class WsPipe implements Pipe {
     const flags = m[0]!;
     if (flags & ~(ZWS_MORE | ZWS_COMMAND)) return this.#fail("unknown ZWS flag bits");
     const body = m.subarray(1);
-    const max = this.#owner.maxmsgsize;
-    if (max >= 0 && body.length > max) return this.#fail(`a frame over maxmsgsize (${max})`);
+    const over = this.#oversize(flags, body.length);
+    if (over !== null) return this.#fail(over);
     if (!this.#ready) return this.#handshake(flags, body);
     if (flags & ZWS_COMMAND) return this.#command(body);
     if (this.#owner.subscriptions === "receives") return this.#subscriptionData(flags, body);
@@ -149,6 +152,23 @@ export class WsPipe implements Pipe {
   close(): void {
     if (!this.#terminated) this.#ws.close(1000, "socket closed");
     this.closed();
+  }
+
+  /**
+   * Why a frame of `size` bytes is too big, or null (docs/wire.md §8.4): `maxmsgsize` limits
+   * message parts only (a bare routing id counts as one); the READY and other commands have
+   * their own limit (`MAX_COMMAND_SIZE` before the handshake is done, `commandLimit` after).
+   */
+  #oversize(flags: number, size: number): string | null {
+    const max = this.#owner.maxmsgsize;
+    if (flags & ZWS_COMMAND) {
+      const limit = this.#ready ? commandLimit(max) : MAX_COMMAND_SIZE;
+      return size > limit ? `a command over ${limit} bytes` : null;
+    }
+    if (size > dataLimit(max)) return `a message part over maxmsgsize (${max})`;
+    return !this.#ready && size > MAX_COMMAND_SIZE
+      ? `a routing id over ${MAX_COMMAND_SIZE} bytes`
+      : null;
   }
 
   #handshake(flags: number, body: Uint8Array): void {

@@ -15,13 +15,24 @@
  *   length (0, or over a limit) as soon as its length field is in, without waiting for the
  *   flags byte. After an error `feed` returns -1 forever and `error` says why; the caller
  *   closes the connection.
+ * - `maxMsgSize` limits message parts (data frames) only; a ZMTP/3.x command frame (PING,
+ *   PONG, SUBSCRIBE, CANCEL) is held to `commandLimit(maxMsgSize)`, never below
+ *   `MAX_COMMAND_SIZE` (docs/wire.md §8.4). ZMTP/1.0 has no commands: every frame is a part.
  *
  * Tolerances copied from libzmq (docs/wire.md §8.1 rows 19-21): LONG with a small size is
  * accepted, reserved flag bits are dropped, MORE on a command is dropped.
  *
  * Runs on: I/O worker
  */
-import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, MAX_FRAME_HARD_CAP, readU64 } from "./frame.ts";
+import {
+  commandLimit,
+  dataLimit,
+  FLAG_COMMAND,
+  FLAG_LONG,
+  FLAG_MORE,
+  MAX_FRAME_HARD_CAP,
+  readU64,
+} from "./frame.ts";
 
 /** Receives the frames a decoder finds. Called synchronously from `feed()`. */
 export interface FrameSink {
@@ -53,7 +64,10 @@ const S_ERROR = 3;
  */
 export class FrameDecoder {
   #sink: FrameSink;
+  /** Largest data frame (message part) body. */
   #limit: number;
+  /** Largest command frame body (ZMTP/3.x). */
+  #cmdLimit: number;
   #v1: boolean;
   #state = S_HEADER;
   // Partial header carried across feeds; 10 bytes covers the 1.0 long form.
@@ -68,15 +82,14 @@ export class FrameDecoder {
    * Creates a decoder in the "expecting a header" state.
    *
    * @param sink Receives frames.
-   * @param maxMsgSize Per-frame body limit; negative (or beyond the hard cap) means
-   *   "no limit", and `MAX_FRAME_HARD_CAP` applies.
+   * @param maxMsgSize Per-part (data frame) body limit; negative (or beyond the hard cap)
+   *   means "no limit", and `MAX_FRAME_HARD_CAP` applies. Commands: `commandLimit`.
    * @param v1 True for ZMTP/1.0 framing, false for ZMTP/3.x.
    */
   constructor(sink: FrameSink, maxMsgSize: number, v1: boolean) {
     this.#sink = sink;
-    this.#limit = maxMsgSize < 0 || maxMsgSize > MAX_FRAME_HARD_CAP
-      ? MAX_FRAME_HARD_CAP
-      : maxMsgSize;
+    this.#limit = dataLimit(maxMsgSize);
+    this.#cmdLimit = commandLimit(maxMsgSize);
     this.#v1 = v1;
   }
 
@@ -156,7 +169,8 @@ export class FrameDecoder {
       flags = src[off + (src[off] === 0xff ? 9 : 1)]! & FLAG_MORE;
     } else {
       const f = src[off]!;
-      size = this.#checkSize(f & FLAG_LONG ? readU64(src, off + 1) : src[off + 1]!);
+      const command = (f & FLAG_COMMAND) !== 0;
+      size = this.#checkSize(f & FLAG_LONG ? readU64(src, off + 1) : src[off + 1]!, command);
       if (size < 0) return false;
       flags = f & FLAG_COMMAND ? FLAG_COMMAND : f & FLAG_MORE;
     }
@@ -178,17 +192,21 @@ export class FrameDecoder {
     return this.#checkSize(len < 0 ? -1 : len - 1);
   }
 
-  // `size` if it is within the limits, else -1 after failing (-1 in: above 2^53 - 1).
-  #checkSize(size: number): number {
+  // `size` if it is within the limits (of a command frame, or of a message part), else -1
+  // after failing (-1 in: above 2^53 - 1).
+  #checkSize(size: number, command = false): number {
     if (size < 0) {
       this.#fail("Frame size exceeds Number.MAX_SAFE_INTEGER");
       return -1;
     }
-    if (size > this.#limit) {
+    const limit = command ? this.#cmdLimit : this.#limit;
+    if (size > limit) {
       this.#fail(
-        this.#limit === MAX_FRAME_HARD_CAP
+        limit === MAX_FRAME_HARD_CAP
           ? `Frame size ${size} exceeds the hard cap of ${MAX_FRAME_HARD_CAP} bytes`
-          : `Frame size ${size} exceeds maxMsgSize ${this.#limit}`,
+          : command
+          ? `Command frame size ${size} exceeds the limit of ${limit} bytes`
+          : `Frame size ${size} exceeds maxMsgSize ${limit}`,
       );
       return -1;
     }
@@ -219,7 +237,8 @@ export class Decoder3 extends FrameDecoder {
    * Creates a decoder in the "expecting a header" state.
    *
    * @param sink Receives frames.
-   * @param maxMsgSize Per-frame limit, or -1 for none (the hard cap still applies).
+   * @param maxMsgSize Per-part limit, or -1 for none (the hard cap still applies);
+   *   command frames may have `commandLimit(maxMsgSize)` bytes.
    */
   constructor(sink: FrameSink, maxMsgSize: number) {
     super(sink, maxMsgSize, false);
@@ -243,7 +262,8 @@ export class Decoder1 extends FrameDecoder {
    * Creates a decoder in the "expecting a header" state.
    *
    * @param sink Receives frames.
-   * @param maxMsgSize Per-frame limit, or -1 for none (the hard cap still applies).
+   * @param maxMsgSize Per-part limit (every 1.0 frame is a part), or -1 for none (the hard
+   *   cap still applies).
    */
   constructor(sink: FrameSink, maxMsgSize: number) {
     super(sink, maxMsgSize, true);

@@ -27,6 +27,52 @@ export const FLAG_COMMAND = 4;
  */
 export const MAX_FRAME_HARD_CAP = 2 ** 31 - 1;
 
+/**
+ * Largest body of a handshake frame (greeting aside: READY, HELLO, WELCOME, INITIATE, ERROR,
+ * a ZMTP/2.0 or 1.0 identity), whatever `maxmsgsize` says, and the least a command frame
+ * after the handshake (PING, PONG, SUBSCRIBE, CANCEL) may have (docs/wire.md §8.4).
+ * `maxmsgsize` limits message parts only, as in Crossroads 1.2.0, whose wire has no
+ * command frames: a small limit must not stop a connection from coming up. 64 KiB holds
+ * every handshake with room to spare (the largest, a CURVE INITIATE, is 257 bytes plus
+ * metadata).
+ */
+export const MAX_COMMAND_SIZE = 65_536;
+
+/**
+ * The largest message part (data frame body) accepted for `maxmsgsize`: the limit itself,
+ * or `MAX_FRAME_HARD_CAP` when there is none (negative) or it is above the cap.
+ *
+ * @param maxMsgSize The socket's `maxmsgsize` (negative: no limit).
+ * @returns The per-part limit in bytes.
+ * @example
+ * ```ts
+ * import { dataLimit, MAX_FRAME_HARD_CAP } from "./frame.ts";
+ * dataLimit(10); // 10
+ * dataLimit(-1) === MAX_FRAME_HARD_CAP; // true
+ * ```
+ */
+export function dataLimit(maxMsgSize: number): number {
+  return maxMsgSize < 0 || maxMsgSize > MAX_FRAME_HARD_CAP ? MAX_FRAME_HARD_CAP : maxMsgSize;
+}
+
+/**
+ * The largest command frame body accepted after the handshake for `maxmsgsize`: never
+ * below `MAX_COMMAND_SIZE` (a heartbeat or a subscription is not a message part), and no
+ * lower than what a part may have.
+ *
+ * @param maxMsgSize The socket's `maxmsgsize` (negative: no limit).
+ * @returns The per-command limit in bytes.
+ * @example
+ * ```ts
+ * import { commandLimit, MAX_COMMAND_SIZE } from "./frame.ts";
+ * commandLimit(10) === MAX_COMMAND_SIZE; // true
+ * commandLimit(1_000_000); // 1000000
+ * ```
+ */
+export function commandLimit(maxMsgSize: number): number {
+  return Math.max(dataLimit(maxMsgSize), MAX_COMMAND_SIZE);
+}
+
 const TWO_32 = 2 ** 32;
 
 /**

@@ -36,10 +36,12 @@
  * Mode "zmtp3" (docs/wire.md §4.3): `start()` returns the whole 64-byte greeting with zero
  * padding; a legacy signature or a revision `00`/`01` is an error; then as steps 4-5.
  *
- * Every frame read here (legacy identity, v2 identity, every 3.x handshake frame) is checked
- * against `maxMsgSize` (and `MAX_FRAME_HARD_CAP`) from its header, before its body is
- * awaited; a 1.0 length (0, or over a limit) as soon as its length field is in
- * (docs/wire.md §8.1 row 24). On error the engine writes `farewell` if it is set (the ERROR
+ * Every frame read here is checked from its header, before its body is awaited; a 1.0
+ * length (0, or over a limit) as soon as its length field is in (docs/wire.md §8.1 rows 22,
+ * 24): a 3.x handshake frame (and any frame held while ZAP is asked) against
+ * `MAX_COMMAND_SIZE` only, since `maxMsgSize` limits message parts, not commands; a legacy
+ * or v2 identity frame, which Crossroads 1.2.0 and libzmq read as the first message, against
+ * `maxMsgSize` too. On error the engine writes `farewell` if it is set (the ERROR
  * a mechanism sends when ZAP refused the peer) and closes the connection; otherwise it sends
  * nothing (no ERROR command, like libzmq), and bytes returned by the failing `feed()` are
  * dropped. `errorKind` says whether credentials were refused ("auth") or the peer broke the
@@ -50,7 +52,7 @@
  *
  * Runs on: I/O worker
  */
-import { FLAG_LONG, MAX_FRAME_HARD_CAP, readU64 } from "./frame.ts";
+import { dataLimit, FLAG_LONG, MAX_COMMAND_SIZE, readU64 } from "./frame.ts";
 import {
   foreignMechanism,
   fullGreeting,
@@ -84,7 +86,11 @@ export interface HandshakeOptions {
   acceptPeer(type: string): boolean;
   /** "auto" (default): detect 1.0 / 2.0 / 3.x; "zmtp3": 3.x only. */
   mode?: "auto" | "zmtp3";
-  /** Limit for every handshake frame (and CURVE's traffic); negative or absent = none. */
+  /**
+   * The socket's part size limit (`maxmsgsize`); negative or absent = none. It applies to a
+   * ZMTP/1.0 or 2.0 identity frame and, through CURVE's codec, to traffic; 3.x handshake
+   * commands have `MAX_COMMAND_SIZE` whatever it says.
+   */
   maxMsgSize?: number;
   /** The security mechanism and its options; absent = NULL without ZAP. */
   security?: SecurityConfig;
@@ -145,7 +151,8 @@ const NO_SECURITY: SecurityConfig = { mechanism: "NULL", server: false, zapDomai
 export class Handshake {
   #opts: HandshakeOptions;
   #strict: boolean;
-  #limit: number;
+  /** Largest identity frame (ZMTP/1.0, 2.0): a message part, and a handshake frame. */
+  #idLimit: number;
   #security: SecurityConfig;
   #phase = P_SIG;
   #started = false;
@@ -170,8 +177,7 @@ export class Handshake {
     this.#opts = opts;
     this.#strict = opts.mode === "zmtp3";
     this.#security = opts.security ?? NO_SECURITY;
-    const max = opts.maxMsgSize ?? -1;
-    this.#limit = max < 0 || max > MAX_FRAME_HARD_CAP ? MAX_FRAME_HARD_CAP : max;
+    this.#idLimit = Math.min(dataLimit(opts.maxMsgSize ?? -1), MAX_COMMAND_SIZE);
   }
 
   /** The result once the handshake has completed, else null. */
@@ -472,8 +478,10 @@ export class Handshake {
       this.#fail("Handshake frame size exceeds Number.MAX_SAFE_INTEGER");
       return null;
     }
-    if (size > this.#limit) {
-      this.#fail(`Handshake frame size ${size} exceeds the limit of ${this.#limit}`);
+    // Identity frames (1.0 and 2.0) are message parts to the peer; 3.x frames are commands.
+    const limit = v1 || this.#phase === P_V2_ID ? this.#idLimit : MAX_COMMAND_SIZE;
+    if (size > limit) {
+      this.#fail(`Handshake frame size ${size} exceeds the limit of ${limit}`);
       return null;
     }
     if (avail < hdr) return null;

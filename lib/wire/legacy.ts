@@ -5,7 +5,10 @@
  * - `xs1` — a real Crossroads I/O 1.2.0 peer: nothing is sent first, except an identity
  *   frame `<len> 00 <id>` by the REQ/REP/XREQ/XREP family, which is also the only family
  *   that expects one from the peer (docs/wire.md §2.2). ZMTP/1.0 framing; subscriptions in the
- *   Crossroads 4-byte form. Version "xs1".
+ *   Crossroads 4-byte form. Version "xs1". A REQ or XREQ, which ignores the peer's
+ *   identity, does not wait for it (`waitForIdentity` false): upstream's session sends at
+ *   once and marks the first frame that comes as the identity, which the session then
+ *   drops (a PULL peer never sends one).
  * - `zmtp1` — a real 0MQ 2.x peer: every socket sends one identity frame first and takes
  *   the peer's first frame as its identity (RFC 13). No subscriptions are sent; a
  *   publisher sends everything and the SUB filters locally. Version "zmtp1".
@@ -16,7 +19,7 @@
  *
  * Runs on: I/O worker
  */
-import { MAX_FRAME_HARD_CAP, readU64 } from "./frame.ts";
+import { dataLimit, MAX_COMMAND_SIZE, readU64 } from "./frame.ts";
 import { encodedSize1, encodeFrame1 } from "./encoder.ts";
 import type { HandshakeResult } from "./handshake.ts";
 
@@ -28,7 +31,17 @@ export interface LegacyOptions {
   identity: Uint8Array;
   /** True for REQ/REP/XREQ/XREP (the Crossroads identity family). */
   identityFamily: boolean;
-  /** Limit for the peer's identity frame; negative or absent = none. */
+  /**
+   * False: the start does not wait for the peer's identity frame (`xs1` REQ/XREQ; the
+   * caller drops the peer's first frame instead). Absent or true: it waits, as the
+   * identity family does in `zmtp1` mode and REP/XREP in `xs1` mode.
+   */
+  waitForIdentity?: boolean;
+  /**
+   * The socket's part size limit (`maxmsgsize`); negative or absent = none. Crossroads 1.2.0
+   * reads the identity as the first message, so it applies to the peer's identity frame,
+   * which is also held to `MAX_COMMAND_SIZE` (a handshake frame).
+   */
   maxMsgSize?: number;
 }
 
@@ -43,7 +56,8 @@ export class LegacyHandshake {
   /** Prepares the handshake; `start()` gives the first bytes. */
   constructor(opts: LegacyOptions) {
     this.#opts = opts;
-    this.#expect = opts.mode === "zmtp1" || opts.identityFamily;
+    this.#expect = (opts.mode === "zmtp1" || opts.identityFamily) &&
+      opts.waitForIdentity !== false;
   }
 
   /** The bytes to send first (possibly none); completes at once when no identity is due. */
@@ -72,11 +86,9 @@ export class LegacyHandshake {
       hs = 9;
       len = readU64(b, 1);
     }
-    const max = this.#opts.maxMsgSize ?? -1;
+    const max = Math.min(dataLimit(this.#opts.maxMsgSize ?? -1), MAX_COMMAND_SIZE);
     if (len === 0) this.#error = "ZMTP/1.0 identity frame has length 0";
-    else if (len < 0 || len - 1 > MAX_FRAME_HARD_CAP || (max >= 0 && len - 1 > max)) {
-      this.#error = "identity frame larger than allowed";
-    }
+    else if (len < 0 || len - 1 > max) this.#error = "identity frame larger than allowed";
     if (this.#error) return new Uint8Array(0);
     if (b.length < hs + len) return new Uint8Array(0);
     this.#finish(b.slice(hs + 1, hs + len), b.slice(hs + len));

@@ -15,7 +15,9 @@
  *   A client's frames are masked, a server's are not (the mask covers the flags byte).
  * - On receive: an empty payload (no flags byte) and flag bits other than `01`/`02` are
  *   errors; fragmented messages are reassembled (browsers and proxies may fragment); the
- *   decoder refuses a payload over `maxMsgSize + 1` before holding it.
+ *   decoder refuses a payload over `commandLimit(maxMsgSize) + 1` before holding it (a
+ *   command may pass a small `maxMsgSize`, docs/wire.md §8.4), and a whole message part over
+ *   `maxMsgSize` closes the connection (1009) as on tcp.
  * - A ping is answered with a pong of the same payload, a close with a close echoing the
  *   status code. Heartbeats are WebSocket pings, as libzmq's ws engine has them: the
  *   session's PING commands leave as pings, and a pong reaches the session as a PONG
@@ -26,11 +28,12 @@
  * Runs on: I/O worker.
  */
 import {
+  commandLimit,
+  dataLimit,
   FLAG_COMMAND,
   FLAG_LONG,
   FLAG_MORE,
   header3Size,
-  MAX_FRAME_HARD_CAP,
   readU64,
   writeHeader3,
 } from "./frame.ts";
@@ -41,6 +44,7 @@ import {
   applyMask,
   CLOSE_NO_STATUS,
   CLOSE_PROTOCOL_ERROR,
+  CLOSE_TOO_BIG,
   closeFrame,
   encodeFrame,
   OP_BINARY,
@@ -181,6 +185,8 @@ export class ZwsStream {
   readonly #mask: boolean;
   readonly #maskKey: () => Uint8Array;
   readonly #decoder: WsDecoder;
+  /** Largest message part (a data frame's body) accepted: `maxmsgsize`. */
+  readonly #partLimit: number;
   #error: string | null = null;
   #errorCode = CLOSE_PROTOCOL_ERROR;
   #closed = false;
@@ -205,15 +211,15 @@ export class ZwsStream {
    *
    * @param role Our side of the WebSocket: "client" masks what it sends and expects
    *   unmasked frames; "server" the reverse.
-   * @param maxMsgSize Largest frame body accepted (`maxmsgsize`), or -1 for no limit
-   *   (`MAX_FRAME_HARD_CAP` still applies).
+   * @param maxMsgSize Largest message part accepted (`maxmsgsize`), or -1 for no limit
+   *   (`MAX_FRAME_HARD_CAP` still applies); commands may have `commandLimit(maxMsgSize)`.
    * @param maskKey Where masking keys come from (tests pin it); random keys by default.
    */
   constructor(role: "server" | "client", maxMsgSize: number, maskKey?: () => Uint8Array) {
     this.#mask = role === "client";
     this.#maskKey = maskKey ?? randomMaskKey;
-    const body = maxMsgSize >= 0 ? Math.min(maxMsgSize, MAX_FRAME_HARD_CAP) : MAX_FRAME_HARD_CAP;
-    this.#decoder = new WsDecoder(role, body + 1);
+    this.#partLimit = dataLimit(maxMsgSize);
+    this.#decoder = new WsDecoder(role, commandLimit(maxMsgSize) + 1);
   }
 
   /**
@@ -348,6 +354,12 @@ export class ZwsStream {
       if (e.kind === "message") {
         let d = e.data;
         if (d.length === 0) return this.#fail("empty ZWS message");
+        if (!(d[0]! & ZWS_COMMAND) && d.length - 1 > this.#partLimit) {
+          this.#errorCode = CLOSE_TOO_BIG;
+          return this.#fail(
+            `message part of ${d.length - 1} bytes exceeds maxmsgsize ${this.#partLimit}`,
+          );
+        }
         if (this.#bareIn) {
           this.#bareIn = false;
           if (d[0] !== 0) return this.#fail("the first message of bare ZWS2.0 is not a routing id");

@@ -2,7 +2,8 @@
  * The Crossroads C face: `xs_init`, `xs_term`, `xs_setctxopt`, `xs_socket`, `xs_close`,
  * `xs_setsockopt`, `xs_getsockopt`, `xs_bind`, `xs_connect`, `xs_shutdown`, `xs_send`,
  * `xs_recv`, `xs_sendmsg`, `xs_recvmsg`, `xs_version`, `xs_errno`, `xs_strerror`
- * (docs/api.md §1 rule 1, docs/behaviour.md §2). Messages are in msg.ts, polling and the
+ * (docs/api.md §1 rule 1, docs/behaviour.md §2), and the extensions `xs_unbind`,
+ * `xs_disconnect` (libzmq's) and `xs_last_endpoint`. Messages are in msg.ts, polling and the
  * stopwatch in poll.ts.
  *
  * This file holds the context and socket life cycle, endpoints, version and errors; the
@@ -26,10 +27,12 @@ import {
   newContextHandle,
   newSocketHandle,
   sockOf,
+  type SockState,
   sockState,
   type XsContext,
   type XsSocket,
 } from "./_handles.ts";
+import { releaseHeld } from "./io.ts";
 
 export { sockEvents, sockOf, type SockState, sockState, XsContext, XsSocket } from "./_handles.ts";
 export { xs_getsockopt, xs_setctxopt, xs_setsockopt } from "./options.ts";
@@ -166,7 +169,10 @@ export function xs_socket(ctx: XsContext | null, type: number): XsSocket | null 
   if (!st) return fail(C.EFAULT), null;
   const core = st.core.socket(type);
   if (typeof core === "number") return fail(core), null;
-  return newSocketHandle({ core, ctx: st, closed: false, out: [], inParts: [], inNext: 0 });
+  const sock: SockState = { core, ctx: st, closed: false, out: [], inParts: [], inNext: 0 };
+  // Closed by xs_close or by xs_term: what the face still holds is let go (io.ts).
+  core.onClose = () => releaseHeld(sock);
+  return newSocketHandle(sock);
 }
 
 /**
@@ -190,8 +196,7 @@ export function xs_close(s: XsSocket | null): number {
   const st = sockOf(s);
   if (!st) return fail(C.ENOTSOCK);
   st.closed = true;
-  st.out = [];
-  st.inParts = [];
+  releaseHeld(st);
   // After xs_term the engine closed it already; closing it again is still success.
   if (!st.core.closed) st.core.close();
   return 0;
@@ -275,6 +280,69 @@ export function xs_shutdown(s: XsSocket | null, how: number): number {
   const e = sockState(st);
   if (e) return fail(e);
   return st!.core.shutdown(how);
+}
+
+/**
+ * Extension, not in Crossroads 1.2.0 (libzmq's zmq_unbind(3)): stops the socket's bind to
+ * `endpoint`, as `xs_shutdown` does by id (its listener and the connections it accepted
+ * end; docs/behaviour.md §2.3). A tcp bind is named by its resolved address: after a bind
+ * to a wildcard (`tcp://*:*`), the one `xs_last_endpoint` gives. An inproc unbind frees the
+ * name and leaves the connections made through it.
+ *
+ * @param s a socket handle
+ * @param endpoint the bound endpoint
+ * @returns 0, or -1 with errno ENOTSOCK, ETERM, EINVAL (not an endpoint string),
+ *   EPROTONOSUPPORT (unknown transport), ENOENT (the socket has not bound it)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as xs from "@crossroads/xs/xs";
+ * const ctx = xs.xs_init();
+ * const s = xs.xs_socket(ctx, xs.XS_PULL);
+ * xs.xs_bind(s, "inproc://unbind-example");
+ * assert.equal(xs.xs_unbind(s, "inproc://unbind-example"), 0);
+ * assert.deepEqual([xs.xs_unbind(s, "inproc://unbind-example"), xs.xs_errno()], [-1, xs.ENOENT]);
+ * xs.xs_close(s);
+ * xs.xs_term(ctx);
+ * ```
+ */
+export function xs_unbind(s: XsSocket | null, endpoint: string): number {
+  const st = sockOf(s);
+  const e = sockState(st);
+  if (e) return fail(e);
+  return st!.core.unbind(endpoint);
+}
+
+/**
+ * Extension, not in Crossroads 1.2.0 (libzmq's zmq_disconnect(3)): ends the socket's
+ * connects to `endpoint`, named as it was given to `xs_connect` (every connect of that
+ * string), as `xs_shutdown` does by id: the connection and its reconnection attempts end,
+ * messages queued on it follow `XS_LINGER`.
+ *
+ * @param s a socket handle
+ * @param endpoint the connected endpoint
+ * @returns 0, or -1 with errno ENOTSOCK, ETERM, EINVAL (not an endpoint string),
+ *   EPROTONOSUPPORT (unknown transport), ENOENT (the socket is not connected to it)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as xs from "@crossroads/xs/xs";
+ * const ctx = xs.xs_init();
+ * const s = xs.xs_socket(ctx, xs.XS_PUSH);
+ * xs.xs_connect(s, "inproc://disconnect-example");
+ * assert.equal(xs.xs_disconnect(s, "inproc://disconnect-example"), 0);
+ * assert.deepEqual([xs.xs_disconnect(s, "inproc://elsewhere"), xs.xs_errno()], [-1, xs.ENOENT]);
+ * xs.xs_close(s);
+ * xs.xs_term(ctx);
+ * ```
+ */
+export function xs_disconnect(s: XsSocket | null, endpoint: string): number {
+  const st = sockOf(s);
+  const e = sockState(st);
+  if (e) return fail(e);
+  return st!.core.disconnect(endpoint);
 }
 
 /**

@@ -10,30 +10,53 @@
  * thread (lib/core/socket.ts `waitWritable` and its blocking calls, which wait through
  * lib/core/waiting.ts).
  *
+ * Content sent by reference (`xs_msg_init_data`, lib/pipe/shared_content.ts): the
+ * reference of a part sent with `XS_SNDMORE` waits with it here and is released once
+ * the whole message went (each inproc queue holds its own), or when the message is given
+ * up; a received part's reference stays here until `xs_recvmsg` hands it to a message,
+ * `xs_recv` copied it, or the socket closes (`releaseHeld`).
+ *
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
 import { fail, getErrno } from "../errors.ts";
-import { msgEmpty, msgLive, msgPayload, msgReceived, msgSent, type xs_msg_t } from "./msg.ts";
+import {
+  msgEmpty,
+  msgLive,
+  msgPayload,
+  msgReceived,
+  msgSent,
+  partDropped,
+  type xs_msg_t,
+} from "./msg.ts";
 import { sockOf, type SockState, sockState, type XsSocket } from "./_handles.ts";
 
 /** Types that can never send: ENOTSUP already at the first part (upstream xsend). */
 const CANNOT_SEND = new Set([C.XS_PULL, C.XS_SUB]);
 
-/** Waits until the socket can take the first part of a message (per flags/SNDTIMEO). */
-function waitWritable(st: SockState, flags: number): number {
+/**
+ * Waits until the socket can take a message whose first part is `first` (per
+ * flags/SNDTIMEO). A ROUTER with XS_ROUTER_MANDATORY refuses here a message it cannot route
+ * (EHOSTUNREACH) and waits for room at its peer, as libzmq does at the first part, so a
+ * refused message leaves nothing half sent.
+ */
+function waitWritable(st: SockState, flags: number, first: Uint8Array): number {
   const core = st.core;
   if (CANNOT_SEND.has(core.info.number)) return fail(C.ENOTSUP);
   const ev = core.events();
   if (ev < 0) return ev;
-  if (ev & C.XS_POLLOUT) return 0;
+  let rc = core.sendable(first, true);
+  if (rc !== C.EAGAIN) return rc === 0 ? 0 : fail(rc);
   const timeout = flags & C.XS_DONTWAIT ? 0 : core.options.sndtimeo;
   if (timeout === 0) return fail(C.EAGAIN);
   const deadline = timeout < 0 ? Infinity : performance.now() + timeout;
-  const ok = core.waitWritable(deadline);
+  const ok = core.waitWritable(deadline, first, true);
   const e = sockState(st);
   if (e) return fail(e);
-  return ok ? 0 : fail(C.EAGAIN);
+  if (!ok) return fail(C.EAGAIN);
+  // Ready, or refused after all (the peer left while we waited).
+  rc = core.sendable(first, true);
+  return rc === 0 || rc === C.EAGAIN ? 0 : fail(rc);
 }
 
 /** Sends one part: 0 or -1 with errno. The part is owned by the library on success. */
@@ -44,7 +67,7 @@ function sendPart(st: SockState, part: Uint8Array, flags: number): number {
     if (state) return fail(state);
   }
   if (st.out.length === 0 && flags & C.XS_SNDMORE) {
-    if (waitWritable(st, flags) < 0) return -1;
+    if (waitWritable(st, flags, part) < 0) return -1;
   }
   if (flags & C.XS_SNDMORE) {
     st.out.push(part);
@@ -53,11 +76,31 @@ function sendPart(st: SockState, part: Uint8Array, flags: number): number {
   const msg = st.out.length ? [...st.out, part] : [part];
   if (st.core.send(msg, flags) < 0) {
     // EAGAIN may be retried with the last part; any other failure ends the message.
-    if (getErrno() !== C.EAGAIN) st.out = [];
+    if (getErrno() !== C.EAGAIN) dropOut(st);
     return -1;
   }
-  st.out = [];
+  // The pipes that took the message hold their own references now.
+  dropOut(st);
   return 0;
+}
+
+/** Gives up the parts collected with XS_SNDMORE (sent, or never to be). */
+function dropOut(st: SockState): void {
+  const out = st.out;
+  st.out = [];
+  for (const p of out) partDropped(p);
+}
+
+/**
+ * Releases what the C face holds for a socket: the parts of a message half sent and of
+ * one half received (xs_close, or the context's term closing the socket).
+ */
+export function releaseHeld(st: SockState): void {
+  dropOut(st);
+  const rest = st.inParts.slice(st.inNext);
+  st.inParts = [];
+  st.inNext = 0;
+  for (const p of rest) partDropped(p);
 }
 
 /** Receives one part, or null with errno. */
@@ -175,6 +218,7 @@ export function xs_recv(
   if (!r) return -1;
   const n = Math.min(len, r.part.length);
   if (n > 0) buf!.set(r.part.subarray(0, n));
+  partDropped(r.part);
   return r.part.length;
 }
 
@@ -213,8 +257,10 @@ export function xs_sendmsg(s: XsSocket | null, msg: xs_msg_t, flags: number): nu
   if (!msgLive(msg)) return fail(C.EFAULT);
   const part = msgPayload(msg);
   const size = part.length;
+  // The message's reference goes with its part (released after the whole message went).
+  const more = (flags & C.XS_SNDMORE) !== 0;
   if (sendPart(st!, part, flags | 0) < 0) return -1;
-  msgSent(msg);
+  msgSent(msg, more);
   return size;
 }
 

@@ -8,7 +8,17 @@
  */
 import * as C from "../constants.ts";
 import { fail } from "../errors.ts";
-import { EMPTY, init, live, liveOrThrow, release, type xs_free_fn, xs_msg_t } from "./msg_t.ts";
+import { contentOf, shareContent } from "../core/mod.ts";
+import {
+  type Content,
+  EMPTY,
+  init,
+  live,
+  liveOrThrow,
+  release,
+  type xs_free_fn,
+  xs_msg_t,
+} from "./msg_t.ts";
 
 // io.ts takes the message type from here, with the hooks at the end of this file.
 export type { xs_msg_t } from "./msg_t.ts";
@@ -58,14 +68,17 @@ export function xs_msg_init_size(msg: xs_msg_t, size: number): number {
   } catch {
     return fail(C.ENOMEM);
   }
-  return init(msg, { data, refs: 1, ffn: null, source: null, hint: undefined });
+  return init(msg, { data, refs: 1, free: null, local: true });
 }
 
 /**
  * Initialises `msg` over the caller's buffer without copying it (`xs_msg_init_data(3)`).
  * `ffn(data, hint)`, if given, is called exactly once when the library no longer needs
- * the buffer: after the message was sent (its bytes copied into the library's queues),
- * or when the last message sharing it was closed.
+ * the buffer: when the last message sharing it was closed. Sent over inproc, the buffer
+ * itself reaches the receivers (no copy: they see the same memory), and `ffn` runs
+ * once the last of them closed its message (or received into it); sent over tcp, ipc
+ * or ws, the bytes are copied when the send succeeds, and `ffn` runs then
+ * (docs/behaviour.md §10.17).
  *
  * @param msg the storage to initialise
  * @param data the bytes (an `ArrayBuffer` or any view)
@@ -104,7 +117,8 @@ export function xs_msg_init_data(
   }
   if (!Number.isSafeInteger(size) || size < 0 || size > view.length) return fail(C.EINVAL);
   if (ffn != null && typeof ffn !== "function") return fail(C.EINVAL);
-  return init(msg, { data: view.subarray(0, size), refs: 1, ffn: ffn ?? null, source: data, hint });
+  const free = ffn ? () => ffn(data, hint) : null;
+  return init(msg, { data: view.subarray(0, size), refs: 1, free });
 }
 
 /**
@@ -348,37 +362,54 @@ export function msgLive(msg: unknown): boolean {
 }
 
 /**
- * The bytes `xs_sendmsg` hands to a socket. Content with a free function is copied so
- * the function can run as soon as the send succeeded; other content goes by reference.
+ * The bytes `xs_sendmsg` hands to a socket: the content's own view. Content of
+ * `xs_msg_init_data` (and content received by reference) is registered to travel with
+ * it, the message's reference going along (lib/pipe/shared_content.ts); other content is
+ * plain bytes.
  */
 export function msgPayload(msg: xs_msg_t): Uint8Array {
   const c = live(msg)!.content;
   if (!c) return new Uint8Array(0);
-  return c.ffn ? c.data.slice() : c.data;
+  return c.local ? c.data : shareContent(c);
 }
 
-/** After a successful send: the message becomes a valid empty message. */
-export function msgSent(msg: xs_msg_t): void {
+/**
+ * After a successful send: the message becomes a valid empty message. With `kept`, its
+ * reference went with the part (the rest of a multi-part message is still to come,
+ * lib/xs/io.ts releases it once the whole message was sent); otherwise it is released.
+ */
+export function msgSent(msg: xs_msg_t, kept = false): void {
   const st = live(msg)!;
   const c = st.content;
   st.content = null;
   st.more = false;
-  release(c);
+  if (!kept || !c || c.local) release(c);
 }
 
-/** Replaces the content of a live message with a received part (over an ArrayBuffer). */
+/**
+ * Replaces the content of a live message with a received part: the content the part
+ * carries when it came by reference (the reference the socket handed out becomes the
+ * message's), else the part itself over an ArrayBuffer.
+ */
 export function msgReceived(
   msg: xs_msg_t,
-  part: Uint8Array<ArrayBuffer>,
+  part: Uint8Array,
   more: boolean,
   properties: Record<string, string> | null = null,
 ): void {
   const st = live(msg)!;
   const c = st.content;
-  st.content = { data: part, refs: 1, ffn: null, source: null, hint: undefined };
+  st.content = (contentOf(part) as Content | undefined) ??
+    { data: part, refs: 1, free: null, local: true };
   st.more = more;
   st.properties = properties;
   release(c);
+}
+
+/** Lets go of a received or half-sent part that never reached a message. */
+export function partDropped(part: Uint8Array): void {
+  const c = contentOf(part);
+  if (c) release(c);
 }
 
 /** Trap 3: a receive that failed with EAGAIN empties the message passed in. */

@@ -6,13 +6,17 @@
  * A message is uninitialised storage until one of the `xs_msg_init*` calls makes it
  * live; `xs_msg_close` makes it dead. Content is reference-counted so that
  * `xs_msg_copy` shares it without copying bytes; the free function given to
- * `xs_msg_init_data` runs exactly once, when the last reference goes (closed, moved
- * over, or handed to a socket by `xs_sendmsg`).
+ * `xs_msg_init_data` runs exactly once, when the last reference goes. Such content
+ * travels by reference (lib/pipe/shared_content.ts, through the core): over inproc the
+ * receivers' messages share it and hold references too, so the function runs once the
+ * last of them was closed; tcp/ipc/ws copy the bytes when the message is sent, which is
+ * when their reference goes (docs/behaviour.md §10.17).
  *
  * Runs on: API thread.
  */
 import * as C from "../constants.ts";
 import { fail } from "../errors.ts";
+import { releaseContent, type SharedContent } from "../core/mod.ts";
 
 /**
  * The free function of `xs_msg_init_data`: called once with the caller's buffer and the
@@ -20,13 +24,19 @@ import { fail } from "../errors.ts";
  */
 export type xs_free_fn = (data: ArrayBuffer | ArrayBufferView, hint: unknown) => void;
 
-/** Content shared by the messages `xs_msg_copy` made from one another. */
-export interface Content {
-  data: Uint8Array;
-  refs: number;
-  ffn: xs_free_fn | null;
-  source: ArrayBuffer | ArrayBufferView | null;
-  hint: unknown;
+/**
+ * Content shared by the messages `xs_msg_copy` made from one another, and by the
+ * receivers of content sent by reference. `free` calls the free function of
+ * `xs_msg_init_data`.
+ */
+export interface Content extends SharedContent {
+  /**
+   * True for content whose bytes a send hands over as they are, without reference
+   * counting across the socket (`xs_msg_init_size`, parts received as fresh memory).
+   * Absent: content of `xs_msg_init_data`, or received by reference, which is sent by
+   * reference (lib/pipe/shared_content.ts).
+   */
+  readonly local?: true;
 }
 
 /** The state of an initialised message (absent from the map = uninitialised). */
@@ -71,12 +81,7 @@ export function live(msg: unknown): MsgState | null {
 
 /** Drops one reference to `c`; the last one runs the free function, once. */
 export function release(c: Content | null): void {
-  if (!c) return;
-  if (--c.refs === 0 && c.ffn) {
-    const f = c.ffn;
-    c.ffn = null;
-    f(c.source!, c.hint);
-  }
+  if (c) releaseContent(c);
 }
 
 /** Makes `msg` live over `content` (`xs_msg_init*`): 0, or -1 with EFAULT. */

@@ -7,29 +7,10 @@
  *
  * Runs on: the test runner's main thread (the I/O worker does the tcp/ipc side).
  */
-import { Context, EVENTS_KEPT, type SocketEvent, type SocketEvents } from "../../mod.ts";
+import { Context, EVENTS_KEPT, type SocketEvent } from "../../mod.ts";
 import { assert, reservePort, scratchEndpoint, test } from "../_harness.ts";
 import { RawPeer } from "../upstream/_testutil.ts";
-
-/** Reads events until one of `type` (returned); fails after `ms` or at the end. */
-async function until(events: SocketEvents, type: SocketEvent["type"], ms = 5_000) {
-  const seen: string[] = [];
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`no "${type}" event within ${ms} ms; saw ${seen.join(", ")}`);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const r = await Promise.race([
-      events.next(),
-      new Promise<null>((res) => timer = setTimeout(() => res(null), left)),
-    ]);
-    clearTimeout(timer);
-    if (r === null) continue;
-    if (r.done) throw new Error(`events ended before "${type}"; saw ${seen.join(", ")}`);
-    seen.push(r.value.type);
-    if (r.value.type === type) return r.value;
-  }
-}
+import { untilEvent as until } from "../_events.ts";
 
 for (const scheme of ["tcp", "ipc"] as const) {
   test(`events over ${scheme}: listening, accept, connect, handshake, disconnect, end`, async () => {

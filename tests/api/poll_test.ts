@@ -1,12 +1,14 @@
 /**
  * Tests of `poll` (lib/api/poll.ts), the idiomatic face's readiness helper: check once,
  * timeout bounds, early wake when an item becomes ready mid-wait, POLLOUT, several
- * items, and errors.
+ * items, errors, and no timer but its timeout while it waits (the waiter it shares with
+ * `waitReadable`: tests/api/readiness_test.ts).
  *
  * Runs on: the test runner's main thread.
  */
 import { assert, delay, scratchEndpoint, test, TRANSPORTS } from "../_harness.ts";
 import { Context, poll, XS_POLLIN, XS_POLLOUT, XsError } from "../../mod.ts";
+import { countTimers } from "./_timers.ts";
 
 test("poll with timeout 0 checks once and reports nothing on an idle socket", async () => {
   await using ctx = new Context();
@@ -133,3 +135,24 @@ test("poll over sockets of two contexts wakes for either one", async () => {
   assert.deepEqual(r, [0, XS_POLLIN]);
   assert.ok(t < 2000, `woken by the second context (took ${t} ms, timeout 5000)`);
 });
+
+for (const scheme of TRANSPORTS) {
+  test(`poll starts no timer but its timeout while it waits over ${scheme}`, async () => {
+    await using ctx = new Context();
+    using pull = ctx.socket("PULL");
+    using push = ctx.socket("PUSH");
+    await pull.bind(scratchEndpoint(scheme));
+    await push.connect(pull.lastEndpoint);
+    await push.send("warm-up");
+    assert.equal(await pull.receiveText({ timeout: 5000 }), "warm-up");
+    const items = [{ socket: pull, events: XS_POLLIN }, { socket: push, events: 0 }];
+    const idle = await countTimers(() => poll(items, 250));
+    assert.deepEqual([idle.result, idle.timeouts, idle.intervals], [[0, 0], [250], 0]);
+    const woken = await countTimers(async () => {
+      const p = poll(items);
+      await push.send("x");
+      return await p;
+    });
+    assert.deepEqual([woken.result, woken.timeouts, woken.intervals], [[XS_POLLIN, 0], [], 0]);
+  }, { timeout: 15_000 });
+}

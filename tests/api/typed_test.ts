@@ -24,6 +24,10 @@ test("Socket<T>: the type checker refuses what the type cannot do, run time agre
   assert.throws(() => sub.trySend("x"), notsup);
   // @ts-expect-error only SUB and XSUB subscribe
   assert.throws(() => pull.subscribe("a"), (e) => e instanceof XsError && e.code === "EINVAL");
+  // @ts-expect-error a PUSH never becomes readable
+  await assert.rejects(push.waitReadable({ timeout: 0 }), notsup);
+  // @ts-expect-error a SUB never becomes writable
+  await assert.rejects(sub.waitWritable({ timeout: 0 }), notsup);
   // @ts-expect-error a PUSH cannot be iterated for messages
   const iterate = () => push[Symbol.asyncIterator]();
   assert.equal(typeof iterate, "function");

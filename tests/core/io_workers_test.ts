@@ -8,7 +8,7 @@
  *
  * Runs on: the test runner's main thread.
  */
-import { assert, scratchEndpoint, test, texts } from "../_harness.ts";
+import { assert, scratchEndpoint, test, texts, waitFor } from "../_harness.ts";
 import { Authenticator, Context, type Socket, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 import { stateOf } from "../../lib/api/socket_state.ts";
@@ -158,7 +158,6 @@ test("io workers: a socket on two workers lingers on both; the workers stop when
   }
   assert.equal(got, 200, "every message sent before the close arrived");
   for (const p of pulls) p.close();
-  const { waitFor } = await import("../_harness.ts");
   await waitFor(() => core.runningWorkers === 0, 5000);
   assert.equal(core.liveSockets, 0);
 });
@@ -237,7 +236,6 @@ for (const ioThreads of [1, 2]) {
     }
     // Every closed connection's block (both its ends) went back to the pool: in use at most
     // the last one, still closing.
-    const { waitFor } = await import("../_harness.ts");
     await waitFor(() => (core.process(), core.blockCounts.inUse <= 1), 5000);
     assert.ok(core.blockCounts.free >= 1, JSON.stringify(core.blockCounts));
   });

@@ -5,12 +5,24 @@
  * rings between the announcement and the park (the lost wake-up the re-check order
  * prevents); an async operation parks with WAKE_MESSAGE armed and completes on the wake;
  * the queue keeps each kind in order and times out with EAGAIN; the blocking form of an
- * operation returns what arrives while it waits, or EAGAIN at its deadline.
+ * operation returns what arrives while it waits, or EAGAIN at its deadline. The readiness
+ * wait (`waitAsync`) ends on the wake that makes it true, at its timeout after a last check,
+ * on abort or a throwing check, and is serviced after the sockets' own operations; the
+ * C face's wait over several contexts (`waitSyncAny`) parks once for one, in slices for more.
  *
  * Runs on: the test runner's main thread.
  */
 import { assert, test } from "../_harness.ts";
-import { OpQueue, type WaitHost, Waiting, type Watched } from "../../lib/core/waiting.ts";
+import {
+  OpQueue,
+  sleepSync,
+  type SyncWaiter,
+  waitAsync,
+  type WaitHost,
+  Waiting,
+  waitSyncAny,
+  type Watched,
+} from "../../lib/core/waiting.ts";
 import {
   API_BELL,
   CONTEXT_BLOCK_BYTES,
@@ -158,4 +170,130 @@ test("waiting: a blocking receive returns what arrives while it waits, EAGAIN at
   const t0 = performance.now();
   assert.equal(sock.ops.block("recv", null, 30), EAGAIN);
   assert.ok(performance.now() - t0 >= 29, "waited for the deadline");
+});
+
+test("waiting: a blocking send waits with its message (a ROUTER waits for room at that peer)", () => {
+  const msg = [new Uint8Array([1]), new Uint8Array([2])];
+  const waitedWith: (Uint8Array[] | null)[] = [];
+  let tries = 0;
+  const ops = new OpQueue({
+    attempt: () => ++tries < 3 ? EAGAIN : 0,
+    deadline: () => Infinity,
+    service: () => {},
+    watch: () => {},
+    state: () => 0,
+    process: () => {},
+    wait: (_kind, _deadline, m) => (waitedWith.push(m), true),
+  });
+  assert.equal(ops.block("send", msg, 1_000), 0);
+  assert.equal(tries, 3);
+  assert.deepEqual(waitedWith, [msg, msg]);
+});
+
+// ---------------------------------------------------------------- waitAsync, waitSyncAny
+
+/** A fake context for `waitAsync`: its Waiting, and how many service rounds were kicked. */
+function registry() {
+  const { h, waiting } = fakeHost();
+  const r = {
+    kicks: 0,
+    watch: (w: Watched) => waiting.watch(w),
+    kick: () => (r.kicks++, waiting.kick()),
+  };
+  return { h, waiting, r };
+}
+
+test("waiting: waitAsync resolves on the wake that makes its condition true", async () => {
+  const { h, waiting, r } = registry();
+  let ready = false;
+  let checks = 0;
+  const w = waitAsync([r], {
+    check: () => (checks++, ready),
+    maybe: () => ready,
+  }, -1);
+  assert.equal(h.bell.armed(WAKE_MESSAGE), true, "the event loop's sleep is announced");
+  waiting.woken(); // a wake that changes nothing
+  ready = true;
+  waiting.woken();
+  assert.equal(await w, true);
+  assert.equal(checks, 3, "checked at the start and on each of the two wakes");
+  // Ready at once: no wait at all.
+  assert.equal(await waitAsync([r], { check: () => true, maybe: () => true }, 0), true);
+  assert.equal(await waitAsync([r], { check: () => false, maybe: () => false }, 0), false);
+});
+
+test("waiting: waitAsync's timeout checks once more; abort and a throwing check reject", async () => {
+  const { waiting, r } = registry();
+  let ready = false;
+  const late = waitAsync([r], { check: () => ready, maybe: () => false }, 30);
+  setTimeout(() => (ready = true), 5); // true by the deadline, though nothing woke the wait
+  assert.equal(await late, true);
+  assert.equal(await waitAsync([r], { check: () => false, maybe: () => false }, 20), false);
+  const kicks = r.kicks;
+  const ac = new AbortController();
+  const aborted = waitAsync([r], { check: () => false, maybe: () => false }, -1, ac.signal);
+  ac.abort("stop");
+  await assert.rejects(aborted, (e) => e === "stop");
+  assert.ok(r.kicks > kicks, "an ended wait asks for a round that drops it");
+  await assert.rejects(
+    waitAsync([r], { check: () => true, maybe: () => true }, -1, AbortSignal.abort("first")),
+    (e) => e === "first",
+  );
+  let closed = false;
+  const fails = waitAsync([r], {
+    check: () => {
+      if (closed) throw new Error("closed");
+      return false;
+    },
+    maybe: () => closed,
+  }, -1);
+  closed = true;
+  waiting.kick();
+  await assert.rejects(fails, /closed/);
+});
+
+test("waiting: a readiness wait is serviced after the sockets' own operations of its round", async () => {
+  const { waiting, r } = registry();
+  const order: string[] = [];
+  let sent = false;
+  // Registered first, yet serviced last: it sees what the socket's operation did.
+  const w = waitAsync([r], {
+    check: () => (order.push("check"), sent),
+    maybe: () => sent,
+  }, -1);
+  const sock: Watched = {
+    hasPending: true,
+    service: () => {
+      order.push("socket");
+      sent = true;
+      (sock as { hasPending: boolean }).hasPending = false;
+    },
+    canSend: () => false,
+    canRecv: () => true,
+  };
+  waiting.watch(sock);
+  waiting.woken();
+  assert.equal(await w, true);
+  assert.deepEqual(order, ["check", "socket", "check"]);
+});
+
+test("waiting: waitSyncAny parks once on a single context, in 5 ms slices on several", () => {
+  const calls: number[][] = [[], []];
+  const fake = (i: number): SyncWaiter => ({
+    waitSync(deadline) {
+      calls[i]!.push(deadline - performance.now());
+      sleepSync(deadline);
+      return false;
+    },
+  });
+  const t0 = performance.now();
+  assert.equal(waitSyncAny([fake(0)], t0 + 60, () => false), false);
+  assert.equal(calls[0]!.length, 1, "one wait for the whole deadline");
+  calls[0] = [];
+  assert.equal(waitSyncAny([fake(0), fake(1)], performance.now() + 60, () => false), false);
+  // Each context in turn for at most 5 ms: about 6 slices each in 60 ms.
+  for (const c of calls) {
+    assert.ok(c.length >= 4 && c.length <= 8, `${c.length} slices`);
+    assert.ok(c.every((ms) => ms <= 5.01), `slices of ${c.map((ms) => ms.toFixed(1))} ms`);
+  }
 });

@@ -3,7 +3,8 @@
  * runtime instead of sockets and the test playing both the API thread (commands in,
  * events out of the control ring) and a raw ZMTP/3.1 peer (lib/wire's `Handshake`):
  * bind and its reply, an accepted connection offered and given a pipe, frames both ways
- * through the pipe's rings, a refused connection, and close reporting `closed`.
+ * through the pipe's rings, a refused connection, a connect that resolves its host at
+ * each attempt, and close reporting `closed`.
  *
  * Runs on: the test runner's main thread.
  */
@@ -210,5 +211,36 @@ test("io loop: a refused connection is closed; a failed bind replies with its er
   assert.notEqual(r.errno, 0);
   assert.match(r.error ?? "", /no unix sockets here/);
   loop.command({ t: "close", sock: 2, linger: 0, at: Date.now() });
+  await next("closed");
+});
+
+test("io loop: a tcp connect resolves its host again at every attempt", async () => {
+  // docs/behaviour.md §10.12 (§8 trap 26): Crossroads 1.2.0 resolves the name once, in
+  // xs_connect, and dials that address for ever; a name that moves is followed here.
+  const { rt, loop, next } = setup();
+  const asked: string[] = [];
+  rt.resolve = (host: string) => {
+    asked.push(host);
+    return Promise.resolve([`127.0.0.${asked.length}`]);
+  };
+  const dialled: string[] = [];
+  (rt as Runtime).connectTcp = (host: string) => {
+    dialled.push(host);
+    return Promise.reject(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }));
+  };
+  loop.command({
+    t: "connect",
+    sock: 3,
+    ep: 1,
+    endpoint: { scheme: "tcp", host: "svc.test", port: 5555, ipv6: false },
+    opts: { ...OPTS, type: "PUSH", peers: ["PULL"], reconnectIvl: 5 },
+    pipe: 21,
+    sab: newPipeBlock(PIPE_RING_BYTES, PIPE_RING_BYTES),
+    rcvhwm: 0,
+  });
+  await waitFor(() => dialled.length >= 3, 2000, "three attempts");
+  assert.deepEqual(asked.slice(0, 3), ["svc.test", "svc.test", "svc.test"]);
+  assert.deepEqual(dialled.slice(0, 3), ["127.0.0.1", "127.0.0.2", "127.0.0.3"]);
+  loop.command({ t: "close", sock: 3, linger: 0, at: Date.now() });
   await next("closed");
 });

@@ -79,7 +79,13 @@ writeFileSync(
 // Tests start Deno and Bun peers from node_modules/.bin under the tree's root.
 symlinkSync(join(root, "node_modules"), join(out, "node_modules"));
 // Scripts that tests start as processes (imported by nobody, so named here).
-const SCRIPTS = ["tests/process/_peer.ts", "tests/upstream/_actor_worker.ts"];
+const SCRIPTS = [
+  "tests/process/_peer.ts",
+  "tests/process/_parts_sender.ts",
+  "tests/process/_steer_peer.ts",
+  "tests/process/_signal_child.ts",
+  "tests/upstream/_actor_worker.ts",
+];
 const t0 = Date.now();
 emitJs({
   root,

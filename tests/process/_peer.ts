@@ -25,7 +25,8 @@
  *   all) against a slow consumer, and reports how long each waited and whether the sends
  *   completed in the order they were made.
  * - `rep`: a REP that answers each request with its RSS and fd count, or (`echo`) with the
- *   request itself.
+ *   request itself; `type` "ROUTER" makes it a ROUTER that echoes each message, envelope and
+ *   all (back to its sender).
  * - `reqstream`: one REQ that sends `count` requests shaped by `plan` to an echoing REP and
  *   checks each reply (order, parts, content), then closes with `linger`.
  * - `reqloop`: `cycles` of REQ socket → connect → request → reply → close, reporting the
@@ -251,7 +252,7 @@ const roles: Record<string, () => Promise<void>> = {
 
   async rep() {
     const ctx = new Context();
-    const s = await open(ctx, "REP");
+    const s = await open(ctx, cfg.type ?? "REP");
     out({ ready: true, endpoint: s.lastEndpoint, ...stats() });
     let stop = false;
     nextLine().then(() => (stop = true));

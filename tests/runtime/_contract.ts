@@ -5,8 +5,8 @@
  *
  * Runs on: the test runner's main thread.
  */
-import { existsSync, writeFileSync } from "node:fs";
-import { assert, delay, removeDir, tempDir, test, waitFor } from "../_harness.ts";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { assert, delay, removeDir, runtime, tempDir, test, waitFor } from "../_harness.ts";
 import type {
   Listener,
   NetError,
@@ -448,6 +448,37 @@ export function runtimeSuite(label: string, load: () => Promise<Runtime>) {
     } finally {
       if (listener) await closeListener(listener);
       await closeBoth(client, server);
+      removeDir(dir);
+    }
+  });
+
+  test(`${label} runtime names the OS errno of a failed listen (bind(2)'s, as upstream)`, async () => {
+    const rt = await load();
+    const dir = tempDir();
+    const code = async (p: Promise<Listener>) => {
+      try {
+        (await p).close();
+        return "listening";
+      } catch (e) {
+        return (e as NetError).code;
+      }
+    };
+    try {
+      writeFileSync(`${dir}/file`, "x");
+      mkdirSync(`${dir}/sub`);
+      const accept = () => new Recorder();
+      // RFC 5737 TEST-NET-1: a valid address no interface of this host has. (Deno's node:net
+      // says EINVAL there; real Node says EADDRNOTAVAIL, tests/spec/bind_errors_test.ts.)
+      const notHere = await code(rt.listenTcp("192.0.2.1", 0, accept));
+      if (label === "node:net" && runtime === "deno") assert.ok(notHere !== "listening");
+      else assert.equal(notHere, "EADDRNOTAVAIL");
+      // libuv (Node) says EACCES for a missing directory; the adapter says the OS's ENOENT.
+      assert.equal(await code(rt.listenUnix(`${dir}/missing/s.sock`, accept)), "ENOENT");
+      assert.equal(await code(rt.listenUnix(`${dir}/file/s.sock`, accept)), "ENOTDIR");
+      // A directory at the path is not removed (unlink(2), not rmdir): the bind finds it.
+      assert.equal(await code(rt.listenUnix(`${dir}/sub`, accept)), "EADDRINUSE");
+      assert.ok(existsSync(`${dir}/sub`));
+    } finally {
       removeDir(dir);
     }
   });

@@ -869,9 +869,15 @@ test("attack 10: a MESSAGE header announcing more than maxmsgsize closes before 
     raw.write(boxRequest(d, big));
     const reply = await readReply(d);
     assert.deepEqual([reply.length, reply[1]!.length], [2, 1000]);
-    // One byte more, announced in a long header with no body after it.
-    raw.write(cat(new Uint8Array([0x02]), u64(1000 + 33 + 1)));
-    await Promise.all([raw.waitClosed("MESSAGE of 1034 bytes announced"), s.roundTrip("during")]);
+    // A box may hold a command of 64 KiB whatever maxmsgsize says (docs/wire.md §8.4), so a
+    // header announcing more than 65536 + 33 bytes closes before the body arrives.
+    raw.write(cat(new Uint8Array([0x02]), u64(65_536 + 33 + 1)));
+    await Promise.all([raw.waitClosed("MESSAGE of 65570 bytes announced"), s.roundTrip("during")]);
+    // A boxed part of 1001 bytes is unboxed, then refused by the part limit.
+    const raw1 = await s.raw();
+    const d1 = await curveHandshake(raw1, keyBytes(s.serverKeys.publicKey, curveKeyPair()));
+    raw1.write(boxRequest(d1, new Uint8Array(1001).fill(0x62)));
+    await raw1.waitClosed("a boxed part of 1001 bytes");
     // A huge size (2^40) on a fresh connection.
     const raw2 = await s.raw();
     await curveHandshake(raw2, keyBytes(s.serverKeys.publicKey, curveKeyPair()));

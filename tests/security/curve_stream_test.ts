@@ -247,19 +247,26 @@ test("a tampered box, nonce or key fails to authenticate, in words without key b
 });
 
 test("an oversized header fails before its body arrives", () => {
-  // maxMsgSize 100: the MESSAGE body may have 133 bytes; this header announces 1000.
+  // maxMsgSize 100: a box may hold a command of MAX_COMMAND_SIZE bytes (a part or a command
+  // is known only once it is open), so the MESSAGE body may have 65536 + 33 bytes.
   const s = new CurveStream(K, "server", 2, 2, 100);
-  sameBytes(s.decode(hex("02 00 00 00 00 00 00 03")), new Uint8Array(0), "7 header bytes");
-  assert.equal(s.decode(hex("E8")), null);
-  assert.equal(s.error, "CURVE traffic frame of 1000 bytes exceeds the limit of 133 bytes");
-  // The limit is on the frame data: 100 bytes pass, 101 do not.
+  sameBytes(s.decode(hex("02 00 00 00 00 00 01 00")), new Uint8Array(0), "7 header bytes");
+  assert.equal(s.decode(hex("22")), null);
+  assert.equal(s.error, "CURVE traffic frame of 65570 bytes exceeds the limit of 65569 bytes");
+  const at = new CurveStream(K, "server", 2, 2, 100);
+  sameBytes(at.decode(hex("02 00 00 00 00 00 01 00 21")), new Uint8Array(0), "at the limit");
+  assert.equal(at.error, null);
+  // The part limit is the decoder's business, after the codec: 101 bytes are unboxed.
   const ok = new CurveStream(K, "server", 2, 2, 100);
-  sameBytes(ok.decode(clientWire(frame(0, pattern(100, 1)))), frame(0, pattern(100, 1)), "100");
-  const over = new CurveStream(K, "server", 2, 2, 100);
-  assert.equal(over.decode(clientWire(frame(0, pattern(101, 1))).subarray(0, 2)), null);
-  // maxMsgSize 0: only empty frames.
-  const zero = new CurveStream(K, "server", 2, 2, 0);
-  sameBytes(zero.decode(clientWire(frame(0, new Uint8Array(0)))), frame(0, new Uint8Array(0)), "0");
+  sameBytes(ok.decode(clientWire(frame(0, pattern(101, 1)))), frame(0, pattern(101, 1)), "101");
+  // A command larger than maxMsgSize passes too.
+  const cmd = new CurveStream(K, "server", 2, 2, 0);
+  const ping = frame(FLAG_COMMAND, hex('04 "PING" 00 00'));
+  sameBytes(cmd.decode(clientWire(ping)), ping, "PING under maxMsgSize 0");
+  // A limit above MAX_COMMAND_SIZE: the part limit + 33.
+  const big = new CurveStream(K, "server", 2, 2, 100_000);
+  assert.equal(big.decode(hex("02 00 00 00 00 00 01 86 C2")), null);
+  assert.match(big.error ?? "", /of 100034 bytes exceeds the limit of 100033 bytes/);
 });
 
 test("without a limit the hard cap applies, and a huge announced size is not allocated", () => {

@@ -403,12 +403,18 @@ test("CURVE commands of the wrong size or version are refused", () => {
   assert.match(p.cli.error ?? "", /READY is 29 bytes/);
 });
 
-test("CURVE handshake frames are checked against maxMsgSize", () => {
+test("CURVE handshake frames are checked against MAX_COMMAND_SIZE, not maxMsgSize", () => {
+  // A HELLO (200 bytes) passes a maxMsgSize of 150: the limit is for message parts.
+  const ok = new Handshake(hsOpts("PULL", serverSec(), { maxMsgSize: 150 }));
+  ok.start();
+  ok.feed(cat(SIG0, hex("03 01"), ascii("CURVE"), fill(15, 0), fill(32, 0)));
+  ok.feed(hex("04 C8"));
+  assert.equal(ok.error, null);
   const h = new Handshake(hsOpts("PULL", serverSec(), { maxMsgSize: 150 }));
   h.start();
   h.feed(cat(SIG0, hex("03 01"), ascii("CURVE"), fill(15, 0), fill(32, 0)));
-  h.feed(hex("04 C8"));
-  assert.match(h.error ?? "", /exceeds the limit of 150/);
+  h.feed(hex("06 00 00 00 00 00 01 00 01"));
+  assert.match(h.error ?? "", /exceeds the limit of 65536/);
 });
 
 test("CURVE against PLAIN is a mechanism mismatch; 2.0 peers are refused", () => {

@@ -142,13 +142,17 @@ test("NULL with ZAP answered 300 stalls: nothing sent, never done", () => {
 });
 
 test("NULL holds frames while ZAP is asked but checks their size limit", () => {
-  const h = new Handshake(hsOpts("PULL", nullSecurity("global"), { maxMsgSize: 40 }));
+  // Frames held before the handshake is done are handshake frames: MAX_COMMAND_SIZE, not
+  // maxMsgSize (docs/wire.md §8.4).
+  const h = new Handshake(hsOpts("PULL", nullSecurity("global"), { maxMsgSize: 4 }));
   h.start();
   h.feed(NULL_GREETING);
   h.feed(readyFrame("PUSH", null));
   assert.equal(h.error, null);
-  for (const b of hex("00 29")) h.feed(new Uint8Array([b]));
-  assert.match(h.error ?? "", /exceeds the limit of 40/);
+  h.feed(hex('00 05 "abcde"'));
+  assert.equal(h.error, null);
+  for (const b of hex("02 00 00 00 00 00 01 00 01")) h.feed(new Uint8Array([b]));
+  assert.match(h.error ?? "", /exceeds the limit of 65536/);
   assert.equal(h.errorKind, "protocol");
   assert.equal(h.farewell, null);
 });

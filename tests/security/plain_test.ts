@@ -200,12 +200,18 @@ test("PLAIN server refuses an incompatible or truncated INITIATE", () => {
   }
 });
 
-test("PLAIN handshake frames are checked against maxMsgSize from their header", () => {
-  const h = new Handshake(hsOpts("PULL", SERVER, { maxMsgSize: 16 }));
+test("PLAIN handshake frames are checked against MAX_COMMAND_SIZE from their header", () => {
+  // maxMsgSize limits message parts, not the HELLO (docs/wire.md §8.4).
+  const ok = new Handshake(hsOpts("PULL", SERVER, { maxMsgSize: 4 }));
+  ok.start();
+  ok.feed(greeting("PLAIN"));
+  ok.feed(HELLO);
+  assert.equal(ok.error, null);
+  const h = new Handshake(hsOpts("PULL", SERVER, { maxMsgSize: 4 }));
   h.start();
   h.feed(greeting("PLAIN"));
-  h.feed(HELLO.subarray(0, 2));
-  assert.match(h.error ?? "", /exceeds the limit of 16/);
+  h.feed(hex("06 00 00 00 00 00 01 00 01"));
+  assert.match(h.error ?? "", /exceeds the limit of 65536/);
 });
 
 test("PLAIN against CURVE or NULL is a mechanism mismatch on both sides", () => {

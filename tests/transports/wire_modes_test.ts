@@ -106,6 +106,27 @@ test("xs1: REQ sends its identity frame first and takes the peer's first frame a
   }
 });
 
+test("xs1: REQ sends its request without waiting for the peer's identity, and drops the peer's first frame", async () => {
+  const l = await rawListen();
+  try {
+    await using ctx = new Context();
+    using req = ctx.socket("REQ", { wire: "xs1", linger: 0 });
+    await req.connect(`tcp://127.0.0.1:${l.port}`);
+    await req.send("q");
+    // Its identity, the delimiter (MORE) and the body, with nothing from the peer yet (a
+    // Crossroads PULL never sends anything).
+    await waitFor(() => (l.peer()?.got().length ?? 0) >= 7, 10_000, "7 bytes");
+    assert.equal(hex(l.peer()!.got()), "01 00 01 01 02 00 71");
+    // The peer's identity frame ("id", any content: it is dropped unread), then a reply.
+    l.peer()!.conn.write(new Uint8Array([0x03, 0x00, 0x69, 0x64, 0x01, 0x01, 0x02, 0x00, 0x61]));
+    const reply = await req.receive({ timeout: 10_000 });
+    assert.deepEqual(reply.map((p) => new TextDecoder().decode(p)), ["a"]);
+  } finally {
+    l.peer()?.conn.close();
+    l.listener.close();
+  }
+});
+
 test("zmtp1: our PUSH sends an identity frame (01 00) and, once it has the peer's, the message", async () => {
   const l = await rawListen();
   try {

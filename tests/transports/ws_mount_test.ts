@@ -172,3 +172,34 @@ test("mounted: closing the socket closes its WebSockets", async () => {
     await server.stop();
   }
 }, { skip });
+
+test(
+  "mounted: maxmsgsize 5 limits message parts, not the READY; a 6-byte part closes that WebSocket",
+  async () => {
+    await using ctx = new Context();
+    using pull = ctx.socket("PULL", { maxmsgsize: 5 });
+    const { zmq, server, url } = mount(pull);
+    try {
+      using push = ctx.socket("PUSH", { linger: 0, reconnectIvl: 10 });
+      await push.connect(url);
+      for (const n of [0, 3, 5]) {
+        await push.send(new Uint8Array(n).fill(0x61));
+        assert.equal((await pull.receive({ timeout: RECV_MS }))[0]!.length, n);
+      }
+      await waitFor(() => zmq.peers === 1, RECV_MS, "the PUSH joined");
+      await push.send(new Uint8Array(6));
+      await waitFor(() => zmq.peers === 0, RECV_MS, "the PUSH's WebSocket closed");
+      // The PUSH reconnects and is served again (messages in flight at the close are lost).
+      const deadline = Date.now() + RECV_MS;
+      let got: Uint8Array[] | null = null;
+      while (!got && Date.now() < deadline) {
+        await push.send("ok");
+        got = await pull.receive({ timeout: 100 }).catch(() => null);
+      }
+      assert.equal(got && dec.decode(got[0]!), "ok");
+    } finally {
+      await server.stop();
+    }
+  },
+  { skip },
+);

@@ -43,6 +43,9 @@ import {
   writeU64,
 } from "../../lib/wire/mod.ts";
 import { v2TypeName } from "../../lib/wire/greeting.ts";
+
+/** docs/wire.md §8.4: handshake frames at most, commands after it at least, 64 KiB. */
+const MAX_COMMAND_SIZE = 65_536;
 import {
   newPipeBlock,
   PIPE_RING_BYTES,
@@ -324,7 +327,8 @@ function someCommand(rng: Rng, o: Out, v31: boolean, limit: number): Frame | nul
   else {body = new Out().mark("namelen", 1).byte(rng.range(5, 255)).bytes(
       rng.bytes(rng.range(0, 4)),
     );}
-  if (limit >= 0 && body.len > limit) return null;
+  // No check against `limit`: maxmsgsize limits parts, commands have MAX_COMMAND_SIZE (§8.4).
+  void limit;
   const more = rng.chance(0.2) ? 1 : 0; // row 19: MORE on a command is dropped
   framed3(o, rng, 4 | more, body, rng.chance(0.1));
   return frameOf(4, body.done());
@@ -425,7 +429,9 @@ function ready(
   }
   const asData = rng.chance(0.05);
   framed3(o, rng, asData ? 0 : 4 | (rng.chance(0.1) ? 1 : 0), body, rng.chance(0.1));
-  const tooBig = limit >= 0 && body.len > limit;
+  // A handshake frame is held to MAX_COMMAND_SIZE, whatever maxmsgsize (`limit`) says.
+  void limit;
+  const tooBig = body.len > MAX_COMMAND_SIZE;
   const refused = peerType !== null && !sock.peers.includes(peerType);
   return { reject: tooBig || refused, peerType, identity };
 }
@@ -555,7 +561,7 @@ function build(
       const md = encodeMetadata([["Socket-Type", ascii(sock.peers[0]!)]]);
       const cut = rng.chance(0.5) ? md.subarray(0, rng.int(md.length)) : new Uint8Array([...md, 7]);
       framed3(o, rng, 4, command("READY", cut));
-      return { o, expect: { reject: cut.length > 0 || !fits(6) }, handshakeEnd: o.len };
+      return { o, expect: { reject: cut.length > 0 }, handshakeEnd: o.len };
     }
   }
 }
@@ -816,13 +822,15 @@ class CheckSink implements FrameSink {
   maxStart = 0;
   version = "";
   #limit: number;
+  #cmdLimit: number;
   #pub: boolean;
   #cur:
     | { flags: number; size: number; got: number; hash: number; keep: Uint8Array[] | null }
     | null = null;
   #dropIn = false;
-  constructor(limit: number, pub: boolean) {
+  constructor(limit: number, cmdLimit: number, pub: boolean) {
     this.#limit = limit;
+    this.#cmdLimit = cmdLimit;
     this.#pub = pub;
   }
   get awaiting(): number {
@@ -830,8 +838,9 @@ class CheckSink implements FrameSink {
   }
   start(flags: number, size: number): boolean {
     if (this.#cur) throw new Error("contract: start() while a body is awaited");
-    if (!(size >= 0 && size <= this.#limit)) {
-      throw new Error(`contract: start() with size ${size} over the limit ${this.#limit}`);
+    const limit = flags & 4 ? this.#cmdLimit : this.#limit;
+    if (!(size >= 0 && size <= limit)) {
+      throw new Error(`contract: start() with size ${size} over the limit ${limit}`);
     }
     if ((flags & ~5) !== 0 || flags === 5) throw new Error(`contract: start() flags ${flags}`);
     if (size > this.maxStart) this.maxStart = size;
@@ -871,9 +880,17 @@ class CheckSink implements FrameSink {
   }
 }
 
-/** The per-frame limit a decoder applies for XS_MAXMSGSIZE `max`. */
+/** The per-part (data frame) limit a decoder applies for XS_MAXMSGSIZE `max`. */
 export function frameLimit(max: number): number {
   return max < 0 || max > MAX_FRAME_HARD_CAP ? MAX_FRAME_HARD_CAP : max;
+}
+
+/**
+ * The per-command limit after the handshake for XS_MAXMSGSIZE `max` (docs/wire.md §8.4):
+ * never below MAX_COMMAND_SIZE, never below the part limit.
+ */
+export function commandFrameLimit(max: number): number {
+  return Math.max(frameLimit(max), MAX_COMMAND_SIZE);
 }
 
 /**
@@ -897,7 +914,7 @@ export function runCodec(c: FuzzCase, chunks: readonly number[]): Outcome {
       maxMsgSize: c.maxMsgSize,
       mode: c.mode === "zmtp3" ? "zmtp3" : "auto",
     });
-  const sink = new CheckSink(frameLimit(c.maxMsgSize), s.pub);
+  const sink = new CheckSink(frameLimit(c.maxMsgSize), commandFrameLimit(c.maxMsgSize), s.pub);
   const sent: Uint8Array[] = [hs.start()];
   let dec: Decoder1 | Decoder3 | null = null;
   let result: HandshakeResult | null = null;
@@ -1033,10 +1050,17 @@ type RefFrame =
   | { t: "frame"; flags: number; raw: number; body: Uint8Array; end: number; awaiting: number };
 
 /**
- * One frame at `off` by the letter of docs/wire.md §2.1, §3.2, §8.1 rows 20-24: a size is
- * judged as soon as its field is complete (a 1.0 length before its flags byte).
+ * One frame at `off` by the letter of docs/wire.md §2.1, §3.2, §8.1 rows 20-24, §8.4: a size
+ * is judged as soon as its field is complete (a 1.0 length before its flags byte), against
+ * `limit`, or `cmdLimit` for a 3.x frame whose COMMAND bit is set.
  */
-function refFrame(b: Uint8Array, off: number, v1: boolean, limit: number): RefFrame {
+function refFrame(
+  b: Uint8Array,
+  off: number,
+  v1: boolean,
+  limit: number,
+  cmdLimit = limit,
+): RefFrame {
   const n = b.length - off;
   let size: number, hdr: number;
   if (v1) {
@@ -1054,7 +1078,7 @@ function refFrame(b: Uint8Array, off: number, v1: boolean, limit: number): RefFr
     size = long ? u64(b, off + 1) : b[off + 1]!;
     hdr = long ? 9 : 2;
   }
-  if (size > limit) return { t: "refuse" };
+  if (size > (!v1 && (b[off]! & 4) ? cmdLimit : limit)) return { t: "refuse" };
   if (n < hdr) return { t: "wait" };
   const raw = v1 ? b[off + hdr - 1]! : b[off]!;
   const flags = v1 ? raw & 1 : raw & 4 ? 4 : raw & 1;
@@ -1095,6 +1119,8 @@ function refMetadata(d: Uint8Array): Map<string, Uint8Array> | null {
  */
 export function reference(c: FuzzCase): Verdict {
   const b = c.bytes, limit = frameLimit(c.maxMsgSize);
+  // Identities (1.0, 2.0) are parts and handshake frames; READY is a handshake frame only.
+  const idLimit = Math.min(limit, MAX_COMMAND_SIZE), cmdLimit = commandFrameLimit(c.maxMsgSize);
   const v: Verdict = {
     refused: false,
     done: false,
@@ -1107,7 +1133,7 @@ export function reference(c: FuzzCase): Verdict {
   const refuse = () => ({ ...v, refused: true });
   let rest = 0;
   const identityAt = (off: number, v1: boolean, version: string): boolean => {
-    const f = refFrame(b, off, v1, limit);
+    const f = refFrame(b, off, v1, idLimit);
     if (f.t !== "frame" || f.awaiting > 0) return f.t === "refuse";
     v.done = true;
     v.version = version;
@@ -1138,7 +1164,7 @@ export function reference(c: FuzzCase): Verdict {
         }
       } else if (b.length >= 64) {
         for (let i = 0; i < 20; i++) if (b[12 + i] !== NULL_MECH[i]) return refuse();
-        const f = refFrame(b, 64, false, limit);
+        const f = refFrame(b, 64, false, MAX_COMMAND_SIZE);
         if (f.t === "refuse") return refuse();
         if (f.t === "frame" && f.awaiting === 0) {
           const cmd = refCommand(f.body);
@@ -1160,7 +1186,7 @@ export function reference(c: FuzzCase): Verdict {
   if (!v.done) return v;
   const v1 = v.version === "1.0" || v.version === "xs1" || v.version === "zmtp1";
   for (let off = rest;;) {
-    const f = refFrame(b, off, v1, limit);
+    const f = refFrame(b, off, v1, limit, cmdLimit);
     if (f.t === "refuse") return refuse();
     if (f.t === "wait") return v;
     if (f.awaiting > 0) {

@@ -6,12 +6,15 @@
  */
 import { assert, test } from "../_harness.ts";
 import {
+  commandLimit,
   Decoder1,
   Decoder3,
   FLAG_COMMAND,
   FLAG_MORE,
   type FrameSink,
+  MAX_COMMAND_SIZE,
   MAX_FRAME_HARD_CAP,
+  writeHeader3,
 } from "../../lib/wire/mod.ts";
 import { cat, fill, frames, hex, Recorder } from "./_hex.ts";
 
@@ -154,9 +157,41 @@ test("Decoder3 rejects a frame longer than maxMsgSize before its body arrives", 
   assert.equal(d.feed(hex("00 00")), -1);
 });
 
-test("Decoder3 applies maxMsgSize to commands", () => {
-  const d = new Decoder3(new Recorder(), 4);
-  assert.equal(d.feed(hex('04 05 04 "PONG"')), -1);
+test("Decoder3 holds commands to MAX_COMMAND_SIZE, not to a smaller maxMsgSize", () => {
+  // docs/wire.md §8.4: maxMsgSize limits message parts; a PONG (5 bytes) passes a limit of 4,
+  // and so does a command of exactly MAX_COMMAND_SIZE bytes (announced in a LONG header).
+  const r = new Recorder();
+  const d = new Decoder3(r, 4);
+  assert.equal(d.feed(hex('04 05 04 "PONG"')), 7);
+  assert.deepEqual(r.frames, frames([FLAG_COMMAND, hex('04 "PONG"')]));
+  const long = new Uint8Array(9);
+  writeHeader3(long, 0, FLAG_COMMAND, MAX_COMMAND_SIZE);
+  assert.equal(d.feed(long), 9);
+  assert.equal(d.error, null);
+  // One byte more is refused on its header.
+  const over = new Decoder3(new Recorder(), 4);
+  writeHeader3(long, 0, FLAG_COMMAND, MAX_COMMAND_SIZE + 1);
+  assert.equal(over.feed(long), -1);
+  assert.match(over.error ?? "", /Command frame size 65537 exceeds the limit of 65536/);
+  // Data frames keep the part limit: 4 bytes pass, 5 do not.
+  const part = new Decoder3(new Recorder(), 4);
+  assert.equal(part.feed(hex('00 04 "abcd"')), 6);
+  assert.equal(part.feed(hex('00 05 "abcde"')), -1);
+  assert.match(part.error ?? "", /exceeds maxMsgSize 4/);
+  // A limit above MAX_COMMAND_SIZE lifts the command limit with it.
+  assert.equal(commandLimit(100_000), 100_000);
+  const big = new Decoder3(new Recorder(), 100_000);
+  writeHeader3(long, 0, FLAG_COMMAND, 100_000);
+  assert.equal(big.feed(long), 9);
+  writeHeader3(long, 0, FLAG_COMMAND, 100_001);
+  assert.equal(new Decoder3(new Recorder(), 100_000).feed(long), -1);
+});
+
+test("Decoder1 holds every frame to maxMsgSize (ZMTP/1.0 has no commands)", () => {
+  const d = new Decoder1(new Recorder(), 4);
+  assert.equal(d.feed(hex('05 00 "abcd"')), 6);
+  assert.equal(d.feed(hex("06")), -1);
+  assert.match(d.error ?? "", /exceeds maxMsgSize 4/);
 });
 
 test("Decoder1 rejects a frame longer than maxMsgSize before its body arrives", () => {

@@ -257,11 +257,31 @@ test("Handshake matches property names case-insensitively", () => {
   assert.match(bad.error ?? "", /not compatible/);
 });
 
-test("Handshake rejects a READY larger than maxMsgSize from its header", () => {
-  const h = new Handshake(opts("PULL", { maxMsgSize: 16 }));
-  afterGreeting(h);
-  h.feed(PUSH_READY.subarray(0, 2));
-  assert.match(h.error ?? "", /exceeds the limit of 16/);
+test("Handshake takes a READY larger than maxMsgSize: the limit is for message parts", () => {
+  // docs/wire.md §8.4: a READY of 28 bytes passes a maxMsgSize of 0, 5 or 16.
+  for (const maxMsgSize of [0, 5, 16]) {
+    const h = new Handshake(opts("PULL", { maxMsgSize }));
+    afterGreeting(h);
+    h.feed(PUSH_READY);
+    assert.equal(h.error, null, `maxMsgSize ${maxMsgSize}`);
+    assert.equal(h.done?.peerType, "PUSH");
+  }
+});
+
+test("Handshake rejects a handshake frame over MAX_COMMAND_SIZE from its header", () => {
+  // Whatever maxMsgSize says, even none or a larger one: a READY of 64 KiB + 1 is refused
+  // before its body is awaited; 64 KiB exactly is awaited.
+  for (const maxMsgSize of [-1, 5, 1_000_000]) {
+    const over = new Handshake(opts("PULL", { maxMsgSize }));
+    afterGreeting(over);
+    over.feed(hex("06 00 00 00 00 00 01 00 01"));
+    assert.match(over.error ?? "", /size 65537 exceeds the limit of 65536/, `${maxMsgSize}`);
+    const at = new Handshake(opts("PULL", { maxMsgSize }));
+    afterGreeting(at);
+    at.feed(hex("06 00 00 00 00 00 01 00 00"));
+    assert.equal(at.error, null, `${maxMsgSize}`);
+    assert.equal(at.done, null);
+  }
   const long = new Handshake(opts("PULL"));
   afterGreeting(long);
   long.feed(hex("06 00 00 00 01 00 00 00 00"));
@@ -339,14 +359,29 @@ test("Handshake and LegacyHandshake close on a legacy length 0 before its flags 
 });
 
 test("Handshake rejects a legacy identity larger than maxMsgSize from its header", () => {
+  // Crossroads 1.2.0 reads the identity as the first message: maxMsgSize applies to it.
   const h = new Handshake(opts("PULL", { maxMsgSize: 4 }));
   h.start();
   h.feed(hex("FF 00 00 00 00 7F FF FF FF 00"));
   assert.match(h.error ?? "", /exceeds the limit of 4/);
+  const ok = new Handshake(opts("PULL", { maxMsgSize: 4 }));
+  ok.start();
+  ok.feed(hex('05 00 "abcd"'));
+  assert.deepEqual(ok.done?.peerIdentity, ascii("abcd"));
+  const bad = new Handshake(opts("PULL", { maxMsgSize: 4 }));
+  bad.start();
+  bad.feed(hex("06"));
+  assert.match(bad.error ?? "", /exceeds the limit of 4/);
+  // Without a limit, an identity is a handshake frame: MAX_COMMAND_SIZE.
   const cap = new Handshake(opts("PULL"));
   cap.start();
-  cap.feed(hex("FF 00 00 00 01 00 00 00 00 00"));
-  assert.match(cap.error ?? "", /exceeds the limit/);
+  cap.feed(hex("FF 00 00 00 00 00 01 00 02 00"));
+  assert.match(cap.error ?? "", /size 65537 exceeds the limit of 65536/);
+  // The v2 identity frame alike.
+  const v2 = new Handshake(opts("PULL", { maxMsgSize: 4 }));
+  v2.start();
+  v2.feed(cat(SIG0, hex("01 08"), hex('00 05 "abcde"')));
+  assert.match(v2.error ?? "", /exceeds the limit of 4/);
 });
 
 test("Handshake speaks ZMTP/2.0 to a revision 01 peer", () => {

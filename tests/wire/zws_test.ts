@@ -253,19 +253,39 @@ test("decode: an empty message and unknown flag bits fail the stream", () => {
   }
 });
 
-test("decode: a payload over maxMsgSize + 1 is refused on its header (close code 1009)", () => {
+test("decode: a part over maxMsgSize closes (1009); commands have MAX_COMMAND_SIZE", () => {
   const ok = new ZwsStream("server", 10);
   sameBytes(
     ok.decode(raw(0x82, cat(hex("00"), pattern(10, 1)), MASK)),
     frame(0, pattern(10, 1)),
     "10",
   );
+  // A message part of 11 bytes: refused once whole (a part is told from a command by its
+  // flags byte), with 1009.
   const big = new ZwsStream("server", 10);
-  const wire = raw(0x82, cat(hex("00"), pattern(11, 1)), MASK);
-  assert.equal(big.decode(wire.subarray(0, 6)), null, "refused before the payload");
-  assert.match(big.error!, /exceeds the limit of 11 bytes/);
+  assert.equal(big.decode(raw(0x82, cat(hex("00"), pattern(11, 1)), MASK)), null);
+  assert.match(big.error!, /message part of 11 bytes exceeds maxmsgsize 10/);
   assert.equal(big.errorCode, 1009);
   assert.equal(new ZwsStream("server", 10).errorCode, 1002);
+  // A READY (or any command) longer than maxMsgSize passes (docs/wire.md §8.4).
+  const cmd = new ZwsStream("server", 0);
+  const ready = cat(
+    hex("02 05"),
+    ascii("READY"),
+    hex("0B"),
+    ascii("Socket-Type"),
+    hex("00 00 00 04"),
+    ascii("PUSH"),
+  );
+  const z = cmd.decode(raw(0x82, ready, MASK));
+  assert.equal(cmd.error, null);
+  assert.equal(z?.[0], FLAG_COMMAND);
+  // Beyond MAX_COMMAND_SIZE + 1 (flags byte) the payload is refused on its header, 1009.
+  const huge = new ZwsStream("server", 10);
+  const header = hex("82 FF 00 00 00 00 00 01 00 02"); // masked, 65538-byte payload
+  assert.equal(huge.decode(cat(header, MASK)), null, "refused before the payload");
+  assert.match(huge.error!, /exceeds the limit of 65537 bytes/);
+  assert.equal(huge.errorCode, 1009);
 });
 
 test("decode: fragmented ZWS messages (browsers, proxies) are reassembled", () => {
