@@ -13,11 +13,14 @@
  * - ipc: `ENOENT` for a missing directory, `ENOTDIR` for a path through a file.
  *
  * Running as root, the privileged cases are checked in a child process of the suite's runtime
- * dropped to `nobody` with setpriv(1).
+ * that setpriv(1) starts without the capabilities that would let root through
+ * (`CAP_NET_BIND_SERVICE`, `CAP_DAC_OVERRIDE`, `CAP_DAC_READ_SEARCH`), its ipc directory owned by
+ * `nobody`: still root, so it reads the checkout wherever it is (a fresh clone may sit in a
+ * directory only root may enter), but refused as any user would be.
  *
  * Runs on: the test runner's main thread (the I/O worker does the listening).
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { Context, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
@@ -134,7 +137,7 @@ console.log(JSON.stringify(out));
 async function privilegedSkip(): Promise<string | null> {
   if (!isRoot) return null;
   const r = await runCommand("setpriv", ["--version"]).catch(() => null);
-  return r?.code === 0 ? null : "running as root without setpriv(1) to drop to nobody";
+  return r?.code === 0 ? null : "running as root without setpriv(1) to drop the capabilities";
 }
 const privSkip = (await privilegedSkip()) ?? false;
 
@@ -143,10 +146,11 @@ test(
   async () => {
     const dir = tempDir();
     try {
-      // A child of the suite's runtime, as nobody when we are root: the program and a scratch
-      // Deno cache must be readable and writable by it; the library's files are world-readable.
-      // Node runs the suite compiled (tests/node/run.mjs): the child imports the .js beside it.
+      // A child of the suite's runtime, as root without the capabilities that bypass the
+      // checks when we are root; the locked directory belongs to nobody. Node runs the suite
+      // compiled (tests/node/run.mjs): the child imports the .js beside it.
       mkdirSync(`${dir}/locked`, { mode: 0o700 });
+      if (isRoot) chownSync(`${dir}/locked`, 65534, 65534);
       chmodSync(dir, 0o755);
       const ext = runtime === "node" ? "js" : "ts";
       const prog = `${dir}/priv.${runtime === "node" ? "mjs" : "ts"}`;
@@ -161,7 +165,12 @@ test(
       const r = isRoot
         ? await runCommand(
           "setpriv",
-          ["--reuid=65534", "--regid=65534", "--clear-groups", ...env],
+          [
+            "--bounding-set=-net_bind_service,-dac_override,-dac_read_search",
+            "--inh-caps=-all",
+            "--",
+            ...env,
+          ],
           {
             timeout: 30_000,
           },
