@@ -102,7 +102,7 @@ export class ContextCore implements SocketHost {
   /** ZAP requests in flight: our number → the worker that asked, and its number. */
   readonly #zapAsks = new Map<number, { link: WorkerLink; zap: number }>();
   #nextZap = 1;
-  readonly #linkHooks: Omit<LinkHooks, "bell">;
+  readonly #linkHooks: Omit<LinkHooks, "bell" | "stopped">;
   #nextSocket = 1;
   #nextPipe = 1;
   #started = false;
@@ -160,7 +160,6 @@ export class ContextCore implements SocketHost {
         this.#waiting.woken();
       },
       waitSync: (deadline, cond) => this.#waiting.waitSync(deadline, cond),
-      stopped: () => {}, // per link, see #link
     };
   }
 
@@ -210,11 +209,7 @@ export class ContextCore implements SocketHost {
     const n = this.ioWorkers;
     let best = -1;
     let bestLoad = Infinity;
-    const load = new Array<number>(n).fill(0);
-    if (n > 1) {
-      for (const l of this.#served.values()) load[l.index]!++;
-      for (const e of this.#epLink.values()) if (e.bind) load[e.link.index]!++;
-    }
+    const load = n > 1 ? this.workerLoads : [0];
     for (let i = 0; i < n && i < 64; i++) {
       if (affinity !== 0n && ((affinity >> BigInt(i)) & 1n) === 0n) continue;
       if (load[i]! < bestLoad) {
@@ -225,7 +220,7 @@ export class ContextCore implements SocketHost {
     return best < 0 ? null : this.#link(best);
   }
 
-  /** The load of each worker (binds plus pipes), for tests and figures. */
+  /** The load of each worker (binds plus the pipes it serves): what `#choose` weighs. */
   get workerLoads(): number[] {
     const load = new Array<number>(this.ioWorkers).fill(0);
     for (const l of this.#served.values()) load[l.index]!++;
