@@ -42,6 +42,14 @@ export async function peerUnavailable(): Promise<string | null> {
   }
 }
 
+/** For each kind of libzmq peer: false if it can run here, else why not (a test's `skip`). */
+export async function peerSkips(): Promise<Record<PeerKind, string | false>> {
+  return {
+    "zeromq.js": (await peerUnavailable()) ?? false,
+    pyzmq: (await pyzmqUnavailable()) ?? false,
+  };
+}
+
 /** A running libzmq peer. `cmd` sends one command and resolves with its reply. */
 export interface ZmqPeer {
   /** Sends `c`, waits up to `ms` for the reply; throws if the reply is `ok:false`. */

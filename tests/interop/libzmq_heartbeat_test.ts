@@ -20,19 +20,9 @@
 import process from "node:process";
 import { Context, type Socket, type SocketOptions } from "../../mod.ts";
 import { assert, delay, test, waitFor } from "../_harness.ts";
-import {
-  fromB64,
-  type PeerKind,
-  peerUnavailable,
-  pyzmqUnavailable,
-  startPeer,
-  type ZmqPeer,
-} from "./_peer.ts";
+import { fromB64, type PeerKind, peerSkips, startPeer, type ZmqPeer } from "./_peer.ts";
 
-const SKIP: Record<PeerKind, string | false> = {
-  "zeromq.js": (await peerUnavailable()) ?? false,
-  pyzmq: (await pyzmqUnavailable()) ?? false,
-};
+const SKIP = await peerSkips();
 /** How long a frozen peer may stay routed to, at most, with a 300 ms timeout or 500 ms TTL. */
 const DETECT_MS = 2_000;
 const enc = new TextEncoder(), dec = new TextDecoder();

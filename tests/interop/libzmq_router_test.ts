@@ -19,17 +19,13 @@ import {
   fromB64,
   pattern,
   type PeerKind,
-  peerUnavailable,
-  pyzmqUnavailable,
+  peerSkips,
   startPeer,
   toB64,
   type ZmqPeer,
 } from "./_peer.ts";
 
-const SKIP: Record<PeerKind, string | false> = {
-  "zeromq.js": (await peerUnavailable()) ?? false,
-  pyzmq: (await pyzmqUnavailable()) ?? false,
-};
+const SKIP = await peerSkips();
 const PEERS = ["pyzmq", "zeromq.js"] as const;
 /** Bound of every receive that should get something, ms. */
 const RECV_MS = 5_000;

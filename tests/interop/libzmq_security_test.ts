@@ -38,20 +38,9 @@ import {
   XsError,
 } from "../../mod.ts";
 import { assert, delay, removeDir, tempDir, test, waitFor } from "../_harness.ts";
-import {
-  fromB64,
-  type PeerKind,
-  peerUnavailable,
-  pyzmqUnavailable,
-  startPeer,
-  toB64,
-  type ZmqPeer,
-} from "./_peer.ts";
+import { fromB64, type PeerKind, peerSkips, startPeer, toB64, type ZmqPeer } from "./_peer.ts";
 
-const SKIP: Record<PeerKind, string | false> = {
-  "zeromq.js": (await peerUnavailable()) ?? false,
-  pyzmq: (await pyzmqUnavailable()) ?? false,
-};
+const SKIP = await peerSkips();
 const PEERS = ["pyzmq", "zeromq.js"] as const;
 const MECHANISMS = ["PLAIN", "CURVE"] as const;
 type Mechanism = typeof MECHANISMS[number];

@@ -9,7 +9,6 @@
 import { type LineChild, spawnLines } from "../_harness.ts";
 
 const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
-const PEER = ROOT + "tests/process/_peer.ts";
 
 /** The runtimes a peer can run on. */
 export type PeerRuntime = "deno" | "bun" | "node";
@@ -41,6 +40,27 @@ export interface Peer extends LineChild {
 }
 
 /**
+ * Starts the test program `script` (a path under tests/process/, e.g. "_peer.ts") on `rt`
+ * with `args`: `deno run -A --no-check` (plus `denoFlags`), `bun`, or Node on the `.js`
+ * compiled beside it (tests/node/run.mjs lists the programs it compiles).
+ */
+export function spawnScript(
+  rt: PeerRuntime,
+  script: string,
+  args: string[],
+  denoFlags: string[] = [],
+): LineChild {
+  const path = ROOT + "tests/process/" + script;
+  const bin = rt === "node" ? "node" : ROOT + "node_modules/.bin/" + rt;
+  const argv = rt === "deno"
+    ? ["run", "-A", "--no-check", ...denoFlags, path, ...args]
+    : rt === "node"
+    ? [path.replace(/\.ts$/, ".js"), ...args]
+    : [path, ...args];
+  return spawnLines(bin, argv, { cwd: ROOT });
+}
+
+/**
  * Starts `_peer.ts` with `cfg` on `rt`; `denoFlags` go to `deno run` (a Deno peer only).
  */
 export function startPeer(
@@ -48,13 +68,7 @@ export function startPeer(
   cfg: Record<string, unknown>,
   denoFlags: string[] = [],
 ): Peer {
-  const bin = rt === "node" ? "node" : ROOT + "node_modules/.bin/" + rt;
-  const args = rt === "deno"
-    ? ["run", "-A", "--no-check", ...denoFlags, PEER, JSON.stringify(cfg)]
-    : rt === "node"
-    ? [PEER.replace(/\.ts$/, ".js"), JSON.stringify(cfg)]
-    : [PEER, JSON.stringify(cfg)];
-  const child = spawnLines(bin, args, { cwd: ROOT });
+  const child = spawnScript(rt, "_peer.ts", [JSON.stringify(cfg)], denoFlags);
   let ended = false;
   child.exited.then(() => (ended = true));
   return {

@@ -9,12 +9,10 @@
  * Runs on: the test runner's main thread; the sender in its own process.
  */
 import { Context } from "../../mod.ts";
-import { assert, type LineChild, runtime, spawnLines, test } from "../_harness.ts";
-import { ipcEndpoint, type PeerRuntime } from "./_spawn.ts";
+import { assert, type LineChild, runtime, test } from "../_harness.ts";
+import { ipcEndpoint, type PeerRuntime, spawnScript } from "./_spawn.ts";
 import { untilEvent as until } from "../_events.ts";
 
-const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
-const SENDER = ROOT + "tests/process/_parts_sender.ts";
 const RTS: PeerRuntime[] = runtime === "node" ? ["node"] : ["deno", "bun"];
 const RECV_MS = 5_000;
 const dec = new TextDecoder();
@@ -22,13 +20,7 @@ const dec = new TextDecoder();
 /** Starts the sender on `rt`, connected to `endpoint`; resolves once it says it is ready. */
 async function startSender(rt: PeerRuntime, endpoint: string, wire: string): Promise<LineChild> {
   const cfg = JSON.stringify({ endpoint, wire });
-  const child = rt === "node"
-    ? spawnLines("node", [SENDER.replace(/\.ts$/, ".js"), cfg], { cwd: ROOT })
-    : spawnLines(
-      ROOT + "node_modules/.bin/" + rt,
-      rt === "deno" ? ["run", "-A", "--no-check", SENDER, cfg] : [SENDER, cfg],
-      { cwd: ROOT },
-    );
+  const child = spawnScript(rt, "_parts_sender.ts", [cfg]);
   const first = await child.next(20_000);
   assert.equal(first.ready, true, JSON.stringify(first));
   return child;

@@ -9,25 +9,16 @@
  *
  * Runs on: the test runner's main thread; the peers in their own processes.
  */
-import { assert, type LineChild, runtime, spawnLines, test } from "../_harness.ts";
+import { assert, type LineChild, runtime, test } from "../_harness.ts";
 import { Context, proxy, steerableProxy } from "../../mod.ts";
+import { type PeerRuntime, spawnScript } from "./_spawn.ts";
 
-type Rt = "deno" | "bun" | "node";
 // Node's suite (tests/node/run.mjs) checks Node's peer; Deno's and Bun's check both of theirs.
-const RTS: Rt[] = runtime === "node" ? ["node"] : ["deno", "bun"];
-const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
-const PEER = ROOT + "tests/process/_steer_peer.ts";
+const RTS: PeerRuntime[] = runtime === "node" ? ["node"] : ["deno", "bun"];
 
 /** Starts `_steer_peer.ts` on `rt` with its socket of `type` connected to `endpoint`. */
-function startSteerPeer(rt: Rt, type: string, endpoint: string): LineChild {
-  const cfg = JSON.stringify({ type, endpoint });
-  const bin = rt === "node" ? "node" : ROOT + "node_modules/.bin/" + rt;
-  const args = rt === "deno"
-    ? ["run", "-A", "--no-check", PEER, cfg]
-    : rt === "node"
-    ? [PEER.replace(/\.ts$/, ".js"), cfg]
-    : [PEER, cfg];
-  return spawnLines(bin, args, { cwd: ROOT });
+function startSteerPeer(rt: PeerRuntime, type: string, endpoint: string): LineChild {
+  return spawnScript(rt, "_steer_peer.ts", [JSON.stringify({ type, endpoint })]);
 }
 
 /** One answer line of the peer; its `error` fails the test. */

@@ -7,26 +7,16 @@
  *
  * Runs on: the test runner's main thread; the peers in their own processes.
  */
-import { assert, type LineChild, runtime, spawnLines, test } from "../_harness.ts";
+import { assert, type LineChild, runtime, test } from "../_harness.ts";
 import { Context, poll, XS_POLLIN } from "../../mod.ts";
 import { countTimers } from "../api/_timers.ts";
-import { ipcEndpoint } from "./_spawn.ts";
+import { ipcEndpoint, type PeerRuntime, spawnScript } from "./_spawn.ts";
 
-type Rt = "deno" | "bun" | "node";
-const RTS: Rt[] = runtime === "node" ? ["node"] : ["deno", "bun"];
-const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
-const PEER = ROOT + "tests/process/_steer_peer.ts";
+const RTS: PeerRuntime[] = runtime === "node" ? ["node"] : ["deno", "bun"];
 
 /** Starts `_steer_peer.ts` on `rt` with a PUSH connected to `endpoint`. */
-function startPusher(rt: Rt, endpoint: string): LineChild {
-  const cfg = JSON.stringify({ type: "PUSH", endpoint });
-  const bin = rt === "node" ? "node" : ROOT + "node_modules/.bin/" + rt;
-  const args = rt === "deno"
-    ? ["run", "-A", "--no-check", PEER, cfg]
-    : rt === "node"
-    ? [PEER.replace(/\.ts$/, ".js"), cfg]
-    : [PEER, cfg];
-  return spawnLines(bin, args, { cwd: ROOT });
+function startPusher(rt: PeerRuntime, endpoint: string): LineChild {
+  return spawnScript(rt, "_steer_peer.ts", [JSON.stringify({ type: "PUSH", endpoint })]);
 }
 
 for (const rt of RTS) {

@@ -8,19 +8,12 @@
  *
  * Runs on: the test runner's main thread; the child on the same runtime.
  */
-import { assert, delay, runCommand, spawnLines, test } from "../_harness.ts";
+import { assert, delay, runCommand, test } from "../_harness.ts";
 import { EAGAIN } from "../../xs.ts";
-import { RUNNER } from "./_spawn.ts";
-
-const ROOT = decodeURIComponent(new URL("../../", import.meta.url).pathname);
-const CHILD = ROOT + "tests/process/_signal_child.ts";
+import { RUNNER, spawnScript } from "./_spawn.ts";
 
 test(`process (${RUNNER}): a signal does not interrupt a blocking xs_recv (no EINTR)`, async () => {
-  const bin = RUNNER === "node" ? "node" : ROOT + "node_modules/.bin/" + RUNNER;
-  const args = RUNNER === "deno"
-    ? ["run", "-A", "--no-check", CHILD]
-    : [RUNNER === "node" ? CHILD.replace(/\.ts$/, ".js") : CHILD];
-  const child = spawnLines(bin, args, { cwd: ROOT });
+  const child = spawnScript(RUNNER, "_signal_child.ts", []);
   let code = -1;
   try {
     const { pid } = await child.next(15_000);
