@@ -53,6 +53,9 @@ import { type LinkEvent, type LinkHooks, WorkerLink, type WorkerSource } from ".
 import { ZAP_NAME, ZapClient } from "./zap.ts";
 import { hasIoWorker } from "../runtime/mod.ts";
 
+/** How long an async `term` waits for this thread's WebSockets to close, ms. */
+export const WS_CLOSE_WAIT_MS = 2_000;
+
 /** Options of a context. */
 export interface ContextOptions {
   /** XS_IO_THREADS (default 1): how many I/O workers serve the context's connections. */
@@ -80,6 +83,9 @@ export interface ContextOptions {
 export class ContextCore implements SocketHost {
   maxSockets = 512;
   ioThreads = 1;
+  /** WebSockets served on this thread that are still closing (lib/transports/ws_dial.ts). */
+  readonly #closingWs = new Set<Promise<void>>();
+
   /** True once `term` started: every socket call fails with ETERM. */
   terminating = false;
   /** True once the context is gone. */
@@ -615,13 +621,30 @@ export class ContextCore implements SocketHost {
     for (const s of this.#sockets.values()) if (!s.closed) s.setOption(C.XS_LINGER, 0);
   }
 
-  /** The async form of `termSync`, for the idiomatic face. */
+  closing(closed: Promise<void>): void {
+    const p = closed.finally(() => this.#closingWs.delete(p));
+    this.#closingWs.add(p);
+  }
+
+  /**
+   * The async form of `termSync`, for the idiomatic face. It also waits, at most
+   * {@linkcode WS_CLOSE_WAIT_MS}, for this thread's WebSockets to finish their closing
+   * handshake, so none outlives the context (`xs_term`, blocking, cannot wait for them).
+   */
   async term(): Promise<void> {
     if (!this.#beginTerm()) return;
     for (;;) {
       this.process();
       if (this.#lingering.size === 0) break;
       await this.#waiting.nextWake(50);
+    }
+    if (this.#closingWs.size > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(this.#closingWs),
+        new Promise<void>((res) => timer = setTimeout(res, WS_CLOSE_WAIT_MS)),
+      ]);
+      clearTimeout(timer);
     }
     this.#finishTerm();
   }

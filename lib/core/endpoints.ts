@@ -59,6 +59,8 @@ export interface EndpointHost {
   readonly wsOnThread: boolean;
   /** A fresh pipe id. */
   newPipeId(): number;
+  /** A WebSocket served on this thread is closing; `term` waits for `closed` (bounded). */
+  closing(closed: Promise<void>): void;
   /** True if `XS_AFFINITY` value `affinity` names one of the context's I/O workers. */
   hasIoThread(affinity: bigint): boolean;
 }
@@ -608,7 +610,7 @@ export class Endpoints {
       given: String(url),
       sndhwm: o.sndhwm,
       rcvhwm: o.rcvhwm,
-      stop: () => dialer.stop(),
+      stop: () => this.#ctx.closing(dialer.stop()),
     });
     this.#hooks.bound(formatEndpoint(ep));
     return id;

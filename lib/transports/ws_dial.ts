@@ -40,6 +40,9 @@ export class WsDialer {
   #stopped = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #pipe: WsPipe | null = null;
+  /** The WebSocket of the current dial and a promise of its "close" event, if it is open. */
+  #ws: { close(code?: number): void } | null = null;
+  #wsClosed: Promise<void> | null = null;
 
   /**
    * @param url the endpoint, as given to connect
@@ -63,12 +66,19 @@ export class WsDialer {
     this.#dial();
   }
 
-  /** Stops dialling and closes the connection, if any. */
-  stop(): void {
+  /**
+   * Stops dialling and closes the connection, if any (a dial still connecting is abandoned).
+   * @returns settles when that WebSocket has fired "close" (at once when there is none): a
+   * context's `term` waits for it, so no WebSocket outlives its context.
+   */
+  stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    this.#pipe?.close();
+    const closed = this.#wsClosed ?? Promise.resolve();
+    if (this.#pipe) this.#pipe.close();
+    else this.#ws?.close(1000);
     this.#pipe = null;
+    return closed;
   }
 
   #dial(): void {
@@ -81,6 +91,9 @@ export class WsDialer {
       return this.#retry();
     }
     ws.binaryType = "arraybuffer";
+    this.#ws = ws;
+    let wsClosed!: () => void;
+    this.#wsClosed = new Promise<void>((res) => wsClosed = res);
     let pipe: WsPipe | null = null;
     ws.addEventListener("open", () => {
       if (this.#stopped) return ws.close(1000);
@@ -106,7 +119,11 @@ export class WsDialer {
       if (this.#pipe === pipe) this.#pipe = null;
       this.#retry();
     };
-    ws.addEventListener("close", end);
+    ws.addEventListener("close", () => {
+      if (this.#ws === ws) this.#ws = this.#wsClosed = null;
+      wsClosed();
+      end();
+    });
     ws.addEventListener("error", end);
   }
 

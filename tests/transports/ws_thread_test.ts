@@ -5,7 +5,8 @@
  * `Bun.serve` / `Deno.serve` (REQ→REP, SUB←PUB with the subscription crossing the
  * WebSocket, several endpoints in one server), a reconnect after the server's socket went
  * away and came back, a libzmq ROUTER bound at `ws://` (zeromq.js in a Node child, bare
- * `ZWS2.0`), and the refusals: bind (a page cannot listen), security options.
+ * `ZWS2.0`), the refusals: bind (a page cannot listen), security options; and `term`, which
+ * waits until the context's WebSockets have closed.
  *
  * Runs on: the test runner's main thread (Deno and Bun; Node has neither server: skipped).
  */
@@ -198,4 +199,37 @@ test("thread: a WebSocket that closes in the middle of a message delivers none o
   await push.send(["whole", "message"]);
   assert.deepEqual(text(await pull.receive({ timeout: RECV_MS })), ["whole", "message"]);
   await assert.rejects(pull.receive({ timeout: 200 }), { code: "EAGAIN" });
+}, { skip });
+
+test("thread: term resolves only after the context's WebSockets have closed", async () => {
+  await using server = new Context();
+  using pull = server.socket("PULL");
+  await pull.bind("ws://127.0.0.1:*/zmq");
+  // Every WebSocket the dialer makes, through a subclass of the platform's own.
+  const Std = globalThis.WebSocket;
+  const made: WebSocket[] = [];
+  globalThis.WebSocket = class extends Std {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      made.push(this);
+    }
+  } as typeof WebSocket;
+  try {
+    const page = new Context({ webSocket: "thread" });
+    const push = page.socket("PUSH");
+    await push.connect(pull.lastEndpoint);
+    await push.send("before term");
+    assert.deepEqual(text(await pull.receive({ timeout: RECV_MS })), ["before term"]);
+    assert.equal(made.length, 1);
+    assert.equal(made[0]!.readyState, WebSocket.OPEN);
+    push.close();
+    await page.term();
+    assert.equal(
+      made[0]!.readyState,
+      WebSocket.CLOSED,
+      "the WebSocket closed before term resolved",
+    );
+  } finally {
+    globalThis.WebSocket = Std;
+  }
 }, { skip });
