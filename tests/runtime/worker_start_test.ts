@@ -1,8 +1,9 @@
 /**
  * A worker that cannot start (issue #10): the waiting call fails with EMTHREAD and says
- * why, within a second, on the async face (at the worker's error event) and on the C face
- * (which cannot hear that event while it blocks: by the start bound, shortened to one
- * second here); the async `bind` never blocks the thread meanwhile.
+ * why, well before the default start bound of 10 s, on the async face (at the worker's error
+ * event) and on the C face (which cannot hear that event while it blocks: by the start
+ * bound, shortened to one second here); the async `bind` never blocks the thread meanwhile.
+ * The time bounds leave room for a loaded machine; what they tell apart is the 10 s bound.
  *
  * Runs on: the test runner's main thread (the failing worker is the test's own).
  */
@@ -25,15 +26,15 @@ test(
     // in Atomics.wait for the whole start bound before returning).
     const pending = s.bind("tcp://127.0.0.1:*");
     const syncMs = performance.now() - t0;
+    // Settled whatever the assertions below do, so its rejection is never left unhandled.
+    const outcome = pending.then(() => null, (e: unknown) => e);
     try {
-      assert.ok(syncMs < 100, `bind blocked the thread for ${syncMs} ms`);
-      await assert.rejects(pending, (e: unknown) => {
-        assert.ok(e instanceof XsError);
-        assert.equal(e.code, "EMTHREAD");
-        assert.match(e.message, /I\/O worker failed/);
-        return true;
-      });
-      assert.ok(performance.now() - t0 < 1500, `rejected after ${performance.now() - t0} ms`);
+      assert.ok(syncMs < 2_000, `bind blocked the thread for ${syncMs} ms`);
+      const e = await outcome;
+      assert.ok(e instanceof XsError, `bind settled with ${e}`);
+      assert.equal(e.code, "EMTHREAD");
+      assert.match(e.message, /I\/O worker failed/);
+      assert.ok(performance.now() - t0 < 5_000, `rejected after ${performance.now() - t0} ms`);
     } finally {
       s.close();
       await core.term();
@@ -55,7 +56,7 @@ test(
     const ms = performance.now() - t0;
     assert.equal(rc, -1);
     assert.equal(getErrno(), C.EMTHREAD);
-    assert.ok(ms < 1500, `failed after ${ms} ms`);
+    assert.ok(ms >= 900 && ms < 5_000, `failed after ${ms} ms, not at the 1 s bound`);
     s.close();
     await core.term();
   },
