@@ -14,7 +14,9 @@
  *   peer's traffic (`heard`).
  * - PUB/XPUB: subscriptions — SUBSCRIBE/CANCEL commands, `01`/`00` data frames, or the
  *   Crossroads 4-byte form from `xs1` peers, read by lib/wire/subscription.ts — become one
- *   Crossroads 1.2 message each (lib/pipe/subscription.ts); other data is ignored.
+ *   Crossroads 1.2 message each (lib/pipe/subscription.ts); other data is ignored. One too
+ *   large to collect within half the ring is judged by its first `SUB_HEAD` bytes and then
+ *   streamed like any large frame, so a topic of any size (up to the frame limits) arrives.
  *
  * Runs on: I/O worker.
  */
@@ -42,6 +44,16 @@ import {
  */
 const CMD_KEEP = 64;
 
+/**
+ * Bytes of a PUB's large frame read before it is judged: a command's name (1 + up to 255)
+ * and enough of any subscription form to translate its start (lib/wire/subscription.ts).
+ */
+const SUB_HEAD = 256;
+/** Ring room a large subscription's start takes: CMD_BIG (12) and its first chunk. */
+const SUB_START_ROOM = 12 + 9 + 1 + 4 + SUB_HEAD;
+/** Big-subscription states: none, collecting the head, dropping the rest of the frame. */
+const SUB_NONE = 0, SUB_HEADING = 1, SUB_DROPPING = 2;
+
 /** The decoder's sink for one connection. */
 export class InboundSink {
   /** The pipe fed, while the session serves one. */
@@ -63,6 +75,12 @@ export class InboundSink {
   #cmdIsData = false;
   #cmdMore = false;
   #dropIn = false;
+  /** A PUB's frame too large to collect (SUB_NONE otherwise): its head and what is left. */
+  #sub = SUB_NONE;
+  #subHead: Uint8Array | null = null;
+  #subFill = 0;
+  #subLeft = 0;
+  #subIsCmd = false;
 
   /**
    * @param pubIn true for PUB/XPUB (inbound subscriptions)
@@ -81,6 +99,7 @@ export class InboundSink {
     // A message cut by the previous connection must be dropped by the reader first.
     if (p.abortPending && !this.#writeAbort(p)) return false;
     if (this.#pubIn) {
+      if (size + 16 > (w.capacity >>> 1)) return this.#startBigSubscription(flags, size);
       // Subscriptions are small; make sure the translated message will fit before
       // taking the frame, so a full ring pauses the connection instead of losing it.
       if (w.free() < size + 16 && !w.waitForRoom(size + 16)) return false;
@@ -124,6 +143,7 @@ export class InboundSink {
 
   /** FrameSink.body: body bytes of the current frame; returns how many were taken. */
   body(bytes: Uint8Array): number {
+    if (this.#sub !== SUB_NONE) return this.#bigSubscription(bytes);
     if (this.#cmd) {
       const keep = Math.min(bytes.length, this.#cmd.length - this.#cmdFill);
       if (keep > 0) this.#cmd.set(bytes.subarray(0, keep), this.#cmdFill);
@@ -163,11 +183,86 @@ export class InboundSink {
   }
 
   /**
+   * A PUB/XPUB's frame of `size` bytes, too large to collect within half the ring: room for
+   * its start is taken now (the ring only gains room until it is written), its first
+   * `SUB_HEAD` bytes decide, and a subscription then streams as a large frame does.
+   */
+  #startBigSubscription(flags: number, size: number): boolean {
+    const w = this.pipe!.in;
+    if (w.free() < SUB_START_ROOM && !w.waitForRoom(SUB_START_ROOM)) return false;
+    this.#subIsCmd = (flags & F_COMMAND) !== 0;
+    this.#subLeft = size;
+    this.#subFill = 0;
+    this.#sub = SUB_HEADING;
+    if (!this.#subIsCmd) {
+      // Only a single-part message is a subscription (as in #command).
+      const first = !this.#dropIn;
+      this.#dropIn = (flags & F_MORE) !== 0;
+      if (!first || this.#dropIn) this.#sub = SUB_DROPPING;
+    }
+    if (this.#sub === SUB_HEADING) this.#subHead ??= new Uint8Array(SUB_HEAD);
+    return true;
+  }
+
+  /** Body bytes of a big PUB frame: its head, then the subscription's stream or nothing. */
+  #bigSubscription(bytes: Uint8Array): number {
+    if (this.#sub === SUB_DROPPING) {
+      const n = Math.min(bytes.length, this.#subLeft);
+      this.#subLeft -= n;
+      if (this.#subLeft === 0) this.#sub = SUB_NONE;
+      return n;
+    }
+    const head = this.#subHead!;
+    const k = Math.min(bytes.length, SUB_HEAD - this.#subFill);
+    head.set(bytes.subarray(0, k), this.#subFill);
+    this.#subFill += k;
+    this.#subLeft -= k;
+    if (this.#subFill < SUB_HEAD) return k;
+    const s = this.#subIsCmd ? this.#headCommand(head) : subscriptionFromData(head, this.version);
+    if (s === null) {
+      this.#sub = SUB_DROPPING;
+    } else {
+      // The translated start; the rest of the frame follows unchanged (every form ends with
+      // the topic), so the message is that start and the bytes still to come.
+      const start = encodeSubscription(s.cmd, s.filter, s.body);
+      const p = this.pipe!;
+      const w = p.in;
+      w.putHeader(F_COMMAND, 10);
+      w.putByte(CMD_BIG);
+      w.putHeader(0, start.length + this.#subLeft);
+      w.putHeader(F_COMMAND, start.length + 1);
+      w.putByte(CMD_CHUNK);
+      w.put(start);
+      w.publish();
+      p.inOpen = true;
+      this.#big = true;
+      this.#more = false;
+      this.#bodyLeft = this.#subLeft;
+      this.#sub = SUB_NONE;
+    }
+    return k + (k < bytes.length ? this.body(bytes.subarray(k)) : 0);
+  }
+
+  /** A big command's head: a PING is answered, SUBSCRIBE/CANCEL read, anything else null. */
+  #headCommand(head: Uint8Array): WireSubscription | null {
+    const c = parseCommand(head);
+    if (!c) return null;
+    if (c.name === "PING") {
+      const ping = parsePing(c.data);
+      this.#reply(pongFrame(ping.context));
+      this.onPing?.(ping.ttl);
+      return null;
+    }
+    return subscriptionFromCommand(c.name, c.data);
+  }
+
+  /**
    * The connection died: a message cut short never reaches the application. Unpublished
    * parts are taken back; parts already published (a streamed large frame) are followed
    * by an ABORT marker telling the reader to drop them.
    */
   abort(p: WorkerPipe): void {
+    this.#sub = SUB_NONE;
     if (!p.inOpen) return;
     p.in.rewind();
     p.inOpen = false;

@@ -3,7 +3,8 @@
  * subscribe over tcp and ipc, both bind/connect roles (docs/api.md §4; docs/wire.md §2.3, §3.7):
  * a libzmq PUB feeds our SUB, which filters by prefix; our PUB feeds a libzmq SUB and
  * sends it only what it subscribed to; our XPUB sees a libzmq SUB's subscriptions in the
- * Crossroads form `00 01 00 01 topic`; a libzmq XPUB sees our SUB's as `01 topic`.
+ * Crossroads form `00 01 00 01 topic` (a topic of 1.5 MB too); a libzmq XPUB sees our SUB's as
+ * `01 topic`.
  *
  * A PUB drops what is published before a subscription arrived, so each case first
  * publishes a "sync" probe until the subscriber gets one. Every receive is bounded.
@@ -169,3 +170,35 @@ for (const t of TRANSPORTS) {
     );
   }
 }
+
+test(
+  "A libzmq SUB's 1.5 MB subscription reaches our XPUB whole, and it gets what it asked for",
+  () =>
+    withPeer(async (ctx, peer, dirs) => {
+      // Larger than half of a connection's IN ring: lib/session/inbound.ts streams it in.
+      const topic = new Uint8Array(1_500_000).fill(0x54);
+      topic.set(enc.encode("|end"), topic.length - 4);
+      using xpub = ctx.socket("XPUB");
+      await peer.cmd({ op: "socket", id: "sub", type: "SUB" });
+      await wire(xpub, peer, "sub", "tcp", true, dirs);
+      await peer.cmd({ op: "subscribe", id: "sub", prefix: toB64(topic) });
+      let first: Uint8Array | null = null;
+      for (let i = 0; i < 100 && !first; i++) {
+        first = (await xpub.receive({ timeout: 100 }).catch(() => null))?.[0] ?? null;
+        if (!first) await peer.cmd({ op: "touch", id: "sub" });
+      }
+      assert.ok(first, "no subscription within 10 s");
+      assert.equal(first.length, 4 + topic.length);
+      assert.equal(hex(first.subarray(0, 4)), "00 01 00 01");
+      assert.ok(first.subarray(4).every((v, i) => v === topic[i]), "the topic arrived whole");
+      const body = new Uint8Array(topic.length + 3);
+      body.set(topic);
+      body.set(enc.encode("msg"), topic.length);
+      await xpub.send(body);
+      const r = await peer.cmd({ op: "recv", id: "sub", timeout: DEADLINE_MS });
+      const got = fromB64(r.parts[0]);
+      assert.equal(got.length, body.length);
+      assert.equal(dec.decode(got.subarray(topic.length)), "msg");
+    }),
+  { skip },
+);

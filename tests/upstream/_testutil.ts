@@ -104,6 +104,10 @@ export class RawPeer implements StreamHandlers {
     this.#busy = true;
     this.conn.write(this.#queue.shift()!);
   }
+  /** Waits until everything queued was written. */
+  async drained(ms = 10_000): Promise<void> {
+    await waitFor(() => !this.#busy && this.#queue.length === 0, ms, "raw peer's writes");
+  }
   /** Waits until `n` bytes arrived; returns the first `n`. */
   async read(n: number, ms = 5_000): Promise<number[]> {
     await waitFor(() => this.got.length >= n, ms, `${n} bytes from the socket`);
