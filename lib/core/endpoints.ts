@@ -666,5 +666,6 @@ const KNOWN_SCHEMES: ReadonlySet<string> = new Set(["inproc", "ipc", "tcp", "ws"
  */
 function needsCheck(ep: Endpoint): boolean {
   if (ep.scheme !== "tcp" && ep.scheme !== "ws" && ep.scheme !== "wss") return false;
+  if (ep.scheme === "tcp" && ep.sourceIface) return true;
   return currentRuntimeName() === "deno" || !isNumericHost(ep.host);
 }

@@ -21,6 +21,7 @@ import {
 import {
   type Endpoint,
   formatEndpoint,
+  interfaceAddress,
   type TransportOptions,
   TRANSPORTS,
 } from "../transports/mod.ts";
@@ -108,13 +109,14 @@ export class Endpoints {
   async bind(m: Extract<ToWorker, { t: "bind" }>): Promise<void> {
     const sock = this.#t.sock(m.sock);
     if (m.monitor) sock.monitored = true;
-    const ep = m.endpoint;
+    let ep = m.endpoint;
     const opts = m.opts;
     const transport = TRANSPORTS[ep.scheme];
     const rec: WEndpoint = { id: m.ep, endpoint: ep, config: sessionConfig(opts, ep), opts };
     try {
       // The API thread serves inproc itself: only tcp and ipc come here.
       if (!transport) throw new TypeError(`no worker transport for ${ep.scheme}`);
+      if ("iface" in ep && ep.iface) rec.endpoint = ep = this.#onInterface(ep, opts.ipv4only);
       rec.address = formatEndpoint(ep);
       const { listener, bound } = await transport.listen(this.#rt, ep, (conn) => {
         const s = this.#newSession(sock, rec, true);
@@ -145,13 +147,42 @@ export class Endpoints {
   }
 
   /**
-   * Before a tcp connect: whether the runtime may reach the endpoint (Deno's net
+   * A bind to an interface name: the endpoint at the address Crossroads 1.2.0 would take
+   * (`interfaceAddress`); throws ENODEV when no interface has that name and such an address.
+   */
+  #onInterface<E extends Endpoint & { host: string }>(ep: E, ipv4only: boolean): E {
+    const list = this.#rt.interfaces();
+    const address = interfaceAddress(list, ep.host, ipv4only);
+    if (address !== null) {
+      return { ...ep, host: address, ipv6: address.includes(":"), iface: false };
+    }
+    const names = [...new Set(list.map((i) => i.name))].join(", ");
+    const e = new Error(
+      `no interface "${ep.host}" with an ${ipv4only ? "IPv4 " : ""}address on this host, ` +
+        `whose interfaces are ${names || "none"}`,
+    ) as Error & { code: string };
+    e.code = "ENODEV";
+    throw e;
+  }
+
+  /**
+   * Before a tcp connect: whether the host has the interface named as its source address
+   * (ENODEV), whether the runtime may reach the endpoint (Deno's net
    * permission: EACCES) and whether its host resolves (EINVAL, as Crossroads 1.2.0 refuses
    * an unresolvable host at `xs_connect`). Never rejects.
    */
   async check(m: Extract<ToWorker, { t: "check" }>): Promise<{ errno: number; error?: string }> {
     const ep = m.endpoint;
     if (ep.scheme !== "tcp" && ep.scheme !== "ws" && ep.scheme !== "wss") return { errno: 0 };
+    if (ep.scheme === "tcp" && ep.sourceIface) {
+      // Only checked, as for a literal source: no runtime binds a connecting socket.
+      try {
+        this.#onInterface({ ...ep, host: ep.sourceIface.name }, ep.sourceIface.ipv4only);
+      } catch (e) {
+        const errno = (e as { code?: string }).code === "EACCES" ? C.EACCES : C.ENODEV;
+        return { errno, error: `source address: ${(e as Error).message}` };
+      }
+    }
     const denied = this.#rt.netDenied(ep.host, ep.port);
     if (denied) return { errno: C.EACCES, error: denied };
     try {

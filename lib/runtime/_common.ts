@@ -1,10 +1,11 @@
 /**
  * What the three runtime adapters share: the NetError shape, host name resolution, the
- * "host:port" text of an address and handing an accepted connection to the engine.
+ * "host:port" text of an address, handing an accepted connection to the engine and the
+ * interface list of Node and Bun.
  *
  * Runs on: I/O worker (and the API thread in tests).
  */
-import type { AcceptFn, NetError, StreamConn, StreamHandlers } from "./runtime.ts";
+import type { AcceptFn, NetError, NetInterface, StreamConn, StreamHandlers } from "./runtime.ts";
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
@@ -134,4 +135,27 @@ export function trustList(
   const own = ca ?? [];
   if (trustSystem === false) return own;
   return own.length ? [...system(), ...own] : undefined;
+}
+
+/** What `os.networkInterfaces()` returns (Node and Bun; `family` 4/6 in some Node versions). */
+type OsInterfaces = Record<string, { address: string; family: string | number }[] | undefined>;
+
+/**
+ * Node's and Bun's `os.networkInterfaces()` as {@linkcode NetInterface}s, in its order.
+ *
+ * @example
+ * ```ts
+ * import { osInterfaces } from "./_common.ts";
+ * const list = osInterfaces({ lo: [{ address: "127.0.0.1", family: "IPv4" }] });
+ * // [{ name: "lo", address: "127.0.0.1", ipv6: false }]
+ * ```
+ */
+export function osInterfaces(os: OsInterfaces): NetInterface[] {
+  return Object.entries(os).flatMap(([name, addrs]) =>
+    (addrs ?? []).map((a) => ({
+      name,
+      address: a.address,
+      ipv6: a.family === "IPv6" || a.family === 6,
+    }))
+  );
 }

@@ -17,7 +17,16 @@
  */
 import { unlinkSync } from "node:fs";
 import { rootCertificates } from "node:tls";
-import { handshakeBound, hostPort, netError, offer, resolveHost, trustList } from "./_common.ts";
+import { networkInterfaces } from "node:os";
+import {
+  handshakeBound,
+  hostPort,
+  netError,
+  offer,
+  osInterfaces,
+  resolveHost,
+  trustList,
+} from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
@@ -398,6 +407,7 @@ export const bunRuntime: Runtime = {
   },
 
   resolve: resolveHost,
+  interfaces: () => osInterfaces(networkInterfaces()),
   netDenied: () => null,
 
   removeFile,

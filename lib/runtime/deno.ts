@@ -24,6 +24,7 @@ import type {
   AcceptFn,
   Listener,
   NetError,
+  NetInterface,
   Runtime,
   StreamConn,
   StreamHandlers,
@@ -61,6 +62,25 @@ const CODES: [new (...a: never[]) => Error, string][] = [
   [Deno.errors.TimedOut, "ETIMEDOUT"],
   [Deno.errors.InvalidData, "EINVAL"],
 ];
+
+/** The host's interfaces (`Deno.networkInterfaces`; its `sys` permission, else EACCES). */
+function interfaces(): NetInterface[] {
+  let list: Deno.NetworkInterfaceInfo[];
+  try {
+    list = Deno.networkInterfaces();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      const err = new Error(
+        "cannot list the network interfaces: Deno has no sys permission: run with --allow-sys " +
+          "or --allow-sys=networkInterfaces",
+      ) as NetError;
+      err.code = "EACCES";
+      throw err;
+    }
+    throw netError(e, "cannot list the network interfaces");
+  }
+  return list.map((i) => ({ name: i.name, address: i.address, ipv6: i.family === "IPv6" }));
+}
 
 /**
  * Why Deno would refuse net access to `host:port` (port 0: the host at any port), naming
@@ -452,6 +472,7 @@ export const denoRuntime: Runtime = {
   },
 
   resolve: resolveHost,
+  interfaces,
   netDenied,
 
   removeFile,

@@ -17,7 +17,16 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import { accessSync, constants as fsConstants, lstatSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
-import { handshakeBound, hostPort, netError, offer, resolveHost, trustList } from "./_common.ts";
+import { networkInterfaces } from "node:os";
+import {
+  handshakeBound,
+  hostPort,
+  netError,
+  offer,
+  osInterfaces,
+  resolveHost,
+  trustList,
+} from "./_common.ts";
 import type {
   AcceptFn,
   Listener,
@@ -260,6 +269,7 @@ export const nodeRuntime: Runtime = {
   },
 
   resolve: resolveHost,
+  interfaces: () => osInterfaces(networkInterfaces()),
   netDenied: () => null,
 
   removeFile,

@@ -95,6 +95,16 @@ export interface NetError extends Error {
   code: string;
 }
 
+/** One address of a network interface (`Runtime.interfaces`). */
+export interface NetInterface {
+  /** The interface's name, as the OS gives it (`lo`, `eth0`). */
+  name: string;
+  /** A numeric address of it. */
+  address: string;
+  /** True for an IPv6 address. */
+  ipv6: boolean;
+}
+
 /** The per-runtime adapter. */
 export interface Runtime {
   /** "deno" | "bun" | "node". */
@@ -147,6 +157,12 @@ export interface Runtime {
   netDenied(host: string, port: number): string | null;
   /** Resolves a host name to numeric addresses (IPv4 first). Rejects if none. */
   resolve(host: string): Promise<string[]>;
+  /**
+   * The host's network interfaces and their addresses, in the OS's order (`getifaddrs`):
+   * what a tcp bind to an interface name (`tcp://eth0:5555`) looks up. Deno needs its `sys`
+   * permission (`--allow-sys`); without it this throws a {@linkcode NetError} (EACCES).
+   */
+  interfaces(): NetInterface[];
   /** Removes a file if it exists (ipc socket files); never throws. */
   removeFile(path: string): void;
   /**

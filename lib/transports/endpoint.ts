@@ -9,15 +9,55 @@
  */
 import { EINVAL, ENAMETOOLONG, ENODEV, EPROTONOSUPPORT } from "../constants.ts";
 
-/** A parsed endpoint. */
+/**
+ * A parsed endpoint. A tcp address to bind whose host is an interface name has `iface`
+ * set: the I/O worker looks the name up ({@linkcode interfaceAddress}) before it listens.
+ * A tcp connect whose source address (`src;host:port`) is an interface name has
+ * `sourceIface`: the worker's check before the connect makes sure the host has it.
+ */
 export type Endpoint =
   | { scheme: "inproc"; name: string }
   | { scheme: "ipc"; path: string }
-  | { scheme: "tcp"; host: string; port: number; ipv6: boolean }
+  | {
+    scheme: "tcp";
+    host: string;
+    port: number;
+    ipv6: boolean;
+    iface?: boolean;
+    sourceIface?: { name: string; ipv4only: boolean };
+  }
   /** ZeroMQ over WebSocket (ZWS 2.0, RFC 45): a tcp address and the HTTP path. */
-  | { scheme: "ws"; host: string; port: number; ipv6: boolean; path: string }
+  | { scheme: "ws"; host: string; port: number; ipv6: boolean; path: string; iface?: boolean }
   /** ZeroMQ over WebSocket over TLS: as ws, the stream a TLS one (the runtime's). */
-  | { scheme: "wss"; host: string; port: number; ipv6: boolean; path: string };
+  | { scheme: "wss"; host: string; port: number; ipv6: boolean; path: string; iface?: boolean };
+
+/** The shape of a network interface name (Linux allows 15 bytes; no `:` or `/`). */
+const IFACE_NAME = /^[A-Za-z0-9_.@-]{1,15}$/;
+
+/**
+ * The address a bind to interface `name` takes, as Crossroads 1.2.0 chooses it: the first
+ * IPv4 address of that name in the OS's order, or its first IPv4 or IPv6 one when the socket
+ * is not IPv4-only; null if there is none.
+ *
+ * @example
+ * ```ts
+ * import { interfaceAddress } from "./endpoint.ts";
+ * const list = [
+ *   { name: "eth0", address: "fe80::1", ipv6: true },
+ *   { name: "eth0", address: "192.0.2.2", ipv6: false },
+ * ];
+ * interfaceAddress(list, "eth0", true); // "192.0.2.2"
+ * interfaceAddress(list, "eth0", false); // "fe80::1"
+ * interfaceAddress(list, "eth9", false); // null
+ * ```
+ */
+export function interfaceAddress(
+  list: readonly { name: string; address: string; ipv6: boolean }[],
+  name: string,
+  ipv4only: boolean,
+): string | null {
+  return list.find((i) => i.name === name && !(ipv4only && i.ipv6))?.address ?? null;
+}
 
 /** Why an endpoint string was refused: the errno Crossroads gives, and the reason in words. */
 export interface EndpointProblem {
@@ -71,7 +111,14 @@ export function checkEndpoint(
       }
       const t = parseTcp(hostPort, bind, ipv4only);
       if ("errno" in t || t.scheme !== "tcp") return t;
-      return { scheme, host: t.host, port: t.port, ipv6: t.ipv6, path };
+      return {
+        scheme,
+        host: t.host,
+        port: t.port,
+        ipv6: t.ipv6,
+        path,
+        ...(t.iface ? { iface: true } : {}),
+      };
     }
     case "pgm":
     case "epgm":
@@ -89,10 +136,12 @@ function parseTcp(addr: string, bind: boolean, ipv4only: boolean): Endpoint | En
   // Crossroads 1.2.0 (ENODEV otherwise); the runtimes cannot bind a connecting socket to
   // it, so it is checked and then not used (docs/behaviour.md §5).
   const semi = addr.lastIndexOf(";");
+  let sourceIface: { name: string; ipv4only: boolean } | undefined;
   if (semi >= 0) {
     const src = addr.slice(0, semi).replace(/:(\d+|\*)$/, "").replace(/^\[(.*)\]$/, "$1");
     const local = src === "*" || src === "lo" || src === "localhost" || isNumericHost(src);
-    if (bind || !local || (ipv4only && src.includes(":"))) {
+    if (!local && IFACE_NAME.test(src)) sourceIface = { name: src, ipv4only };
+    if (bind || !(local || sourceIface) || (ipv4only && src.includes(":"))) {
       return {
         errno: ENODEV,
         why: bind
@@ -139,19 +188,22 @@ function parseTcp(addr: string, bind: boolean, ipv4only: boolean): Endpoint | En
   if (bind) {
     if (host === "*") host = ipv4only ? "0.0.0.0" : "::";
     else if (!isNumericHost(host)) {
-      // Crossroads binds to interface names or literals; "localhost" is the one name
-      // we map, since users expect it to work.
+      // Crossroads binds to interface names or literals; "localhost" is the one host name
+      // we map, since users expect it to work. Other names are looked up as interfaces by
+      // the I/O worker (ENODEV there if none has that name).
       if (host === "localhost" || host === "lo") host = "127.0.0.1";
-      else {
+      else if (IFACE_NAME.test(host)) {
+        return { scheme: "tcp", host, port, ipv6: false, iface: true };
+      } else {
         return {
           errno: ENODEV,
-          why: `"${host}" is not an address or interface to bind to (use an IP address, * ` +
-            "for all interfaces, or localhost)",
+          why: `"${host}" is not an address or interface to bind to (use an IP address, an ` +
+            "interface name, * for all interfaces, or localhost)",
         };
       }
     }
   }
-  return { scheme: "tcp", host, port, ipv6 };
+  return { scheme: "tcp", host, port, ipv6, ...(sourceIface ? { sourceIface } : {}) };
 }
 
 /** True for an IPv4 literal (octets ≤ 255) or an IPv6 one. */

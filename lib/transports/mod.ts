@@ -15,6 +15,7 @@ export {
   type Endpoint,
   type EndpointProblem,
   formatEndpoint,
+  interfaceAddress,
   parseEndpoint,
 } from "./endpoint.ts";
 

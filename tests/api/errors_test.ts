@@ -38,9 +38,11 @@ test("a refused endpoint says which part is wrong", async () => {
     ["tcp://127.0.0.1:*", false, "EINVAL", "bind only"],
     ["tcp://:5555", false, "EINVAL", "no host"],
     ["tcp://999.1.1.1:5555", true, "ENODEV", '"999.1.1.1" is not a valid IPv4 address'],
-    ["tcp://eth99:5555", true, "ENODEV", '"eth99" is not an address or interface'],
+    ["tcp://eth99:5555", true, "ENODEV", 'no interface "eth99" with an IPv4 address'],
+    ["tcp://no/such:5555", true, "ENODEV", '"no/such" is not an address or interface'],
     [`ipc:///tmp/${"x".repeat(120)}`, true, "ENAMETOOLONG", "over 107 bytes"],
-    ["tcp://eth99;127.0.0.1:5555", false, "ENODEV", 'source address "eth99"'],
+    ["tcp://eth99;127.0.0.1:5555", false, "ENODEV", 'source address: no interface "eth99"'],
+    ["tcp://no/such;127.0.0.1:5555", false, "ENODEV", 'source address "no/such"'],
     ["tcp://127.0.0.1;127.0.0.1:5555", true, "ENODEV", "for connect only"],
     ["tcp://300.1.1.1:5555", false, "EINVAL", '"300.1.1.1" is not a valid IPv4 address'],
   ];

@@ -81,6 +81,9 @@ class MemRuntime implements Runtime {
   resolve(host: string) {
     return Promise.resolve([host]);
   }
+  interfaces() {
+    return [{ name: "lo", address: "127.0.0.1", ipv6: false }];
+  }
   removeFile() {}
   soon(fn: () => void) {
     setTimeout(fn, 0);
