@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadRuntime } from "../lib/runtime/mod.ts";
+import { XsError } from "../lib/errors.ts";
 export { assert };
 export const {
   equal: assertEquals,
@@ -395,4 +396,15 @@ export function serveHttp(
     return { port: server.addr.port, stop: () => server.shutdown() };
   }
   return null;
+}
+
+/** The errno name (`XsError.code`) of what `fn` throws, or "no error"; other errors propagate. */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof XsError) return e.code;
+    throw e;
+  }
+  return "no error";
 }

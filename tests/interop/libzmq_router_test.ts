@@ -12,9 +12,9 @@
  *
  * Runs on: the test runner's main thread (Deno or Bun); the libzmq peer runs in Python or Node.
  */
-import { Context, XsError } from "../../mod.ts";
+import { Context } from "../../mod.ts";
 import * as xs from "../../xs.ts";
-import { assert, test, texts, waitFor } from "../_harness.ts";
+import { assert, codeOf, test, texts, waitFor } from "../_harness.ts";
 import {
   fromB64,
   pattern,
@@ -31,17 +31,6 @@ const PEERS = ["pyzmq", "zeromq.js"] as const;
 const RECV_MS = 5_000;
 const enc = new TextEncoder(), dec = new TextDecoder();
 const b64 = (t: string) => toB64(enc.encode(t));
-
-/** The errno name of what `fn` throws ("no error" if nothing). */
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof XsError) return e.code;
-    throw e;
-  }
-  return "no error";
-}
 
 /** Runs `fn` with a fresh context and libzmq peer; tears everything down, bounded. */
 async function withPeer(kind: PeerKind, fn: (ctx: Context, peer: ZmqPeer) => Promise<void>) {

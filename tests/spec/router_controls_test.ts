@@ -13,7 +13,7 @@
  *
  * Runs on: the test runner's main thread.
  */
-import { assert, scratchEndpoint, test, texts, waitFor } from "../_harness.ts";
+import { assert, codeOf, scratchEndpoint, test, texts, waitFor } from "../_harness.ts";
 import { Context, type Socket, XsError } from "../../mod.ts";
 import * as xs from "../../xs.ts";
 
@@ -37,17 +37,6 @@ type Scheme = typeof SCHEMES[number];
 /** An endpoint to bind for `scheme` (a port chosen by the OS: see `lastEndpoint`). */
 function bindable(scheme: Scheme): string {
   return scheme === "ws" ? "ws://127.0.0.1:*/zmq" : scratchEndpoint(scheme);
-}
-
-/** The errno name of what `fn` throws. */
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof XsError) return e.code;
-    throw e;
-  }
-  return "no error";
 }
 
 /**
